@@ -1,0 +1,39 @@
+from .base import DatePrecision, EditorialModel, PublicationState, format_partial_date
+from .elections import Candidacy, Election, Race
+from .events import Event, Source
+from .people import Affiliation, Organization, Person
+from .statements import (
+    BackgroundNote,
+    CommentRequest,
+    Position,
+    QuoteKind,
+    Reaction,
+    Statement,
+    StatementSource,
+    StatementTopic,
+)
+from .topics import Topic
+
+__all__ = [
+    "Affiliation",
+    "BackgroundNote",
+    "Candidacy",
+    "CommentRequest",
+    "DatePrecision",
+    "EditorialModel",
+    "Election",
+    "Event",
+    "Organization",
+    "Person",
+    "Position",
+    "PublicationState",
+    "QuoteKind",
+    "Race",
+    "Reaction",
+    "Source",
+    "Statement",
+    "StatementSource",
+    "StatementTopic",
+    "Topic",
+    "format_partial_date",
+]

@@ -1,0 +1,78 @@
+"""Where things were said, and who reported them."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .base import DatedMixin, EditorialModel, format_partial_date
+from .people import Organization
+
+
+class Event(EditorialModel, DatedMixin):
+    class Kind(models.TextChoices):
+        TOWN_HALL = "town_hall", "Town hall"
+        DEBATE = "debate", "Debate"
+        INTERVIEW = "interview", "Interview"
+        SPEECH = "speech", "Speech"
+        PRESS_RELEASE = "press_release", "Press release"
+        POST = "post", "Social media post"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200)
+    kind = models.CharField(max_length=15, choices=Kind, default=Kind.OTHER)
+    date = models.DateField(help_text="The day it happened, not the day it was reported.")
+    online = models.BooleanField(default=False)
+    location = models.CharField(max_length=300, blank=True)
+    hosts = models.ManyToManyField(Organization, blank=True, related_name="hosted_events")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-date", "id"]
+        indexes = [models.Index(fields=["-date", "id"], name="event_date_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="event_slug_unique"),
+            *DatedMixin.dated_constraints("event"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("statements:event-detail", kwargs={"slug": self.slug})
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+
+class Source(EditorialModel):
+    """A publication that reports something: the basis of every claim on the site."""
+
+    outlet = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="sources",
+        help_text="The news outlet or publisher.",
+    )
+    title = models.CharField(max_length=500, help_text="The headline, exactly as published.")
+    url = models.URLField(max_length=1000, blank=True, help_text="Leave empty if not known.")
+    author = models.CharField(max_length=300, blank=True, help_text="Leave empty if not known.")
+    published_on = models.DateField()
+    archive_url = models.URLField(max_length=1000, blank=True, help_text="An archived copy.")
+    text = models.TextField(
+        blank=True, help_text="The source's text as published, where we may keep it."
+    )
+
+    class Meta:
+        ordering = ["-published_on", "id"]
+        indexes = [models.Index(fields=["-published_on", "id"], name="source_published_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="source_url_unique"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="source_title_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.outlet}: {self.title} ({self.published_on:%Y-%m-%d})"

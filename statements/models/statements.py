@@ -1,0 +1,379 @@
+"""What was said, what others made of it, and what editors summarise: kept apart.
+
+A Statement is what a person said (verbatim, partially quoted, or paraphrased).
+A Reaction is what a third party said about a statement, with its stance.
+A Position is an editor's one-line summary, citing the statements it rests on.
+A BackgroundNote is a sourced fact that gives context.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .base import DatedMixin, EditorialModel, EditorialQuerySet, format_partial_date
+from .events import Event, Source
+from .people import Organization, Person
+from .topics import Topic
+
+
+class QuoteKind(models.TextChoices):
+    DIRECT = "direct", "Direct quote"
+    PARTIAL = "partial", "Partial quote"
+    PARAPHRASE = "paraphrase", "Paraphrase"
+
+
+class StatementQuerySet(EditorialQuerySet):
+    def by_speaker(self, *people):
+        return self.filter(speaker__in=people)
+
+    def on_topic(self, *topics):
+        """Statements on any of these topics or anything narrower."""
+        ids = Topic.objects.descendant_ids(topics)
+        return self.filter(
+            pk__in=StatementTopic.objects.filter(topic_id__in=ids).values("statement_id")
+        )
+
+    def for_cards(self):
+        """Everything a statement card shows, in a fixed number of queries."""
+        return self.select_related(
+            "speaker", "speaker_party", "event"
+        ).prefetch_related(
+            models.Prefetch("topics", queryset=Topic.objects.select_related("parent")),
+            models.Prefetch(
+                "sources", queryset=Source.objects.select_related("outlet").order_by("published_on")
+            ),
+        ).annotate(
+            reaction_count=models.Count(
+                "reactions", filter=Q(reactions__state="published"), distinct=True
+            )
+        )
+
+    def newest_first(self):
+        return self.order_by("-said_on", "-id")
+
+
+class Statement(EditorialModel, DatedMixin):
+    speaker = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="statements")
+    speaker_role = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The speaker's role when they spoke, e.g. 'candidate, U.S. Senate, Georgia'.",
+    )
+    speaker_party = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="party_statements",
+        limit_choices_to={"kind": "party"},
+        help_text="The speaker's party when they spoke.",
+    )
+    speaker_name = models.CharField(
+        max_length=200, editable=False, help_text="Copied from the speaker for search."
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, null=True, blank=True, related_name="statements"
+    )
+    said_on = models.DateField(help_text="When it was said (not when it was reported).")
+    kind = models.CharField(
+        max_length=10,
+        choices=QuoteKind,
+        help_text=(
+            "Direct: whole sentences in quotation marks. Partial: a word or phrase in "
+            "quotation marks. Paraphrase: reported speech, no quotation marks."
+        ),
+    )
+    text = models.TextField(
+        help_text=(
+            "For a direct or partial quote: exactly the words inside the quotation marks, "
+            "byte for byte (keep ellipses, brackets, curly quotes). For a paraphrase: the "
+            "reported speech as the source words it, to follow 'said'."
+        )
+    )
+    frame = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=(
+            "Partial quotes only: the source's words around the quoted phrase, "
+            "e.g. 'called the 287(g) program'."
+        ),
+    )
+    context = models.TextField(
+        blank=True, help_text="One or two sentences on what prompted the remark."
+    )
+    topics = models.ManyToManyField(Topic, through="StatementTopic", related_name="statements")
+    sources = models.ManyToManyField(Source, through="StatementSource", related_name="statements")
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-said_on", "-id"]
+        indexes = [
+            models.Index(fields=["state", "-said_on", "-id"], name="statement_public_order_idx"),
+            models.Index(fields=["speaker", "-said_on", "-id"], name="statement_speaker_idx"),
+            models.Index(fields=["event", "said_on", "id"], name="statement_event_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="statement_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind__in=QuoteKind.values), name="statement_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="partial") | Q(frame=""),
+                name="statement_frame_only_for_partial",
+                violation_error_message="Only a partial quote has a frame around its words.",
+            ),
+            *DatedMixin.dated_constraints("statement"),
+        ]
+
+    def __str__(self):
+        words = self.text if len(self.text) <= 60 else self.text[:57] + "…"
+        return f"{self.speaker_name or self.speaker}: {words}"
+
+    def save(self, *args, **kwargs):
+        # Denormalised so that full-text search can rank on the speaker's name.
+        if self.speaker_id and not self.speaker_name:
+            self.speaker_name = self.speaker.name
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("statements:statement-detail", kwargs={"pk": self.pk})
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.said_on, self.date_precision)
+
+    @property
+    def is_quote(self) -> bool:
+        return self.kind in (QuoteKind.DIRECT, QuoteKind.PARTIAL)
+
+
+class StatementTopic(models.Model):
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="statement_links")
+
+    class Meta:
+        verbose_name = "topic"
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "topic"], name="statement_topic_unique"),
+        ]
+        indexes = [models.Index(fields=["topic", "statement"], name="statement_topic_rev_idx")]
+
+    def __str__(self):
+        return str(self.topic)
+
+
+class StatementSource(models.Model):
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statement_links")
+    note = models.CharField(
+        max_length=300, blank=True, help_text="Where in the source, if it helps (paragraph…)."
+    )
+
+    class Meta:
+        verbose_name = "source"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "source"], name="statement_source_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.source)
+
+
+class Reaction(EditorialModel):
+    """A third party's response to a statement. Never the speaker's own position."""
+
+    class Stance(models.TextChoices):
+        AGREES = "agrees", "Agrees"
+        DISAGREES = "disagrees", "Disagrees"
+        INTERPRETS = "interprets", "Interprets"
+        ADDS_CONTEXT = "adds_context", "Adds context"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="reactions")
+    respondent = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reactions")
+    respondent_role = models.CharField(
+        max_length=200, blank=True, help_text="Their role when they reacted, e.g. 'president'."
+    )
+    respondent_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reactions",
+        help_text="The organization they spoke for when they reacted.",
+    )
+    stance = models.CharField(max_length=12, choices=Stance)
+    interpretation = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=(
+            "What the respondent took the statement to mean, in their terms (e.g. 'an "
+            "endorsement of so-called sanctuary cities'). Shown as their reading, never "
+            "as the speaker's position."
+        ),
+    )
+    kind = models.CharField(max_length=10, choices=QuoteKind, default=QuoteKind.DIRECT)
+    text = models.TextField(
+        help_text=(
+            "Their words, byte for byte. Separate fragments that the source quotes apart "
+            "with a blank line."
+        )
+    )
+    channel = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="How it reached the source, e.g. 'email to the Washington Free Beacon'.",
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reactions")
+    reacted_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["statement", "stance", "id"]
+        indexes = [
+            models.Index(fields=["statement", "stance", "id"], name="reaction_statement_idx"),
+            models.Index(fields=["respondent", "id"], name="reaction_respondent_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="reaction_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(stance__in=["agrees", "disagrees", "interprets", "adds_context"]),
+                name="reaction_stance_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stance="interprets") | ~Q(interpretation=""),
+                name="reaction_interpretation_stated",
+                violation_error_message="A reaction that interprets must say what it reads into the statement.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.respondent} ({self.get_stance_display().lower()}) on {self.statement_id}"
+
+    @property
+    def stances(self) -> list[str]:
+        """Every stance this reaction takes: an agreement can also carry an interpretation."""
+        found = [self.stance]
+        if self.interpretation and self.stance != self.Stance.INTERPRETS:
+            found.append(self.Stance.INTERPRETS)
+        return found
+
+    @property
+    def fragments(self) -> list[str]:
+        return [part for part in self.text.split("\n\n") if part.strip()]
+
+
+class CommentRequest(DatedMixin):
+    """Silence is data: who was asked for comment, by whom, about what, and what came back."""
+
+    class Outcome(models.TextChoices):
+        NO_RESPONSE = "no_response", "Did not respond"
+        DECLINED = "declined", "Declined to comment"
+        RESPONDED = "responded", "Responded"
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="comment_requests"
+    )
+    asked_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="comment_requests"
+    )
+    asked_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comment_requests",
+        help_text="Who was asked, e.g. the campaign.",
+    )
+    requested_by = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="comment_requests_made",
+        help_text="Who asked, e.g. the outlet.",
+    )
+    subject = models.CharField(max_length=300, help_text="What they were asked about.")
+    requested_on = models.DateField(null=True, blank=True)
+    repeated = models.BooleanField(default=False, help_text="Asked more than once.")
+    outcome = models.CharField(max_length=12, choices=Outcome, default=Outcome.NO_RESPONSE)
+    response = models.TextField(blank=True, help_text="What came back, verbatim, if anything.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="comment_requests")
+
+    class Meta:
+        ordering = ["statement", "requested_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(asked_person__isnull=False) | Q(asked_organization__isnull=False),
+                name="comment_request_names_who_was_asked",
+                violation_error_message="Say who was asked: a person or an organization.",
+            ),
+            *DatedMixin.dated_constraints("comment_request"),
+        ]
+
+    def __str__(self):
+        return f"{self.asked} asked by {self.requested_by}: {self.get_outcome_display()}"
+
+    @property
+    def asked(self):
+        return self.asked_person or self.asked_organization
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.requested_on, self.date_precision)
+
+
+class Position(EditorialModel):
+    """An editor's one-line summary of where a person stands on a topic, as of a date."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="positions")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="positions")
+    summary = models.CharField(
+        max_length=300, help_text="One line, in the editor's words, e.g. 'Opposes …'."
+    )
+    as_of = models.DateField(help_text="The date of the newest statement it rests on.")
+    statements = models.ManyToManyField(
+        Statement, related_name="positions", help_text="The statements this summary rests on."
+    )
+    sources = models.ManyToManyField(Source, related_name="positions")
+
+    class Meta:
+        ordering = ["person", "topic", "-as_of"]
+        indexes = [
+            models.Index(fields=["person", "topic", "-as_of"], name="position_person_topic_idx"),
+            models.Index(fields=["topic", "person"], name="position_topic_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(summary=""), name="position_summary_not_empty"),
+            models.UniqueConstraint(
+                fields=["person", "topic", "as_of"], name="position_unique_as_of"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} on {self.topic}: {self.summary}"
+
+
+class BackgroundNote(EditorialModel, DatedMixin):
+    """A sourced fact that gives context, e.g. what the 287(g) program is."""
+
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    as_of = models.DateField(null=True, blank=True, help_text="When the fact held, if dated.")
+    topics = models.ManyToManyField(Topic, related_name="background_notes", blank=True)
+    organizations = models.ManyToManyField(
+        Organization, related_name="background_notes", blank=True
+    )
+    sources = models.ManyToManyField(Source, related_name="background_notes")
+
+    class Meta:
+        ordering = ["title", "id"]
+        indexes = [models.Index(fields=["title", "id"], name="background_note_title_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="background_note_text_not_empty"),
+            *DatedMixin.dated_constraints("background_note"),
+        ]
+
+    def __str__(self):
+        return self.title
