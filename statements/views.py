@@ -19,6 +19,26 @@ def statement_detail(request, pk):
     return render(request, "statements/statement_detail.html", {"statement": statement})
 
 
+def person_list(request):
+    people = Person.objects.published()
+    return render(request, "statements/simple_list.html", {"title": "People", "items": people})
+
+
+def topic_list(request):
+    topics = Topic.objects.published()
+    return render(request, "statements/simple_list.html", {"title": "Topics", "items": topics})
+
+
+def event_list(request):
+    events = Event.objects.published()
+    return render(request, "statements/simple_list.html", {"title": "Events", "items": events})
+
+
+def race_list(request):
+    races = Race.objects.published().select_related("election")
+    return render(request, "statements/simple_list.html", {"title": "Races", "items": races})
+
+
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.published(), slug=slug)
     return HttpResponse(person.name)
@@ -46,11 +66,3 @@ def healthz(request):
     except Exception:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    return render(request, "500.html", status=500)

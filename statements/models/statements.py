@@ -109,6 +109,9 @@ class Statement(EditorialModel, DatedMixin):
 
     class Meta:
         ordering = ["-said_on", "-id"]
+        permissions = [
+            ("publish_records", "Can publish, withdraw and correct published records"),
+        ]
         indexes = [
             models.Index(fields=["state", "-said_on", "-id"], name="statement_public_order_idx"),
             models.Index(fields=["speaker", "-said_on", "-id"], name="statement_speaker_idx"),

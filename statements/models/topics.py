@@ -1,5 +1,6 @@
 """Subjects, in a tree: Immigration > 287(g) program."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -72,11 +73,7 @@ class Topic(EditorialModel):
         return " › ".join([*(t.name for t in self.ancestors), self.name])
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        if self.pk and self.parent_id and self.pk in Topic.objects.descendant_ids([self.pk]) & {
-            self.parent_id
-        }:
+        if self.pk and self.parent_id in Topic.objects.descendant_ids([self.pk]):
             raise ValidationError(
                 {"parent": "A topic cannot sit below one of its own narrower topics."}
             )

@@ -1,0 +1,177 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from statements.models import (
+    Affiliation,
+    CommentRequest,
+    Event,
+    Person,
+    Reaction,
+    Statement,
+    Topic,
+)
+
+from .factories import (
+    EventFactory,
+    OrganizationFactory,
+    PersonFactory,
+    ReactionFactory,
+    SourceFactory,
+    StatementFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_rejected_by_database(make):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make()
+
+
+def test_statement_without_speaker_is_rejected():
+    event = EventFactory()
+    assert_rejected_by_database(
+        lambda: Statement.objects.bulk_create(
+            [Statement(event=event, said_on=event.date, kind="direct", text="Words.")]
+        )
+    )
+    with pytest.raises(ValidationError) as error:
+        Statement(event=event, said_on=event.date, kind="direct", text="Words.").full_clean()
+    assert "speaker" in error.value.message_dict
+
+
+def test_statement_with_empty_text_or_unknown_kind_is_rejected():
+    speaker = PersonFactory()
+    day = datetime.date(2020, 5, 30)
+    assert_rejected_by_database(
+        lambda: Statement.objects.create(speaker=speaker, said_on=day, kind="direct", text="")
+    )
+    assert_rejected_by_database(
+        lambda: Statement.objects.create(speaker=speaker, said_on=day, kind="rumour", text="x")
+    )
+
+
+def test_frame_is_only_for_partial_quotes():
+    statement = StatementFactory.build(
+        speaker=PersonFactory(), event=EventFactory(), kind="direct", frame="called it"
+    )
+    with pytest.raises(ValidationError) as error:
+        statement.full_clean()
+    assert "Only a partial quote has a frame" in str(error.value)
+
+
+def test_inverted_affiliation_dates_are_rejected_with_a_readable_message():
+    affiliation = Affiliation(
+        person=PersonFactory(),
+        organization=OrganizationFactory(),
+        role="president",
+        start_date=datetime.date(2021, 1, 1),
+        end_date=datetime.date(2020, 1, 1),
+    )
+    with pytest.raises(ValidationError) as error:
+        affiliation.full_clean()
+    assert "cannot end before it starts" in str(error.value)
+    assert_rejected_by_database(affiliation.save)
+
+
+def test_duplicate_slugs_are_rejected():
+    PersonFactory(slug="jon-ossoff")
+    with pytest.raises(ValidationError) as error:
+        Person(name="Jon Ossoff", sort_name="Ossoff, Jon", slug="jon-ossoff").full_clean()
+    assert "slug" in str(error.value).lower()
+    assert_rejected_by_database(
+        lambda: Person.objects.create(name="Other", sort_name="Other", slug="jon-ossoff")
+    )
+    TopicFactory(slug="immigration")
+    assert_rejected_by_database(lambda: Topic.objects.create(name="Dup", slug="immigration"))
+
+
+def test_inferred_date_needs_a_note():
+    event = EventFactory.build(date_inferred=True, date_inference_note="")
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert "needs a note saying how it was inferred" in str(error.value)
+    assert_rejected_by_database(event.save)
+    event.date_inference_note = "The article says 'Saturday'."
+    event.full_clean()
+    event.save()
+    assert Event.objects.get(pk=event.pk).date_inferred
+
+
+def test_interpreting_reaction_must_say_what_it_reads_in():
+    reaction = ReactionFactory.build(
+        statement=StatementFactory(),
+        respondent=PersonFactory(),
+        source=SourceFactory(),
+        stance=Reaction.Stance.INTERPRETS,
+        interpretation="",
+    )
+    with pytest.raises(ValidationError):
+        reaction.full_clean()
+    assert_rejected_by_database(reaction.save)
+
+
+def test_an_agreement_can_also_carry_an_interpretation():
+    reaction = ReactionFactory(stance="agrees", interpretation="an endorsement of X")
+    assert reaction.stances == ["agrees", "interprets"]
+    assert ReactionFactory(stance="disagrees").stances == ["disagrees"]
+
+
+def test_comment_request_must_name_who_was_asked():
+    statement = StatementFactory()
+    request = CommentRequest(
+        statement=statement,
+        requested_by=OrganizationFactory(kind="news"),
+        subject="immigration policy",
+        source=statement.sources.get(),
+    )
+    with pytest.raises(ValidationError) as error:
+        request.full_clean()
+    assert "Say who was asked" in str(error.value)
+    assert_rejected_by_database(request.save)
+
+
+def test_topic_cannot_be_its_own_parent_or_descendant():
+    parent = TopicFactory(slug="immigration")
+    child = TopicFactory(slug="287g", parent=parent)
+    parent.parent = child
+    with pytest.raises(ValidationError):
+        parent.full_clean()
+    assert_rejected_by_database(lambda: Topic.objects.filter(pk=parent.pk).update(parent=parent))
+
+
+def test_topic_descendants_include_narrower_topics():
+    root = TopicFactory(slug="immigration")
+    child = TopicFactory(parent=root)
+    grandchild = TopicFactory(parent=child)
+    other = TopicFactory()
+    assert Topic.objects.descendant_ids([root]) == {root.pk, child.pk, grandchild.pk}
+    on_grandchild = StatementFactory(topics=[grandchild])
+    StatementFactory(topics=[other])
+    assert list(Statement.objects.on_topic(root)) == [on_grandchild]
+    assert grandchild.path_display == f"{root.name} › {child.name} › {grandchild.name}"
+
+
+def test_dates_show_only_their_precision():
+    day = datetime.date(2020, 6, 1)
+    statement = StatementFactory(said_on=day, date_precision="month")
+    assert statement.date_display == "June 2020"
+    statement.date_precision = "year"
+    assert statement.date_display == "2020"
+    statement.date_precision = "day"
+    assert statement.date_display == "June 1, 2020"
+
+
+def test_speaker_name_is_copied_for_search():
+    statement = StatementFactory(speaker=PersonFactory(name="Jon Ossoff"))
+    assert Statement.objects.get(pk=statement.pk).speaker_name == "Jon Ossoff"
+
+
+def test_published_hides_every_other_state():
+    for state in ("draft", "review", "published", "withdrawn"):
+        StatementFactory(state=state)
+    assert list(Statement.objects.published().values_list("state", flat=True)) == ["published"]
