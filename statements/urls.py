@@ -1,20 +1,21 @@
 from django.urls import path
 
-from . import views
+from .views import compare, events, health, home, people, races, statements, topics
 
 app_name = "statements"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("statements/<int:pk>/", views.statement_detail, name="statement-detail"),
-    path("statements/", views.statement_list, name="statement-list"),
-    path("people/", views.person_list, name="person-list"),
-    path("topics/", views.topic_list, name="topic-list"),
-    path("events/", views.event_list, name="event-list"),
-    path("races/", views.race_list, name="race-list"),
-    path("people/<slug:slug>/", views.person_detail, name="person-detail"),
-    path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
-    path("events/<slug:slug>/", views.event_detail, name="event-detail"),
-    path("races/<slug:slug>/", views.race_detail, name="race-detail"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", home.home, name="home"),
+    path("statements/", statements.statement_list, name="statement-list"),
+    path("statements/<int:pk>/", statements.statement_detail, name="statement-detail"),
+    path("people/", people.person_list, name="person-list"),
+    path("people/<slug:slug>/", people.person_detail, name="person-detail"),
+    path("topics/", topics.topic_list, name="topic-list"),
+    path("topics/<slug:slug>/", topics.topic_detail, name="topic-detail"),
+    path("events/", events.event_list, name="event-list"),
+    path("events/<slug:slug>/", events.event_detail, name="event-detail"),
+    path("races/", races.race_list, name="race-list"),
+    path("races/<slug:slug>/", races.race_detail, name="race-detail"),
+    path("compare/", compare.compare, name="compare"),
+    path("healthz", health.healthz, name="healthz"),
 ]
