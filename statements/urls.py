@@ -1,12 +1,12 @@
 from django.urls import path
 
-from .views import compare, events, health, home, people, races, statements, topics
+from .views import compare, events, health, home, listing, people, races, statements, topics
 
 app_name = "statements"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("statements/", statements.statement_list, name="statement-list"),
+    path("statements/", listing.statement_list, name="statement-list"),
     path("statements/<int:pk>/", statements.statement_detail, name="statement-detail"),
     path("people/", people.person_list, name="person-list"),
     path("people/<slug:slug>/", people.person_detail, name="person-detail"),

@@ -1,11 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
 from ..models import Statement
-from .home import home
-
-
-def statement_list(request):
-    return home(request)
 
 
 def statement_detail(request, pk):
