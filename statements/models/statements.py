@@ -249,7 +249,9 @@ class Reaction(EditorialModel):
             models.CheckConstraint(
                 condition=~Q(stance="interprets") | ~Q(interpretation=""),
                 name="reaction_interpretation_stated",
-                violation_error_message="A reaction that interprets must say what it reads into the statement.",
+                violation_error_message=(
+                    "A reaction that interprets must say what it reads into the statement."
+                ),
             ),
         ]
 
