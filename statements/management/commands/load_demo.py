@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from statements.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data set (the Washington Free Beacon article of June 5, 2020), all "
+        "published. Idempotent: a second run changes nothing."
+    )
+
+    def handle(self, *args, **options):
+        self.stdout.write(load_demo().summary())
