@@ -106,3 +106,35 @@ class ReactionFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Reaction number {n}.")
     source = factory.SubFactory(SourceFactory)
     state = models.PublicationState.PUBLISHED
+
+
+class ElectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Election
+
+    name = factory.Sequence(lambda n: f"Election {n}")
+    slug = factory.Sequence(lambda n: f"election-{n}")
+    office = "U.S. Senate"
+    jurisdiction = "Georgia"
+    year = 2020
+    state = models.PublicationState.PUBLISHED
+
+
+class RaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Race
+
+    election = factory.SubFactory(ElectionFactory)
+    stage = models.Race.Stage.PRIMARY
+    name = factory.Sequence(lambda n: f"Primary {n}")
+    slug = factory.Sequence(lambda n: f"race-{n}")
+    date = datetime.date(2020, 6, 9)
+    state = models.PublicationState.PUBLISHED
+
+
+class CandidacyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Candidacy
+
+    person = factory.SubFactory(PersonFactory)
+    race = factory.SubFactory(RaceFactory)

@@ -8,6 +8,7 @@ A BackgroundNote is a sourced fact that gives context.
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from .base import DatedMixin, EditorialModel, EditorialQuerySet, format_partial_date
@@ -43,8 +44,17 @@ class StatementQuerySet(EditorialQuerySet):
                 "sources", queryset=Source.objects.select_related("outlet").order_by("published_on")
             ),
         ).annotate(
-            reaction_count=models.Count(
-                "reactions", filter=Q(reactions__state="published"), distinct=True
+            # A correlated subquery, not a JOIN + GROUP BY: it runs for the page's rows only.
+            reaction_count=Coalesce(
+                models.Subquery(
+                    Reaction.objects.published()
+                    .filter(statement=models.OuterRef("pk"))
+                    .order_by()
+                    .values("statement")
+                    .annotate(count=models.Count("pk"))
+                    .values("count")
+                ),
+                0,
             )
         )
 
@@ -136,7 +146,7 @@ class Statement(EditorialModel, DatedMixin):
 
     def save(self, *args, **kwargs):
         # Denormalised so that full-text search can rank on the speaker's name.
-        if self.speaker_id and not self.speaker_name:
+        if self.speaker_id:
             self.speaker_name = self.speaker.name
         super().save(*args, **kwargs)
 

@@ -1,0 +1,763 @@
+"""The editors' desk: every admin page renders, an article goes in from one form, only
+publishers publish, and changelists cost the same at 3 rows as at 30."""
+
+import datetime
+import itertools
+
+import pytest
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.widgets import AutocompleteMixin
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.forms import ModelChoiceField
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from statements.admin import PublicationAdminMixin
+from statements.models import (
+    Affiliation,
+    BackgroundNote,
+    Candidacy,
+    CommentRequest,
+    EditorialModel,
+    Election,
+    Event,
+    Organization,
+    Person,
+    Position,
+    PublicationState,
+    Race,
+    Reaction,
+    Source,
+    Statement,
+    Topic,
+)
+from statements.roles import EDITOR, PUBLISHER
+
+from .factories import (
+    EventFactory,
+    OrganizationFactory,
+    OutletFactory,
+    PartyFactory,
+    PersonFactory,
+    ReactionFactory,
+    SourceFactory,
+    StatementFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DRAFT, PUBLISHED = PublicationState.DRAFT, PublicationState.PUBLISHED
+
+REGISTERED = sorted(
+    (model for model in admin.site._registry if model._meta.app_label == "statements"),
+    key=lambda model: model._meta.model_name,
+)
+EDITORIAL = [model for model in REGISTERED if issubclass(model, EditorialModel)]
+
+
+def model_id(model):
+    return model._meta.model_name
+
+
+# Records: one maker per registered model, each filling in what its changelist shows ----
+
+_serial = itertools.count()
+
+
+def make_person():
+    person = PersonFactory()
+    Affiliation.objects.create(person=person, organization=OrganizationFactory(), role="member")
+    return person
+
+
+def make_affiliation():
+    return Affiliation.objects.create(
+        person=PersonFactory(),
+        organization=OrganizationFactory(),
+        role="president",
+        start_date=datetime.date(2020, 1, 1),
+    )
+
+
+def make_election():
+    n = next(_serial)
+    return Election.objects.create(
+        name=f"Election {n}",
+        slug=f"election-{n}",
+        office="U.S. Senate",
+        jurisdiction="Georgia",
+        year=2020,
+    )
+
+
+def make_race():
+    n = next(_serial)
+    return Race.objects.create(
+        election=make_election(),
+        stage=Race.Stage.PRIMARY,
+        party=PartyFactory(),
+        name=f"Democratic primary {n}",
+        slug=f"race-{n}",
+        date=datetime.date(2020, 6, 9),
+    )
+
+
+def make_candidacy():
+    return Candidacy.objects.create(person=PersonFactory(), race=make_race(), party=PartyFactory())
+
+
+def make_event():
+    event = EventFactory()
+    event.hosts.add(OrganizationFactory())
+    return event
+
+
+def make_topic():
+    """A topic five levels deep, so the changelist shows paths with an ellipsis."""
+    topic = None
+    for _ in range(5):
+        topic = TopicFactory(parent=topic)
+    return topic
+
+
+def make_statement():
+    statement = StatementFactory(topics=[TopicFactory(parent=TopicFactory())])
+    ReactionFactory(statement=statement)
+    return statement
+
+
+def make_comment_request():
+    statement = StatementFactory()
+    return CommentRequest.objects.create(
+        statement=statement,
+        asked_organization=OrganizationFactory(kind=Organization.Kind.CAMPAIGN),
+        requested_by=OutletFactory(),
+        subject="immigration policy and sanctuary cities",
+        requested_on=datetime.date(2020, 6, 4),
+        repeated=True,
+        source=statement.sources.get(),
+    )
+
+
+def make_position():
+    position = Position.objects.create(
+        person=PersonFactory(),
+        topic=TopicFactory(),
+        summary="Opposes local enforcement of federal immigration law",
+        as_of=datetime.date(2020, 5, 30),
+    )
+    position.statements.add(StatementFactory())
+    position.sources.add(SourceFactory())
+    return position
+
+
+def make_background_note():
+    note = BackgroundNote.objects.create(
+        title=f"The 287(g) program {next(_serial)}",
+        text="A voluntary program that deputizes local law enforcement agencies.",
+        as_of=datetime.date(2020, 2, 1),
+    )
+    note.topics.add(TopicFactory())
+    note.organizations.add(OrganizationFactory())
+    note.sources.add(SourceFactory())
+    return note
+
+
+MAKERS = {
+    Affiliation: make_affiliation,
+    BackgroundNote: make_background_note,
+    Candidacy: make_candidacy,
+    CommentRequest: make_comment_request,
+    Election: make_election,
+    Event: make_event,
+    Organization: OrganizationFactory,
+    Person: make_person,
+    Position: make_position,
+    Race: make_race,
+    Reaction: ReactionFactory,
+    Source: SourceFactory,
+    Statement: make_statement,
+    Topic: make_topic,
+}
+
+
+# Users -------------------------------------------------------------------------------
+
+
+def staff_member(username, group_name):
+    user = User.objects.create_user(username, f"{username}@example.org", "pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def superuser():
+    return User.objects.create_superuser("root", "root@example.org", "pw")
+
+
+@pytest.fixture
+def editor():
+    return staff_member("editor", EDITOR)
+
+
+@pytest.fixture
+def publisher():
+    return staff_member("publisher", PUBLISHER)
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(editor):
+    return client_for(editor)
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    return client_for(publisher)
+
+
+@pytest.fixture(params=["superuser", "editor"])
+def staff_client(request):
+    return client_for(request.getfixturevalue(request.param))
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:statements_{model._meta.model_name}_{view}", args=args)
+
+
+# Posting admin forms -----------------------------------------------------------------
+
+
+def form_data(form) -> dict:
+    """What a browser would post for the form as it was rendered."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        key = form.add_prefix(name)
+        if isinstance(field, forms.BooleanField):
+            if value:
+                data[key] = "on"
+        elif isinstance(value, list | tuple):
+            data[key] = [str(getattr(item, "pk", item)) for item in value]
+        else:
+            data[key] = "" if value is None else str(value)
+    return data
+
+
+def page_form_data(response) -> dict:
+    """The main form and every inline, as rendered: submitting it changes nothing."""
+    data = form_data(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        data |= form_data(inline.formset.management_form)
+        for form in inline.formset.forms:
+            data |= form_data(form)
+    return data
+
+
+def inline_prefixes(response) -> dict:
+    return {
+        inline.formset.model: inline.formset.prefix
+        for inline in response.context["inline_admin_formsets"]
+    }
+
+
+def inline_rows(prefix, rows, min_num=0) -> dict:
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": str(min_num),
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data |= {f"{prefix}-{index}-{field}": value for field, value in row.items()}
+    return data
+
+
+def form_errors(response) -> str:
+    """The errors of a re-rendered admin form, to explain a failed assertion."""
+    if response.context is None or "adminform" not in response.context:
+        return f"status {response.status_code}"
+    found = [response.context["adminform"].form.errors]
+    for inline in response.context["inline_admin_formsets"]:
+        found += [inline.formset.non_form_errors(), *inline.formset.errors]
+    return repr([errors for errors in found if errors])
+
+
+# 1. Every page renders for a superuser and an editor ----------------------------------
+
+
+def test_every_statements_model_is_registered_and_has_a_maker():
+    assert set(REGISTERED) == set(MAKERS), "register the model and add a maker to MAKERS"
+    for model in EDITORIAL:
+        assert isinstance(admin.site._registry[model], PublicationAdminMixin), model
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_changelist_search_add_and_change_pages_render(staff_client, model):
+    obj = MAKERS[model]()
+
+    changelist = staff_client.get(admin_url(model, "changelist"))
+    assert changelist.status_code == 200
+    assert changelist.context["cl"].result_count == model.objects.count() >= 1
+
+    search = staff_client.get(admin_url(model, "changelist"), {"q": "x"})
+    assert search.status_code == 200
+
+    assert staff_client.get(admin_url(model, "add")).status_code == 200
+
+    change = staff_client.get(admin_url(model, "change", obj.pk))
+    assert change.status_code == 200
+    assert change.context["original"] == obj
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_saving_an_unchanged_change_page_keeps_the_record(staff_client, model):
+    obj = MAKERS[model]()
+    state = getattr(obj, "state", None)
+    url = admin_url(model, "change", obj.pk)
+
+    response = staff_client.post(url, page_form_data(staff_client.get(url)))
+
+    assert response.status_code == 302, form_errors(response)
+    obj.refresh_from_db()
+    assert getattr(obj, "state", None) == state
+
+
+def test_changelists_count_related_rows(editor_client):
+    topic = TopicFactory()
+    statement = StatementFactory(topics=[topic])
+    ReactionFactory.create_batch(2, statement=statement)
+    StatementFactory(speaker=statement.speaker, topics=[topic])
+    race = make_race()
+    Candidacy.objects.create(person=PersonFactory(), race=race)
+    Candidacy.objects.create(person=statement.speaker, race=race)
+    position = make_position()
+    position.statements.add(statement)
+    expected = [
+        (statement, "reaction_count", 2),
+        (statement.speaker, "statement_count", 2),
+        (topic, "statement_count", 2),
+        (race, "candidate_count", 2),
+        (race.election, "race_count", 1),
+        (position, "statement_count", 2),
+    ]
+
+    for obj, attribute, count in expected:
+        response = editor_client.get(admin_url(type(obj), "changelist"))
+        listed = {row.pk: row for row in response.context["cl"].result_list}
+        assert getattr(listed[obj.pk], attribute) == count, (type(obj), attribute)
+
+
+def test_search_finds_records_by_their_words(editor_client):
+    statement = make_statement()
+    statement.text = "Bonds of trust between local law enforcement and communities."
+    statement.save()
+    StatementFactory(text="Something else entirely.")
+
+    response = editor_client.get(admin_url(Statement, "changelist"), {"q": "bonds of trust"})
+
+    assert list(response.context["cl"].result_list) == [statement]
+
+
+def test_topic_changelist_shows_each_topic_in_its_tree(editor_client):
+    immigration = TopicFactory(name="Immigration")
+    program = TopicFactory(name="287(g) program", parent=immigration)
+    deepest = make_topic()
+    chain = [deepest.parent.parent.parent, deepest.parent.parent, deepest.parent, deepest]
+
+    response = editor_client.get(admin_url(Topic, "changelist"))
+
+    content = response.content.decode()
+    assert f"{immigration.name} › {program.name}" in content
+    assert "… › " + " › ".join(topic.name for topic in chain) in content
+
+
+def test_topic_autocomplete_finds_broader_and_narrower_topics(editor_client):
+    immigration = TopicFactory(name="Immigration")
+    program = TopicFactory(name="287(g) program", parent=immigration)
+    TopicFactory(name="Public safety")
+
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "statements",
+            "model_name": "statementtopic",
+            "field_name": "topic",
+            "term": "immigration",
+        },
+    )
+
+    assert response.status_code == 200
+    found = [result["id"] for result in response.json()["results"]]
+    assert found == [str(program.pk), str(immigration.pk)]  # in name order
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_related_records_are_picked_by_autocomplete(superuser, model):
+    response = client_for(superuser).get(admin_url(model, "add"))
+
+    forms_on_page = [response.context["adminform"].form] + [
+        inline.formset.empty_form for inline in response.context["inline_admin_formsets"]
+    ]
+    for form in forms_on_page:
+        for name, field in form.fields.items():
+            if isinstance(field, ModelChoiceField) and not field.widget.is_hidden:
+                widget = getattr(field.widget, "widget", field.widget)
+                assert isinstance(widget, AutocompleteMixin), f"{form.prefix or ''} {name}"
+
+
+def test_statement_form_offers_add_another_for_people_events_topics_and_sources(
+    editor_client,
+):
+    response = editor_client.get(admin_url(Statement, "add"))
+
+    prefixes = inline_prefixes(response)
+    content = response.content.decode()
+    for widget_id in [
+        "id_speaker",
+        "id_speaker_party",
+        "id_event",
+        f"id_{prefixes[Statement.topics.through]}-0-topic",
+        f"id_{prefixes[Statement.sources.through]}-0-source",
+        f"id_{prefixes[Reaction]}-__prefix__-respondent",
+    ]:
+        assert f'id="add_{widget_id}"' in content, widget_id
+
+
+# 2. A whole article from the statement form -------------------------------------------
+
+
+@pytest.fixture
+def article():
+    """The people, event, topics and sources of one article, as if already entered."""
+    outlet = OutletFactory(name="Washington Free Beacon")
+    return {
+        "speaker": PersonFactory(name="Jon Ossoff"),
+        "party": PartyFactory(name="Democratic Party"),
+        "event": EventFactory(name="Online town hall with the College Democrats of Georgia"),
+        "outlet": outlet,
+        "sources": [SourceFactory(outlet=outlet), SourceFactory()],
+        "topics": [TopicFactory(), TopicFactory(), TopicFactory()],
+        "patel": PersonFactory(name="Bhavin Patel"),
+        "students": OrganizationFactory(name="College Democrats of Georgia"),
+        "mehlman": PersonFactory(name="Ira Mehlman"),
+        "fair": OrganizationFactory(name="Federation for American Immigration Reform"),
+        "campaign": OrganizationFactory(name="Ossoff campaign", kind=Organization.Kind.CAMPAIGN),
+    }
+
+
+QUOTE = (
+    "I don\u2019t think it\u2019s the role of local law enforcement to enforce federal "
+    "immigration law\u2026. It is important that there be \u201cbonds of trust\u201d [sic]."
+)
+
+
+def statement_post(add_page, article, *, state=None, sources=None) -> dict:
+    """The add form filled in for the article; `state` is posted where given."""
+    prefixes = inline_prefixes(add_page)
+    first_source = article["sources"][0]
+    reactions = [
+        {
+            "respondent": article["patel"].pk,
+            "respondent_role": "president",
+            "respondent_organization": article["students"].pk,
+            "stance": Reaction.Stance.AGREES,
+            "interpretation": "an endorsement of sanctuary cities",
+            "kind": "direct",
+            "text": "I agreed with Jon that local law enforcement should not be required\u2026",
+            "channel": "email to the Washington Free Beacon",
+            "source": first_source.pk,
+        },
+        {
+            "respondent": article["mehlman"].pk,
+            "respondent_role": "spokesman",
+            "respondent_organization": article["fair"].pk,
+            "stance": Reaction.Stance.DISAGREES,
+            "kind": "direct",
+            "text": "Nobody is compelling them to enforce federal immigration laws.",
+            "source": first_source.pk,
+        },
+    ]
+    if state is not None:
+        for reaction in reactions:
+            reaction["state"] = state
+    data = {
+        "speaker": article["speaker"].pk,
+        "speaker_role": "candidate, U.S. Senate, Georgia",
+        "speaker_party": article["party"].pk,
+        "event": article["event"].pk,
+        "said_on": "2020-05-30",
+        "date_precision": "day",
+        "date_inferred": "on",
+        "date_inference_note": "Reported on Friday, June 5, 2020 as 'said Saturday'.",
+        "kind": "direct",
+        "text": QUOTE,
+        "frame": "",
+        "context": "Asked by the College Democrats of Georgia about immigration.",
+        **inline_rows(
+            prefixes[Statement.sources.through],
+            [{"source": source.pk} for source in (sources or article["sources"])],
+            min_num=1,
+        ),
+        **inline_rows(
+            prefixes[Statement.topics.through],
+            [{"topic": topic.pk} for topic in article["topics"]],
+        ),
+        **inline_rows(prefixes[Reaction], reactions),
+        **inline_rows(
+            prefixes[CommentRequest],
+            [
+                {
+                    "asked_organization": article["campaign"].pk,
+                    "requested_by": article["outlet"].pk,
+                    "source": first_source.pk,
+                    "subject": "immigration policy and sanctuary cities",
+                    "date_precision": "day",
+                    "repeated": "on",
+                    "outcome": CommentRequest.Outcome.NO_RESPONSE,
+                }
+            ],
+        ),
+    }
+    if state is not None:
+        data["state"] = state
+    return data
+
+
+def test_editor_enters_a_whole_article_from_the_statement_form(editor_client, article):
+    add_page = editor_client.get(admin_url(Statement, "add"))
+
+    response = editor_client.post(admin_url(Statement, "add"), statement_post(add_page, article))
+
+    assert response.status_code == 302, form_errors(response)
+    statement = Statement.objects.get()
+    assert statement.text == QUOTE
+    assert statement.speaker == article["speaker"]
+    assert statement.speaker_name == "Jon Ossoff"
+    assert statement.speaker_party == article["party"]
+    assert statement.event == article["event"]
+    assert statement.said_on == datetime.date(2020, 5, 30)
+    assert statement.date_inferred
+    assert set(statement.sources.all()) == set(article["sources"])
+    assert set(statement.topics.all()) == set(article["topics"])
+    reactions = {reaction.respondent.name: reaction for reaction in statement.reactions.all()}
+    assert set(reactions) == {"Bhavin Patel", "Ira Mehlman"}
+    assert reactions["Bhavin Patel"].stance == Reaction.Stance.AGREES
+    assert reactions["Bhavin Patel"].interpretation == "an endorsement of sanctuary cities"
+    assert reactions["Bhavin Patel"].respondent_organization == article["students"]
+    assert reactions["Ira Mehlman"].stance == Reaction.Stance.DISAGREES
+    assert reactions["Ira Mehlman"].respondent_role == "spokesman"
+    silence = statement.comment_requests.get()
+    assert silence.asked == article["campaign"]
+    assert silence.outcome == CommentRequest.Outcome.NO_RESPONSE
+    assert silence.repeated
+    assert statement.state == DRAFT
+    assert {reaction.state for reaction in reactions.values()} == {DRAFT}
+
+
+def test_a_statement_needs_at_least_one_source(editor_client, article):
+    add_page = editor_client.get(admin_url(Statement, "add"))
+    data = statement_post(add_page, article)
+    prefix = inline_prefixes(add_page)[Statement.sources.through]
+    data[f"{prefix}-TOTAL_FORMS"] = "0"
+
+    response = editor_client.post(admin_url(Statement, "add"), data)
+
+    assert response.status_code == 200
+    assert "Please submit at least 1 form" in form_errors(response)
+    assert not Statement.objects.exists()
+
+
+def test_deleting_the_last_source_of_a_statement_is_refused(publisher_client):
+    statement = StatementFactory()
+    url = admin_url(Statement, "change", statement.pk)
+    page = publisher_client.get(url)
+    prefix = inline_prefixes(page)[Statement.sources.through]
+    data = page_form_data(page) | {f"{prefix}-0-DELETE": "on"}
+
+    response = publisher_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Please submit at least 1 form" in form_errors(response)
+    assert statement.sources.count() == 1
+
+
+def test_changing_the_speaker_updates_the_speaker_name(editor_client):
+    statement = StatementFactory(state=DRAFT)
+    other = PersonFactory(name="Teresa Tomlinson")
+    url = admin_url(Statement, "change", statement.pk)
+    data = page_form_data(editor_client.get(url)) | {"speaker": str(other.pk)}
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    statement.refresh_from_db()
+    assert (statement.speaker, statement.speaker_name) == (other, "Teresa Tomlinson")
+
+
+# 3. Only publishers publish ------------------------------------------------------------
+
+
+def test_editor_sees_state_read_only_and_publisher_can_edit_it(editor_client, publisher_client):
+    statement = StatementFactory(state=DRAFT)
+    url = admin_url(Statement, "change", statement.pk)
+
+    assert "state" not in editor_client.get(url).context["adminform"].form.fields
+    assert "state" in publisher_client.get(url).context["adminform"].form.fields
+
+
+def test_editor_cannot_publish_by_posting_state_on_add(editor_client, article):
+    add_page = editor_client.get(admin_url(Statement, "add"))
+
+    response = editor_client.post(
+        admin_url(Statement, "add"), statement_post(add_page, article, state=PUBLISHED)
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    statement = Statement.objects.get()
+    assert statement.state == DRAFT
+    assert statement.published_at is None
+    assert set(statement.reactions.values_list("state", flat=True)) == {DRAFT}
+
+
+@pytest.mark.parametrize("model", EDITORIAL, ids=model_id)
+def test_editor_cannot_publish_by_posting_state_on_change(editor_client, model):
+    obj = MAKERS[model]()
+    model.objects.filter(pk=obj.pk).update(state=DRAFT)
+    url = admin_url(model, "change", obj.pk)
+    data = page_form_data(editor_client.get(url)) | {"state": PUBLISHED}
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    obj.refresh_from_db()
+    assert (obj.state, obj.published_at) == (DRAFT, None)
+
+
+def test_save_model_refuses_a_state_change_from_an_editor(editor, publisher):
+    """Even if a form carrying `state` reached save_model, an editor's change is undone."""
+    topic = TopicFactory(state=DRAFT)
+    topic_admin = admin.site._registry[Topic]
+    request = RequestFactory().post("/")
+    request.user = publisher
+    form = topic_admin.get_form(request, topic)(
+        {"name": topic.name, "slug": topic.slug, "state": PUBLISHED}, instance=topic
+    )
+    assert form.is_valid(), form.errors
+    request.user = editor
+
+    topic_admin.save_model(request, form.save(commit=False), form, change=True)
+
+    topic.refresh_from_db()
+    assert topic.state == DRAFT
+
+
+@pytest.mark.parametrize("model", EDITORIAL, ids=model_id)
+def test_publish_actions_are_offered_to_publishers_only(editor, publisher, model):
+    model_admin = admin.site._registry[model]
+    request = RequestFactory().get("/")
+
+    request.user = editor
+    assert not {"publish_selected", "withdraw_selected"} & set(model_admin.get_actions(request))
+    request.user = publisher
+    assert {"publish_selected", "withdraw_selected"} <= set(model_admin.get_actions(request))
+
+
+def test_editor_changelist_has_no_publish_action(editor_client):
+    StatementFactory(state=DRAFT)
+
+    response = editor_client.get(admin_url(Statement, "changelist"))
+
+    action_form = response.context["action_form"]
+    offered = [] if action_form is None else dict(action_form.fields["action"].choices)
+    assert "publish_selected" not in offered
+
+
+def test_editor_cannot_publish_with_a_crafted_action_post(editor_client):
+    statement = StatementFactory(state=DRAFT)
+
+    editor_client.post(
+        admin_url(Statement, "changelist"),
+        {"action": "publish_selected", "_selected_action": [statement.pk], "index": "0"},
+    )
+
+    statement.refresh_from_db()
+    assert (statement.state, statement.published_at) == (DRAFT, None)
+
+
+def test_publisher_publishes_and_withdraws_through_the_actions(publisher_client, publisher):
+    drafts = [StatementFactory(state=DRAFT) for _ in range(2)]
+    untouched = StatementFactory(state=DRAFT)
+    url = admin_url(Statement, "changelist")
+    chosen = [statement.pk for statement in drafts]
+
+    response = publisher_client.post(
+        url, {"action": "publish_selected", "_selected_action": chosen, "index": "0"}
+    )
+
+    assert response.status_code == 302
+    published = Statement.objects.filter(pk__in=chosen)
+    assert {(s.state, s.published_at is not None) for s in published} == {(PUBLISHED, True)}
+    untouched.refresh_from_db()
+    assert untouched.state == DRAFT
+    assert LogEntry.objects.filter(user=publisher, object_id__in=map(str, chosen)).count() == 2
+
+    publisher_client.post(
+        url, {"action": "withdraw_selected", "_selected_action": chosen[:1], "index": "0"}
+    )
+
+    assert Statement.objects.get(pk=chosen[0]).state == PublicationState.WITHDRAWN
+    assert Statement.objects.get(pk=chosen[1]).state == PUBLISHED
+
+
+def test_publisher_publishes_from_the_change_form(publisher_client):
+    statement = StatementFactory(state=DRAFT)
+    url = admin_url(Statement, "change", statement.pk)
+    data = page_form_data(publisher_client.get(url)) | {"state": PUBLISHED}
+
+    response = publisher_client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    statement.refresh_from_db()
+    assert statement.state == PUBLISHED
+    assert statement.published_at is not None
+
+
+# 4. Changelists cost the same at 3 rows as at 30 --------------------------------------
+
+
+def changelist_queries(client, model) -> tuple[int, int]:
+    url = admin_url(model, "changelist")
+    client.get(url)  # warm per-process caches (content types, …)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), len(response.context["cl"].result_list)
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_changelist_query_count_does_not_grow_with_rows(superuser, model):
+    client = client_for(superuser)
+    for _ in range(3):
+        MAKERS[model]()
+    queries_at_3, rows_at_3 = changelist_queries(client, model)
+    for _ in range(27):
+        MAKERS[model]()
+    queries_at_30, rows_at_30 = changelist_queries(client, model)
+
+    print(
+        f"{model.__name__} changelist: {queries_at_3} queries at {rows_at_3} rows, "
+        f"{queries_at_30} at {rows_at_30} rows"
+    )
+    assert rows_at_30 > rows_at_3 >= 3
+    assert queries_at_30 == queries_at_3
