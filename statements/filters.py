@@ -1,0 +1,183 @@
+"""StatementFilter: the one set of filters behind /statements/, the API, the feeds and the
+exports, so that a query string means the same thing everywhere.
+
+Filters combine with AND; a repeated parameter is OR within itself. An unknown slug
+matches nothing (and says so); a malformed date or flag is reported and ignored.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+
+from . import search
+from .models import (
+    Candidacy,
+    Event,
+    Organization,
+    Person,
+    QuoteKind,
+    Race,
+    Reaction,
+    Statement,
+    StatementTopic,
+    Topic,
+)
+
+
+class Ordering:
+    NEWEST = "-said_on"
+    OLDEST = "said_on"
+    RELEVANCE = "relevance"
+    CHOICES = [
+        (NEWEST, "Newest first"),
+        (OLDEST, "Oldest first"),
+        (RELEVANCE, "Most relevant (with a search)"),
+    ]
+
+
+# Filters that name records: an unknown value means "nothing can match".
+RECORD_FILTERS = ("speaker", "topic", "party", "race", "event")
+
+
+def _clean_text(value: str) -> str:
+    return value.replace("\x00", "")
+
+
+class SearchField(forms.CharField):
+    def to_python(self, value):
+        return _clean_text(super().to_python(value))
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
+class StatementFilter(django_filters.FilterSet):
+    q = SearchFilter(
+        label="Search",
+        method="filter_q",
+        max_length=search.MAX_QUERY_LENGTH,
+        help_text='Words, "exact phrases", -excluded, or alternatives with or.',
+    )
+    speaker = django_filters.ModelMultipleChoiceFilter(
+        label="Speaker",
+        field_name="speaker__slug",
+        to_field_name="slug",
+        queryset=Person.objects.published().only("slug", "name", "sort_name"),
+    )
+    topic = django_filters.ModelMultipleChoiceFilter(
+        label="Topic",
+        method="filter_topic",
+        to_field_name="slug",
+        queryset=Topic.objects.published().only("slug", "name"),
+        help_text="Includes narrower topics.",
+    )
+    party = django_filters.ModelMultipleChoiceFilter(
+        label="Party",
+        field_name="speaker_party__slug",
+        to_field_name="slug",
+        queryset=Organization.objects.published()
+        .filter(kind=Organization.Kind.PARTY)
+        .only("slug", "name"),
+        help_text="The speaker's party when they spoke.",
+    )
+    race = django_filters.ModelMultipleChoiceFilter(
+        label="Race",
+        method="filter_race",
+        to_field_name="slug",
+        queryset=Race.objects.published().select_related("election").only(
+            "slug", "name", "election__name"
+        ),
+        help_text="Statements by the race's candidates.",
+    )
+    event = django_filters.ModelMultipleChoiceFilter(
+        label="Event",
+        field_name="event__slug",
+        to_field_name="slug",
+        queryset=Event.objects.published().only("slug", "name"),
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        label="Kind", choices=QuoteKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    said_after = django_filters.DateFilter(
+        label="Said on or after",
+        field_name="said_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    said_before = django_filters.DateFilter(
+        label="Said on or before",
+        field_name="said_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    has_reactions = django_filters.BooleanFilter(
+        label="Has reactions",
+        method="filter_has_reactions",
+        widget=forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")]),
+    )
+    ordering = django_filters.ChoiceFilter(
+        label="Order",
+        choices=Ordering.CHOICES,
+        method="filter_nothing",
+        empty_label=None,
+        null_label=None,
+    )
+
+    class Meta:
+        model = Statement
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return search.matching(queryset, value) if value.strip() else queryset
+
+    def filter_topic(self, queryset, name, topics):
+        if not topics:
+            return queryset
+        ids = Topic.objects.descendant_ids(topics)
+        return queryset.filter(
+            pk__in=StatementTopic.objects.filter(topic_id__in=ids).values("statement_id")
+        )
+
+    def filter_race(self, queryset, name, races):
+        if not races:
+            return queryset
+        candidates = Candidacy.objects.filter(race__in=races).values("person_id")
+        return queryset.filter(speaker__in=candidates)
+
+    def filter_has_reactions(self, queryset, name, value):
+        if value is None:
+            return queryset
+        reacted = Exists(Reaction.objects.published().filter(statement=OuterRef("pk")))
+        return queryset.filter(reacted if value else ~reacted)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # Ordering is applied by the pager, which knows the cursor.
+
+    @property
+    def names_unknown_record(self) -> bool:
+        """True when a slug filter named a record we don't have (or haven't published)."""
+        return any(name in self.errors for name in RECORD_FILTERS)
+
+    def _cleaned(self, name: str):
+        self.errors  # noqa: B018 -- validates the form once, then cleaned_data exists
+        return self.form.cleaned_data.get(name) if self.is_bound else None
+
+    @property
+    def search_text(self) -> str:
+        return (self._cleaned("q") or "").strip()
+
+    @property
+    def ordering_choice(self) -> str:
+        chosen = self._cleaned("ordering")
+        if chosen == Ordering.RELEVANCE and not self.search_text:
+            chosen = None
+        if not chosen:
+            chosen = Ordering.RELEVANCE if self.search_text else Ordering.NEWEST
+        return chosen
+
+    def results(self):
+        """The filtered statements; nothing at all when a named record is unknown."""
+        if self.names_unknown_record:
+            return self.qs.none()
+        return self.qs

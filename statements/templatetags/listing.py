@@ -1,0 +1,18 @@
+from django import template
+from django.http import QueryDict
+
+register = template.Library()
+
+PAGING_PARAMS = ("page", "cursor")
+
+
+@register.simple_tag(takes_context=True)
+def paged_url(context, params):
+    """The current list URL with its filters kept and the paging replaced by `params`."""
+    query: QueryDict = context["request"].GET.copy()
+    for name in PAGING_PARAMS:
+        query.pop(name, None)
+    for name, value in (params or {}).items():
+        query[name] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -1,0 +1,282 @@
+"""The statement filters, on the /statements/ page: alone, combined, repeated, malformed."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from statements.filters import StatementFilter
+from statements.models import Candidacy, Statement
+
+from .factories import (
+    EventFactory,
+    PartyFactory,
+    PersonFactory,
+    RaceFactory,
+    ReactionFactory,
+    StatementFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/statements/"
+
+
+def filtered(query: str) -> set[int]:
+    from django.http import QueryDict
+
+    filterset = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+    return set(filterset.results().values_list("pk", flat=True))
+
+
+def listed(client, query: str = "") -> list[int]:
+    """Ids of the statement cards on the page, in order."""
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 200
+    return [int(pk) for pk in re.findall(r'id="statement-(\d+)-label"', response.content.decode())]
+
+
+@pytest.fixture
+def world():
+    democrats, republicans = PartyFactory(slug="democratic-party"), PartyFactory(slug="gop")
+    ossoff = PersonFactory(slug="jon-ossoff", name="Jon Ossoff")
+    perdue = PersonFactory(slug="david-perdue", name="David Perdue")
+    patel = PersonFactory(slug="bhavin-patel", name="Bhavin Patel")
+    immigration = TopicFactory(slug="immigration")
+    program = TopicFactory(slug="287g-program", parent=immigration)
+    economy = TopicFactory(slug="economy")
+    town_hall = EventFactory(slug="town-hall")
+    debate = EventFactory(slug="debate", date=datetime.date(2020, 10, 28))
+    primary = RaceFactory(slug="primary")
+    Candidacy.objects.create(person=ossoff, race=primary, party=democrats)
+    s = {
+        "ossoff_287g": StatementFactory(
+            speaker=ossoff, speaker_party=democrats, event=town_hall, topics=[program],
+            kind="partial", frame="called it", said_on=datetime.date(2020, 5, 30),
+        ),
+        "ossoff_economy": StatementFactory(
+            speaker=ossoff, speaker_party=democrats, event=debate, topics=[economy],
+            kind="paraphrase", said_on=datetime.date(2020, 10, 28),
+        ),
+        "perdue_immigration": StatementFactory(
+            speaker=perdue, speaker_party=republicans, event=debate, topics=[immigration],
+            kind="direct", said_on=datetime.date(2020, 10, 28),
+        ),
+        "patel_untagged": StatementFactory(
+            speaker=patel, event=town_hall, kind="direct", said_on=datetime.date(2020, 5, 31),
+        ),
+    }
+    ReactionFactory(statement=s["ossoff_287g"], respondent=patel)
+    ReactionFactory(statement=s["perdue_immigration"], state="draft")
+    StatementFactory(speaker=ossoff, topics=[program], state="draft", text="A draft remark.")
+    StatementFactory(speaker=ossoff, topics=[program], state="review", text="Under review.")
+    StatementFactory(speaker=ossoff, topics=[program], state="withdrawn", text="Withdrawn.")
+    return {name: statement.pk for name, statement in s.items()}
+
+
+def ids(world, *names):
+    return {world[name] for name in names}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["ossoff_287g", "ossoff_economy", "perdue_immigration", "patel_untagged"]),
+        ("speaker=jon-ossoff", ["ossoff_287g", "ossoff_economy"]),
+        ("topic=immigration", ["ossoff_287g", "perdue_immigration"]),  # includes narrower
+        ("topic=287g-program", ["ossoff_287g"]),
+        ("party=democratic-party", ["ossoff_287g", "ossoff_economy"]),
+        ("race=primary", ["ossoff_287g", "ossoff_economy"]),
+        ("event=debate", ["ossoff_economy", "perdue_immigration"]),
+        ("kind=partial", ["ossoff_287g"]),
+        ("said_after=2020-05-31", ["ossoff_economy", "perdue_immigration", "patel_untagged"]),
+        ("said_before=2020-05-31", ["ossoff_287g", "patel_untagged"]),
+        ("said_after=2020-05-31&said_before=2020-05-31", ["patel_untagged"]),
+        ("has_reactions=true", ["ossoff_287g"]),  # the draft reaction doesn't count
+        ("has_reactions=false", ["ossoff_economy", "perdue_immigration", "patel_untagged"]),
+        # Repeated parameters are OR within themselves...
+        ("speaker=jon-ossoff&speaker=david-perdue",
+         ["ossoff_287g", "ossoff_economy", "perdue_immigration"]),
+        ("kind=partial&kind=paraphrase", ["ossoff_287g", "ossoff_economy"]),
+        ("topic=287g-program&topic=economy", ["ossoff_287g", "ossoff_economy"]),
+        # ...and different parameters are ANDed.
+        ("speaker=jon-ossoff&topic=immigration", ["ossoff_287g"]),
+        ("event=debate&party=gop", ["perdue_immigration"]),
+        ("speaker=jon-ossoff&kind=direct", []),
+        ("topic=immigration&event=debate&said_after=2020-10-01", ["perdue_immigration"]),
+    ],
+)
+def test_filters_alone_and_combined(client, world, query, expected):
+    assert filtered(query) == ids(world, *expected)
+    assert set(listed(client, query)) == ids(world, *expected)
+
+
+def test_drafts_never_listed_or_counted(client, world):
+    response = client.get(f"{URL}?speaker=jon-ossoff&topic=287g-program")
+    body = response.content.decode()
+    assert "A draft remark." not in body and "Under review." not in body
+    assert "Withdrawn." not in body
+    assert "1 statement" in body
+
+
+def test_draft_speaker_or_topic_is_an_unknown_record(client, world):
+    PersonFactory(slug="hidden-person", state="draft")
+    response = client.get(f"{URL}?speaker=hidden-person")
+    assert response.status_code == 200
+    assert listed(client, "speaker=hidden-person") == []
+    assert "Select a valid choice" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("said_after=yesterday", "Enter a valid date"),
+        ("said_before=2020-13-45", "Enter a valid date"),
+        ("page=-1", "Page numbers start at 1"),
+        ("page=abc", "Page numbers start at 1"),
+        ("page=999999", "Pages are numbered up to"),
+        ("cursor=garbage", "damaged or out of date"),
+        ("cursor=%%%", "damaged or out of date"),
+        ("kind=rumour", "Select a valid choice"),
+        ("has_reactions=maybe", ""),
+        ("ordering=sideways", "Select a valid choice"),
+        ("q=" + "x" * 10_000, "at most 500 characters"),
+    ],
+)
+def test_malformed_values_show_an_error_and_an_unfiltered_list(client, world, query, message):
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert set(listed(client, query)) == ids(
+        world, "ossoff_287g", "ossoff_economy", "perdue_immigration", "patel_untagged"
+    )
+
+
+@pytest.mark.parametrize("query", ["speaker=no-such-person", "topic=nope", "race=x&kind=direct"])
+def test_unknown_record_shows_an_error_and_no_statements(client, world, query):
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Select a valid choice" in body
+    assert "No statements" in body
+    assert listed(client, query) == []
+
+
+@pytest.mark.parametrize(
+    "query", ["q=%00", "q=abc%00def", "q=%22unpaired", "q=%22", "speaker=%00", "topic=a%00b",
+              "said_after=%00", "cursor=%00", "q=-", "q=or", "q=%28%29%2A"],
+)
+def test_nul_bytes_and_odd_syntax_never_fail(client, world, query):
+    assert client.get(f"{URL}?{query}").status_code == 200
+
+
+def test_form_keeps_what_the_reader_chose(client, world):
+    body = client.get(f"{URL}?speaker=jon-ossoff&kind=partial&said_after=2020-01-01").content
+    body = body.decode()
+    assert re.search(r'<option value="jon-ossoff" selected>', body)
+    assert re.search(r'value="partial"[^>]*checked', body)
+    assert 'value="2020-01-01"' in body
+    assert "Remove filter Speaker: Jon Ossoff" in body
+
+
+def test_chip_removes_only_its_own_value(client, world):
+    body = client.get(f"{URL}?speaker=jon-ossoff&speaker=david-perdue&kind=direct").content
+    assert b'href="?speaker=david-perdue&amp;kind=direct"' in body
+    assert b'href="?speaker=jon-ossoff&amp;speaker=david-perdue"' in body
+
+
+def make_statements(count: int, **kwargs):
+    speaker = PersonFactory()
+    topic = TopicFactory()
+    start = datetime.date(2020, 1, 1)
+    return [
+        StatementFactory(
+            speaker=speaker,
+            topics=[topic],
+            said_on=start + datetime.timedelta(days=i // 2),  # pairs share a day: ties on id
+            **kwargs,
+        )
+        for i in range(count)
+    ]
+
+
+def follow(client, query, link_rel):
+    """Walk every page through the rel=next / rel=prev links; return ids in page order."""
+    seen, url, pages = [], f"{URL}?{query}", 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        seen.extend(int(pk) for pk in re.findall(r'id="statement-(\d+)-label"', body))
+        match = re.search(rf'rel="{link_rel}" href="([^"]*)"', body)
+        url = URL + match.group(1).replace("&amp;", "&") if match else None
+        pages += 1
+        assert pages < 20
+    return seen, pages
+
+
+def test_keyset_pages_cover_everything_once_in_order(client):
+    statements = make_statements(45)
+    expected = [s.pk for s in sorted(statements, key=lambda s: (s.said_on, s.pk), reverse=True)]
+    forward, pages = follow(client, "", "next")
+    assert forward == expected and pages == 3
+    # And back again from the last page, through the "previous" cursors.
+    last_page = client.get(f"{URL}?page=3").content.decode()
+    assert re.findall(r'id="statement-(\d+)-label"', last_page) == [str(pk) for pk in expected[40:]]
+    oldest_first, _ = follow(client, "ordering=said_on", "next")
+    assert oldest_first == expected[::-1]
+
+
+def test_previous_cursor_returns_the_page_before(client):
+    statements = make_statements(45)
+    expected = [s.pk for s in sorted(statements, key=lambda s: (s.said_on, s.pk), reverse=True)]
+    first = client.get(URL).content.decode()
+    older = re.search(r'rel="next" href="([^"]*)"', first).group(1)
+    second = client.get(URL + older.replace("&amp;", "&")).content.decode()
+    older = re.search(r'rel="next" href="([^"]*)"', second).group(1)
+    third = client.get(URL + older.replace("&amp;", "&")).content.decode()
+    back = re.search(r'rel="prev" href="([^"]*)"', third).group(1)
+    again = client.get(URL + back.replace("&amp;", "&")).content.decode()
+    assert re.findall(r'id="statement-(\d+)-label"', again) == [str(pk) for pk in expected[20:40]]
+
+
+def page_queries(client, query):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"{URL}?{query}").status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "topic=TOPIC", "speaker=SPEAKER&kind=direct&has_reactions=false", "ordering=said_on",
+     "q=statement", "q=statement&ordering=said_on"],
+)
+def test_list_page_query_count_does_not_grow(client, query):
+    def run(count):
+        statements = make_statements(count)
+        for statement in statements:
+            ReactionFactory(statement=statement)
+        filled = query.replace("TOPIC", statements[0].topics.get().slug).replace(
+            "SPEAKER", statements[0].speaker.slug
+        )
+        return page_queries(client, filled)
+
+    small = run(3)
+    Statement.objects.all().delete()
+    large = run(30)
+    print(f"/statements/?{query}: {small} queries with 3 rows, {large} with 30")
+    assert small == large
+
+
+def test_deep_pages_cost_the_same_queries_as_the_first(client):
+    make_statements(70)
+    first = page_queries(client, "")
+    body = client.get(URL).content.decode()
+    for _ in range(2):
+        older = re.search(r'rel="next" href="\?([^"]*)"', body).group(1).replace("&amp;", "&")
+        body = client.get(f"{URL}?{older}").content.decode()
+    assert page_queries(client, older) == first
+    assert page_queries(client, "page=3") == first
