@@ -1,7 +1,83 @@
 """/statements/: every published statement, filtered by the one StatementFilter."""
 
-from .home import home
+from django.http import QueryDict
+from django.shortcuts import render
+
+from .. import search
+from ..filters import RECORD_FILTERS, Ordering, StatementFilter
+from ..models import Statement
+from ..pagination import capped_count, keyset_page, ranked_page
 
 
 def statement_list(request):
-    return home(request)
+    filterset = StatementFilter(request.GET, queryset=Statement.objects.published())
+    results = filterset.results()
+    ordering = filterset.ordering_choice
+    query = filterset.search_text
+
+    if ordering == Ordering.RELEVANCE:
+        page = ranked_page(
+            search.ranked_ids(results, query),
+            lambda ids: Statement.objects.for_cards().filter(pk__in=ids),
+            page_number=request.GET.get("page"),
+        )
+    else:
+        page = keyset_page(
+            results.for_cards(),
+            ascending=ordering == Ordering.OLDEST,
+            cursor_token=request.GET.get("cursor"),
+            page_number=request.GET.get("page"),
+        )
+    if query:
+        search.highlight(page.items, query)
+    count, more = capped_count(results)
+    return render(
+        request,
+        "statements/statement_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "count": count,
+            "count_is_capped": more,
+            "chips": active_filter_chips(filterset, request.GET),
+            "unknown_record": filterset.names_unknown_record,
+            "export_query": export_query(request.GET),
+        },
+    )
+
+
+def export_query(params: QueryDict) -> str:
+    """The filters alone (no paging), for the feed and export links."""
+    query = params.copy()
+    for name in ("page", "cursor"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def active_filter_chips(filterset: StatementFilter, params: QueryDict) -> list[dict]:
+    """One removable chip per active filter value: its label and the URL without it."""
+    labels = {}
+    cleaned = filterset.form.cleaned_data
+    for name in RECORD_FILTERS:
+        for record in cleaned.get(name) or []:
+            labels[(name, record.slug)] = str(record)
+    chips = []
+    for name, field in filterset.form.fields.items():
+        if name == "ordering":
+            continue
+        for value in params.getlist(name):
+            if not value:
+                continue
+            remaining = params.copy()
+            remaining.setlist(name, [v for v in params.getlist(name) if v != value])
+            for paging in ("page", "cursor"):
+                remaining.pop(paging, None)
+            label = labels.get((name, value), value)
+            chips.append(
+                {
+                    "field": field.label,
+                    "label": label if len(label) <= 60 else label[:57] + "…",
+                    "url": "?" + remaining.urlencode(),
+                }
+            )
+    return chips
