@@ -1,0 +1,357 @@
+"""Streamed exports of exactly the filtered statements: /statements/export.csv and .json.
+
+Both take the same query string as /statements/ (see ``statements.filters.StatementFilter``)
+and return *all* the matching published statements, not one page. A malformed filter
+value (``said_after=yesterday``, an unknown or unpublished slug, an over-long ``q``)
+answers 400 naming the parameter, before any row is sent.
+
+Rows come newest first (``ordering=said_on`` gives oldest first; ``relevance`` is a
+page-only ordering and exports fall back to newest first). They are read in keyset
+batches of ``BATCH_SIZE`` ids over (said_on, id); for each batch, one query each fetches
+its topics, sources and reaction counts, and one more its rows, ``ROW_CHUNK`` at a time.
+Rows are written out as they are read, so memory stays flat whatever the size of the
+export (about 1 MB for 20,000 rows, as for 2,000). Rows added or changed while a long
+export is streaming may or may not appear; no row that exists throughout appears twice
+or is lost. A HEAD request gets the headers without reading the statements.
+
+Columns, in this order (the CSV header row; the keys of each JSON object):
+
+    id              the statement's id (stable; the permalink ends with it)
+    permalink       absolute URL of the statement's page
+    said_on         the date it was said, ISO 8601 (YYYY-MM-DD); see date_precision
+    date_precision  day, month or year: how much of said_on is known (a month-precise date
+                    is stored as the 1st of the month, a year-precise one as January 1st)
+    date_inferred   true when the source does not state the date outright
+    kind            direct, partial or paraphrase (a paraphrase is not a quotation)
+    text            the words, byte for byte: for a quote, what stands inside the quotation
+                    marks; for a paraphrase, the reported speech
+    frame           partial quotes: the source's words around the quoted phrase
+    context         what prompted the remark
+    speaker_slug    the speaker's slug (the ``speaker`` filter)
+    speaker_name    the speaker's name
+    speaker_role    the speaker's role when they spoke
+    speaker_party   the name of the speaker's party when they spoke
+    event_slug      the event's slug (the ``event`` filter), empty if none
+    event_name      the event's name, empty if none
+    topics          topic slugs, joined with "; " (JSON: a list)
+    sources         each source's URL, or its title where no URL is known, oldest first,
+                    joined with "; " (JSON: a list)
+    reaction_count  how many published reactions the statement has
+
+Formats:
+
+* CSV: UTF-8 with a byte-order mark (so spreadsheet programs read the encoding right),
+  RFC 4180 quoting, CRLF line ends, the header row first. Any cell that begins with ``=``,
+  ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with a single quote ``'``
+  so that spreadsheets do not run it as a formula. That is the one place where an export
+  alters the words: use the JSON export for the text byte for byte.
+* JSON: one array of objects, one object per statement, keys as above, in column order.
+  ``id`` and ``reaction_count`` are numbers, ``date_inferred`` a boolean, ``topics`` and
+  ``sources`` lists of strings, everything else strings (empty when unknown). Non-ASCII
+  characters are written as themselves, in UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from .filters import Ordering, StatementFilter
+from .models import PublicationState, Reaction, Statement, StatementSource, StatementTopic
+
+COLUMNS: list[tuple[str, str]] = [
+    ("id", "the statement's id (stable; the permalink ends with it)"),
+    ("permalink", "absolute URL of the statement's page"),
+    ("said_on", "the date it was said, ISO 8601 (YYYY-MM-DD); see date_precision"),
+    ("date_precision", "day, month or year: how much of said_on is known"),
+    ("date_inferred", "true when the source does not state the date outright"),
+    ("kind", "direct, partial or paraphrase (a paraphrase is not a quotation)"),
+    ("text", "the words, byte for byte (for a paraphrase, the reported speech)"),
+    ("frame", "partial quotes: the source's words around the quoted phrase"),
+    ("context", "what prompted the remark"),
+    ("speaker_slug", "the speaker's slug (the speaker filter)"),
+    ("speaker_name", "the speaker's name"),
+    ("speaker_role", "the speaker's role when they spoke"),
+    ("speaker_party", "the name of the speaker's party when they spoke"),
+    ("event_slug", "the event's slug (the event filter), empty if none"),
+    ("event_name", "the event's name, empty if none"),
+    ("topics", 'topic slugs, joined with "; " (JSON: a list)'),
+    ("sources", 'source URLs, or titles where no URL is known, joined with "; " (JSON: a list)'),
+    ("reaction_count", "how many published reactions the statement has"),
+]
+COLUMN_NAMES = [name for name, _ in COLUMNS]
+
+# Statements per keyset batch: one query each for their ids, topics, sources, reaction
+# counts and rows. Memory while streaming grows with this, not with the export's size.
+BATCH_SIZE = 500
+ROW_CHUNK = 100  # rows of a batch read from the database at a time
+FLUSH_BYTES = 64 * 1024  # write out at least this much at a time (whole rows only)
+LIST_SEPARATOR = "; "
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CSV_BOM = "\ufeff"
+
+# What the row query reads for each statement, in this order.
+_FIELDS = (
+    "id",
+    "said_on",
+    "date_precision",
+    "date_inferred",
+    "kind",
+    "text",
+    "frame",
+    "context",
+    "speaker__slug",
+    "speaker__name",
+    "speaker_role",
+    "speaker_party__name",
+    "speaker_party__state",
+    "event__slug",
+    "event__name",
+    "event__state",
+)
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def filtered_statements(request: HttpRequest) -> StatementFilter:
+    return StatementFilter(request.GET, queryset=Statement.objects.published())
+
+
+def error_lines(filterset: StatementFilter) -> list[str]:
+    """One line per bad parameter: "said_after: Enter a valid date."."""
+    return [f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()]
+
+
+def bad_filter_text(filterset: StatementFilter) -> HttpResponse:
+    """400, plain text, naming each bad parameter."""
+    body = "Bad filter parameter.\n" + "\n".join(error_lines(filterset)) + "\n"
+    return HttpResponse(body, status=400, content_type="text/plain; charset=utf-8")
+
+
+def bad_filter_json(filterset: StatementFilter) -> JsonResponse:
+    """400, JSON: {"detail": ..., "errors": {"said_after": ["Enter a valid date."]}}."""
+    errors = {name: list(messages) for name, messages in filterset.errors.items()}
+    return JsonResponse(
+        {"detail": "Bad filter parameter: " + "; ".join(error_lines(filterset)), "errors": errors},
+        status=400,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def wants_oldest_first(filterset: StatementFilter) -> bool:
+    return filterset.ordering_choice == Ordering.OLDEST
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _after(said_on: datetime.date, pk: int, ascending: bool) -> Q:
+    """Rows strictly after (said_on, pk) in the export's order."""
+    if ascending:
+        return Q(said_on__gte=said_on) & (Q(said_on__gt=said_on) | Q(pk__gt=pk))
+    return Q(said_on__lte=said_on) & (Q(said_on__lt=said_on) | Q(pk__lt=pk))
+
+
+def _order(ascending: bool) -> tuple[str, str]:
+    return ("said_on", "id") if ascending else ("-said_on", "-id")
+
+
+def id_batches(
+    queryset: QuerySet, *, ascending: bool = False, size: int | None = None
+) -> Iterator[list[int]]:
+    """Ids of the queryset's statements in export order, at most `size` at a time.
+
+    Keyset paging over (said_on, id): each batch starts strictly after the last row of the
+    one before, so it walks the index however deep it goes, and no row repeats.
+    """
+    size = size or BATCH_SIZE
+    keys_query = queryset.order_by(*_order(ascending)).values_list("said_on", "id")
+    after = None
+    while True:
+        page = keys_query if after is None else keys_query.filter(_after(*after, ascending))
+        keys = list(page[:size])
+        if not keys:
+            return
+        yield [pk for _, pk in keys]
+        if len(keys) < size:
+            return
+        after = keys[-1]
+
+
+def _related(ids: list[int]) -> tuple[dict, dict, dict]:
+    """Published topics, sources and reaction counts of these statements: three queries."""
+    topics: dict[int, list[str]] = defaultdict(list)
+    for statement_id, slug in (
+        StatementTopic.objects.filter(statement_id__in=ids, topic__state=PublicationState.PUBLISHED)
+        .order_by("topic__slug")
+        .values_list("statement_id", "topic__slug")
+    ):
+        topics[statement_id].append(slug)
+    sources: dict[int, list[str]] = defaultdict(list)
+    for statement_id, url, title in (
+        StatementSource.objects.filter(
+            statement_id__in=ids, source__state=PublicationState.PUBLISHED
+        )
+        .order_by("source__published_on", "source_id")
+        .values_list("statement_id", "source__url", "source__title")
+    ):
+        sources[statement_id].append(url or title)
+    reactions = dict(
+        Reaction.objects.published()
+        .filter(statement_id__in=ids)
+        .order_by()
+        .values("statement_id")
+        .annotate(count=Count("id"))
+        .values_list("statement_id", "count")
+    )
+    return topics, sources, reactions
+
+
+def permalink_maker(request: HttpRequest):
+    """pk -> absolute statement URL, reversing the URL pattern once rather than per row."""
+    marker = 9_876_543_210_123
+    path = reverse("statements:statement-detail", kwargs={"pk": marker})
+    before, after = path.split(str(marker))
+    site = request.build_absolute_uri("/").rstrip("/")  # "https://example.org"
+    return lambda pk: f"{site}{before}{pk}{after}"
+
+
+def export_records(queryset: QuerySet, request: HttpRequest, *, ascending: bool = False):
+    """One dict per statement, keys in COLUMN_NAMES order, typed as in the JSON export.
+
+    Per batch of ids: one query each for topics, sources and reaction counts, then the
+    statements themselves, read ROW_CHUNK rows at a time.
+    """
+    permalink = permalink_maker(request)
+    published = PublicationState.PUBLISHED
+    for ids in id_batches(queryset, ascending=ascending):
+        topics, sources, reactions = _related(ids)
+        rows = (
+            Statement.objects.published()
+            .filter(pk__in=ids)
+            .order_by(*_order(ascending))
+            .values_list(*_FIELDS)
+            .iterator(chunk_size=ROW_CHUNK)
+        )
+        for (
+            pk, said_on, precision, inferred, kind, text, frame, context,
+            speaker_slug, speaker_name, speaker_role, party_name, party_state,
+            event_slug, event_name, event_state,
+        ) in rows:  # fmt: skip
+            event_public = event_state == published
+            yield {
+                "id": pk,
+                "permalink": permalink(pk),
+                "said_on": said_on.isoformat(),
+                "date_precision": precision,
+                "date_inferred": bool(inferred),
+                "kind": kind,
+                "text": text,
+                "frame": frame,
+                "context": context,
+                "speaker_slug": speaker_slug,
+                "speaker_name": speaker_name,
+                "speaker_role": speaker_role,
+                "speaker_party": party_name if party_state == published else "",
+                "event_slug": event_slug if event_public else "",
+                "event_name": event_name if event_public else "",
+                "topics": topics.get(pk, []),
+                "sources": sources.get(pk, []),
+                "reaction_count": reactions.get(pk, 0),
+            }
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def neutralise(value: str) -> str:
+    """Keep spreadsheets from running a cell as a formula: prefix a single quote."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def csv_cell(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = LIST_SEPARATOR.join(value)
+    if isinstance(value, str):
+        return neutralise(value)
+    return "" if value is None else str(value)
+
+
+class _Line:
+    """A file-like object whose write() hands back what it was given."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _chunks(pieces: Iterable[str], first: str = "") -> Iterator[bytes]:
+    """Join pieces into UTF-8 chunks of about FLUSH_BYTES, never splitting a piece."""
+    buffer, size = [first] if first else [], len(first)
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= FLUSH_BYTES:
+            yield "".join(buffer).encode("utf-8")
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer).encode("utf-8")
+
+
+def csv_lines(records: Iterable[dict]) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    yield writer.writerow(COLUMN_NAMES)
+    for record in records:
+        yield writer.writerow([csv_cell(record[name]) for name in COLUMN_NAMES])
+
+
+def json_pieces(records: Iterable[dict]) -> Iterator[str]:
+    yield "["
+    separator = "\n"
+    for record in records:
+        yield separator + json.dumps(record, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]\n"
+
+
+# --------------------------------------------------------------------------- views
+
+
+def records_for(request: HttpRequest, filterset: StatementFilter):
+    if request.method == "HEAD":  # headers only: don't read the database for nothing
+        return iter(())
+    return export_records(filterset.results(), request, ascending=wants_oldest_first(filterset))
+
+
+@require_safe
+def export_csv(request: HttpRequest) -> HttpResponse:
+    filterset = filtered_statements(request)
+    if filterset.errors:
+        return bad_filter_text(filterset)
+    records = records_for(request, filterset)
+    response = StreamingHttpResponse(
+        _chunks(csv_lines(records), first=CSV_BOM), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="statements.csv"'
+    return response
+
+
+@require_safe
+def export_json(request: HttpRequest) -> HttpResponse:
+    filterset = filtered_statements(request)
+    if filterset.errors:
+        return bad_filter_json(filterset)
+    records = records_for(request, filterset)
+    response = StreamingHttpResponse(_chunks(json_pieces(records)), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="statements.json"'
+    return response
