@@ -1,0 +1,88 @@
+"""What a reader does, in real Chromium: search, open, filter, read on a phone, with axe."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 740}
+
+
+def test_reader_finds_the_287g_remark_and_mehlmans_reaction(page: Page, demo_site):
+    page.goto(demo_site + "/")
+    page.get_by_role("searchbox").first.fill("287(g)")
+    page.get_by_role("searchbox").first.press("Enter")
+    expect(page).to_have_url(re.compile(r"/statements/\?q=287%28g%29"))
+    card = page.locator("article.card", has_text="misguided")
+    expect(card).to_have_count(1)
+    expect(card.locator(".kind-label")).to_have_text(re.compile("Partial quote", re.I))
+    card.get_by_role("link", name=re.compile("Permalink")).click()
+    expect(page).to_have_url(re.compile(r"/statements/\d+/$"))
+    reactions = page.locator("#reactions")
+    expect(reactions).to_contain_text("Ira Mehlman")
+    expect(reactions).to_contain_text("spokesman")
+    expect(reactions).to_contain_text("Federation for American Immigration Reform")
+    expect(reactions).to_contain_text(
+        "Nobody is compelling them to enforce federal immigration laws"
+    )
+
+
+def test_filtering_by_topic_and_speaker_is_in_the_url(page: Page, demo_site):
+    page.goto(demo_site + "/statements/")
+    page.get_by_label("Topic", exact=True).select_option("border-security")
+    page.get_by_label("Speaker", exact=True).select_option("jon-ossoff")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"topic=border-security"))
+    expect(page).to_have_url(re.compile(r"speaker=jon-ossoff"))
+    cards = page.locator("article.card")
+    expect(cards).to_have_count(3)
+    shown = sorted(cards.all_inner_texts())
+    # The same URL, opened fresh, reproduces the same view and keeps the form's choices.
+    url = page.url
+    other = page.context.new_page()
+    other.goto(url)
+    expect(other.locator("article.card")).to_have_count(3)
+    assert sorted(other.locator("article.card").all_inner_texts()) == shown
+    expect(other.get_by_label("Topic", exact=True)).to_have_value("border-security")
+    other.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/statements/", "STATEMENT"])
+def test_phone_width_has_no_sideways_scrolling(page: Page, demo_site, path):
+    page.set_viewport_size(PHONE)
+    if path == "STATEMENT":
+        page.goto(demo_site + "/statements/?q=misguided")
+        page.locator("article.card").first.get_by_role("link", name=re.compile("Permalink")).click()
+    else:
+        page.goto(demo_site + path)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 360px wide"
+
+
+AXE_PAGES = [
+    "/",
+    "/statements/",
+    "/statements/?q=immigration",
+    "STATEMENT",
+    "/people/jon-ossoff/",
+    "/topics/immigration/",
+    "/races/2020-georgia-us-senate-democratic-primary/",
+    "/compare/?people=jon-ossoff,teresa-tomlinson&topic=immigration",
+]
+
+
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_axe_finds_no_violations(page: Page, demo_site, path):
+    if path == "STATEMENT":
+        page.goto(demo_site + "/statements/?q=misguided")
+        page.locator("article.card").first.get_by_role("link", name=re.compile("Permalink")).click()
+    else:
+        response = page.goto(demo_site + path)
+        assert response.status == 200
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
