@@ -111,10 +111,11 @@ class StatementFilter(django_filters.FilterSet):
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    has_reactions = django_filters.BooleanFilter(
+    has_reactions = django_filters.ChoiceFilter(
         label="Has reactions",
         method="filter_has_reactions",
-        widget=forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")]),
+        choices=[("true", "Yes"), ("false", "No")],
+        empty_label="Either",
     )
     ordering = django_filters.ChoiceFilter(
         label="Order",
@@ -146,10 +147,10 @@ class StatementFilter(django_filters.FilterSet):
         return queryset.filter(speaker__in=candidates)
 
     def filter_has_reactions(self, queryset, name, value):
-        if value is None:
+        if value not in ("true", "false"):
             return queryset
         reacted = Exists(Reaction.objects.published().filter(statement=OuterRef("pk")))
-        return queryset.filter(reacted if value else ~reacted)
+        return queryset.filter(reacted if value == "true" else ~reacted)
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # Ordering is applied by the pager, which knows the cursor.

@@ -141,7 +141,7 @@ def test_draft_speaker_or_topic_is_an_unknown_record(client, world):
         ("cursor=garbage", "damaged or out of date"),
         ("cursor=%%%", "damaged or out of date"),
         ("kind=rumour", "Select a valid choice"),
-        ("has_reactions=maybe", ""),
+        ("has_reactions=maybe", "Select a valid choice"),
         ("ordering=sideways", "Select a valid choice"),
         ("q=" + "x" * 10_000, "at most 500 characters"),
     ],
@@ -280,3 +280,9 @@ def test_deep_pages_cost_the_same_queries_as_the_first(client):
         body = client.get(f"{URL}?{older}").content.decode()
     assert page_queries(client, older) == first
     assert page_queries(client, "page=3") == first
+
+
+def test_empty_form_fields_are_dropped_from_the_shared_url(client, world):
+    response = client.get(f"{URL}?q=&speaker=jon-ossoff&said_after=&kind=direct&kind=")
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?speaker=jon-ossoff&kind=direct"
