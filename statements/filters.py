@@ -5,9 +5,11 @@ Filters combine with AND; a repeated parameter is OR within itself. An unknown s
 matches nothing (and says so); a malformed date or flag is reported and ignored.
 """
 
+import re
+
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from . import search
 from .models import (
@@ -38,6 +40,13 @@ class Ordering:
 # Filters that name records: an unknown value means "nothing can match".
 RECORD_FILTERS = ("speaker", "topic", "party", "race", "event")
 
+# The form offers at most this many records per menu (plus whatever is chosen), so that
+# the page stays small and fast with thousands of people and events. Any slug still
+# works in the URL; validation checks it against every published record.
+MENU_LIMIT = {"speaker": 300, "topic": 300, "party": 50, "race": 100, "event": 100}
+SLUG = re.compile(r"[-\w]{1,200}")
+MENU_ORDER = {"speaker": ("sort_name",), "event": ("-date", "-id"), "race": ("-date", "name")}
+
 
 def _clean_text(value: str) -> str:
     return value.replace("\x00", "")
@@ -62,6 +71,7 @@ class StatementFilter(django_filters.FilterSet):
     speaker = django_filters.ModelMultipleChoiceFilter(
         label="Speaker",
         field_name="speaker__slug",
+        distinct=False,
         to_field_name="slug",
         queryset=Person.objects.published().only("slug", "name", "sort_name"),
     )
@@ -75,6 +85,7 @@ class StatementFilter(django_filters.FilterSet):
     party = django_filters.ModelMultipleChoiceFilter(
         label="Party",
         field_name="speaker_party__slug",
+        distinct=False,
         to_field_name="slug",
         queryset=Organization.objects.published()
         .filter(kind=Organization.Kind.PARTY)
@@ -93,11 +104,15 @@ class StatementFilter(django_filters.FilterSet):
     event = django_filters.ModelMultipleChoiceFilter(
         label="Event",
         field_name="event__slug",
+        distinct=False,
         to_field_name="slug",
         queryset=Event.objects.published().only("slug", "name"),
     )
     kind = django_filters.MultipleChoiceFilter(
-        label="Kind", choices=QuoteKind.choices, widget=forms.CheckboxSelectMultiple
+        label="Kind",
+        choices=QuoteKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     said_after = django_filters.DateFilter(
         label="Said on or after",
@@ -159,6 +174,26 @@ class StatementFilter(django_filters.FilterSet):
     def names_unknown_record(self) -> bool:
         """True when a slug filter named a record we don't have (or haven't published)."""
         return any(name in self.errors for name in RECORD_FILTERS)
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "menus_bounded", False):
+            form.menus_bounded = True
+            for name in RECORD_FILTERS:
+                field = form.fields[name]
+                values = self.data.getlist(name) if self.is_bound else []
+                chosen = {value for value in values if SLUG.fullmatch(value)}
+                field.widget.choices = self._menu(field.queryset, name, chosen)
+        return form
+
+    @staticmethod
+    def _menu(queryset, name: str, chosen: set[str]) -> list[tuple[str, str]]:
+        """One query: the first MENU_LIMIT records, and the chosen ones wherever they are."""
+        order = MENU_ORDER.get(name, ("name",))
+        first = queryset.order_by(*order).values("pk")[: MENU_LIMIT[name]]
+        records = queryset.filter(Q(pk__in=first) | Q(slug__in=chosen)).order_by(*order)
+        return [(record.slug, str(record)) for record in records]
 
     def _cleaned(self, name: str):
         self.errors  # noqa: B018 -- validates the form once, then cleaned_data exists

@@ -54,19 +54,35 @@ def world():
     Candidacy.objects.create(person=ossoff, race=primary, party=democrats)
     s = {
         "ossoff_287g": StatementFactory(
-            speaker=ossoff, speaker_party=democrats, event=town_hall, topics=[program],
-            kind="partial", frame="called it", said_on=datetime.date(2020, 5, 30),
+            speaker=ossoff,
+            speaker_party=democrats,
+            event=town_hall,
+            topics=[program],
+            kind="partial",
+            frame="called it",
+            said_on=datetime.date(2020, 5, 30),
         ),
         "ossoff_economy": StatementFactory(
-            speaker=ossoff, speaker_party=democrats, event=debate, topics=[economy],
-            kind="paraphrase", said_on=datetime.date(2020, 10, 28),
+            speaker=ossoff,
+            speaker_party=democrats,
+            event=debate,
+            topics=[economy],
+            kind="paraphrase",
+            said_on=datetime.date(2020, 10, 28),
         ),
         "perdue_immigration": StatementFactory(
-            speaker=perdue, speaker_party=republicans, event=debate, topics=[immigration],
-            kind="direct", said_on=datetime.date(2020, 10, 28),
+            speaker=perdue,
+            speaker_party=republicans,
+            event=debate,
+            topics=[immigration],
+            kind="direct",
+            said_on=datetime.date(2020, 10, 28),
         ),
         "patel_untagged": StatementFactory(
-            speaker=patel, event=town_hall, kind="direct", said_on=datetime.date(2020, 5, 31),
+            speaker=patel,
+            event=town_hall,
+            kind="direct",
+            said_on=datetime.date(2020, 5, 31),
         ),
     }
     ReactionFactory(statement=s["ossoff_287g"], respondent=patel)
@@ -98,8 +114,10 @@ def ids(world, *names):
         ("has_reactions=true", ["ossoff_287g"]),  # the draft reaction doesn't count
         ("has_reactions=false", ["ossoff_economy", "perdue_immigration", "patel_untagged"]),
         # Repeated parameters are OR within themselves...
-        ("speaker=jon-ossoff&speaker=david-perdue",
-         ["ossoff_287g", "ossoff_economy", "perdue_immigration"]),
+        (
+            "speaker=jon-ossoff&speaker=david-perdue",
+            ["ossoff_287g", "ossoff_economy", "perdue_immigration"],
+        ),
         ("kind=partial&kind=paraphrase", ["ossoff_287g", "ossoff_economy"]),
         ("topic=287g-program&topic=economy", ["ossoff_287g", "ossoff_economy"]),
         # ...and different parameters are ANDed.
@@ -166,8 +184,20 @@ def test_unknown_record_shows_an_error_and_no_statements(client, world, query):
 
 
 @pytest.mark.parametrize(
-    "query", ["q=%00", "q=abc%00def", "q=%22unpaired", "q=%22", "speaker=%00", "topic=a%00b",
-              "said_after=%00", "cursor=%00", "q=-", "q=or", "q=%28%29%2A"],
+    "query",
+    [
+        "q=%00",
+        "q=abc%00def",
+        "q=%22unpaired",
+        "q=%22",
+        "speaker=%00",
+        "topic=a%00b",
+        "said_after=%00",
+        "cursor=%00",
+        "q=-",
+        "q=or",
+        "q=%28%29%2A",
+    ],
 )
 def test_nul_bytes_and_odd_syntax_never_fail(client, world, query):
     assert client.get(f"{URL}?{query}").status_code == 200
@@ -251,8 +281,14 @@ def page_queries(client, query):
 
 @pytest.mark.parametrize(
     "query",
-    ["", "topic=TOPIC", "speaker=SPEAKER&kind=direct&has_reactions=false", "ordering=said_on",
-     "q=statement", "q=statement&ordering=said_on"],
+    [
+        "",
+        "topic=TOPIC",
+        "speaker=SPEAKER&kind=direct&has_reactions=false",
+        "ordering=said_on",
+        "q=statement",
+        "q=statement&ordering=said_on",
+    ],
 )
 def test_list_page_query_count_does_not_grow(client, query):
     def run(count):
@@ -286,3 +322,18 @@ def test_empty_form_fields_are_dropped_from_the_shared_url(client, world):
     response = client.get(f"{URL}?q=&speaker=jon-ossoff&said_after=&kind=direct&kind=")
     assert response.status_code == 302
     assert response["Location"] == f"{URL}?speaker=jon-ossoff&kind=direct"
+
+
+def test_menus_stay_short_but_keep_what_was_chosen(client, monkeypatch):
+    from statements import filters
+
+    monkeypatch.setitem(filters.MENU_LIMIT, "event", 3)
+    events = [
+        EventFactory(slug=f"event-{n:02d}", date=datetime.date(2020, 1, 1 + n)) for n in range(8)
+    ]
+    StatementFactory(event=events[0])
+    body = client.get(f"{URL}?event=event-00").content.decode()
+    menu = re.search(r'<select name="event".*?</select>', body, re.S).group(0)
+    offered = re.findall(r'<option value="([^"]+)"', menu)
+    assert offered == ["event-07", "event-06", "event-05", "event-00"]  # newest three + chosen
+    assert 'value="event-00" selected' in menu
