@@ -39,8 +39,10 @@ def demo(django_db_setup, django_db_blocker):
 
 
 @pytest.mark.django_db
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(page=st.sampled_from(LIST_PAGES), query=query_strings)
 def test_no_query_string_makes_a_list_page_fail(demo, client, page, query):
-    response = client.get(f"{page}?{query}")
+    response = client.get(f"{page}?{query}", follow=True)
     assert response.status_code in (200, 404), (page, query, response.status_code)

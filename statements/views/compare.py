@@ -1,5 +1,13 @@
+"""/compare/?people=a,b&topic=t: any people side by side on one topic (and narrower ones).
+
+Unknown or malformed choices are explained on the page; they never cause an error.
+"""
+
 from django.shortcuts import render
+
+from .. import selectors
 
 
 def compare(request):
-    return render(request, "statements/simple_list.html", {"title": "Compare", "items": []})
+    context = selectors.compare_page(request.GET.getlist("people"), request.GET.get("topic", ""))
+    return render(request, "statements/compare.html", context)

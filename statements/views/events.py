@@ -1,14 +1,17 @@
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""/events/ and /events/<slug>/."""
 
+from django.shortcuts import render
+
+from .. import selectors
 from ..models import Event
+from ..redirects import follows_old_slugs
 
 
 def event_list(request):
-    events = Event.objects.published()
-    return render(request, "statements/simple_list.html", {"title": "Events", "items": events})
+    page = selectors.page_of(selectors.event_list(), request.GET.get("page"), per_page=50)
+    return render(request, "statements/event_list.html", {"page": page})
 
 
+@follows_old_slugs(Event)
 def event_detail(request, slug):
-    event = get_object_or_404(Event.objects.published(), slug=slug)
-    return HttpResponse(event.name)
+    return render(request, "statements/event_detail.html", selectors.event_page(slug))

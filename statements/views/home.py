@@ -1,8 +1,9 @@
+"""/: what the site is, a search box, the latest statements, topics and races."""
+
 from django.shortcuts import render
 
-from ..models import Statement
+from .. import selectors
 
 
 def home(request):
-    statements = Statement.objects.published().for_cards().newest_first()[:20]
-    return render(request, "statements/home.html", {"statements": statements})
+    return render(request, "statements/home.html", selectors.home_page())

@@ -1,15 +1,18 @@
 """/statements/: every published statement, filtered by the one StatementFilter."""
 
 from django.http import QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from .. import search
+from .. import search, selectors
 from ..filters import RECORD_FILTERS, Ordering, StatementFilter
 from ..models import Statement
 from ..pagination import capped_count, keyset_page, ranked_page
 
 
 def statement_list(request):
+    if any("" in request.GET.getlist(name) for name in request.GET):
+        # A submitted form sends every empty field; keep shared URLs to what was chosen.
+        return redirect(f"{request.path}?{without_empty(request.GET)}")
     filterset = StatementFilter(request.GET, queryset=Statement.objects.published())
     results = filterset.results()
     ordering = filterset.ordering_choice
@@ -18,12 +21,12 @@ def statement_list(request):
     if ordering == Ordering.RELEVANCE:
         page = ranked_page(
             search.ranked_ids(results, query),
-            lambda ids: Statement.objects.for_cards().filter(pk__in=ids),
+            lambda ids: selectors.for_cards(Statement.objects.filter(pk__in=ids)),
             page_number=request.GET.get("page"),
         )
     else:
         page = keyset_page(
-            results.for_cards(),
+            selectors.for_cards(results),
             ascending=ordering == Ordering.OLDEST,
             cursor_token=request.GET.get("cursor"),
             page_number=request.GET.get("page"),
@@ -44,6 +47,15 @@ def statement_list(request):
             "export_query": export_query(request.GET),
         },
     )
+
+
+def without_empty(params: QueryDict) -> str:
+    kept = QueryDict(mutable=True)
+    for name in params:
+        values = [value for value in params.getlist(name) if value != ""]
+        if values:
+            kept.setlist(name, values)
+    return kept.urlencode()
 
 
 def export_query(params: QueryDict) -> str:

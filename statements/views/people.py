@@ -1,14 +1,19 @@
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""/people/ and /people/<slug>/."""
 
+from django.shortcuts import render
+
+from .. import selectors
 from ..models import Person
+from ..redirects import follows_old_slugs
 
 
 def person_list(request):
-    people = Person.objects.published()
-    return render(request, "statements/simple_list.html", {"title": "People", "items": people})
+    page = selectors.page_of(selectors.people_list(), request.GET.get("page"), per_page=100)
+    for person in page.object_list:
+        selectors.split_affiliations(person)
+    return render(request, "statements/person_list.html", {"page": page})
 
 
+@follows_old_slugs(Person)
 def person_detail(request, slug):
-    person = get_object_or_404(Person.objects.published(), slug=slug)
-    return HttpResponse(person.name)
+    return render(request, "statements/person_detail.html", selectors.person_page(slug))

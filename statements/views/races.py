@@ -1,14 +1,16 @@
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""/races/ and /races/<slug>/: candidates side by side, topic by topic."""
 
+from django.shortcuts import render
+
+from .. import selectors
 from ..models import Race
+from ..redirects import follows_old_slugs
 
 
 def race_list(request):
-    races = Race.objects.published().select_related("election")
-    return render(request, "statements/simple_list.html", {"title": "Races", "items": races})
+    return render(request, "statements/race_list.html", {"races": selectors.race_list()})
 
 
+@follows_old_slugs(Race)
 def race_detail(request, slug):
-    race = get_object_or_404(Race.objects.published(), slug=slug)
-    return HttpResponse(race.name)
+    return render(request, "statements/race_detail.html", selectors.race_page(slug))

@@ -1,8 +1,122 @@
-from django.shortcuts import get_object_or_404, render
+"""/statements/<id>/: one statement, in full, with everything a journalist needs to cite it."""
 
-from ..models import Statement
+import json
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import selectors
+from ..corrections import corrections_for
+from ..models import QuoteKind, Statement, format_partial_date
+from ..templatetags.tracker import kind_label
+
+# Characters that must not appear raw inside a <script> element.
+SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def statement_detail(request, pk):
-    statement = get_object_or_404(Statement.objects.published().for_cards(), pk=pk)
-    return render(request, "statements/statement_detail.html", {"statement": statement})
+    context = selectors.statement_page(pk)
+    statement = context["statement"]
+    permalink = request.build_absolute_uri(statement.get_absolute_url())
+    topics = list(statement.topics.all())
+    context |= {
+        "permalink": permalink,
+        "words": words_as_text(statement),
+        "headline": headline(statement, topics),
+        "citation": citation(statement, permalink, timezone.localdate()),
+        "json_ld": json_ld(statement, permalink, topics),
+        "corrections": corrections_for(statement),
+    }
+    return render(request, "statements/statement_detail.html", context)
+
+
+def words_as_text(statement: Statement) -> str:
+    """The words as plain text, with quotation marks only around what was quoted."""
+    name = statement.speaker.name
+    if statement.kind == QuoteKind.DIRECT:
+        return f"“{statement.text}”"
+    if statement.kind == QuoteKind.PARTIAL:
+        frame = f" {statement.frame}" if statement.frame else ""
+        return f"{name}{frame} “{statement.text}”"
+    return f"{name} said {statement.text}"
+
+
+def headline(statement: Statement, topics) -> str:
+    """'Jon Ossoff on 287(g) program: partial quote'."""
+    about = f" on {topics[0].name}" if topics else ""
+    return f"{statement.speaker.name}{about}: {kind_label(statement.kind).lower()}"
+
+
+def citation(statement: Statement, permalink: str, retrieved) -> str:
+    """One block of plain text, ready to paste."""
+    speaker = statement.speaker.name
+    at_the_time = ", ".join(
+        part
+        for part in (
+            statement.speaker_party.name
+            if statement.speaker_party and statement.speaker_party.is_published
+            else "",
+            statement.speaker_role,
+        )
+        if part
+    )
+    who = f"{speaker} ({at_the_time})" if at_the_time else speaker
+    kind = kind_label(statement.kind)
+    if statement.kind == QuoteKind.PARAPHRASE:
+        kind += " (reported speech, not a quotation)"
+    words = words_as_text(statement)
+    when = statement.date_display
+    if statement.date_inferred:
+        when += " (date inferred by the editors)"
+    event = statement.event if statement.event and statement.event.is_published else None
+    said = f"{event.name}, {when}" if event else when
+    lines = [f"{who}. {kind}: {words}.", f"Said: {said}."]
+    for link in statement.source_links:
+        source = link.source
+        parts = [source.outlet.name, f"“{source.title}”"]
+        if source.author:
+            parts.append(source.author)
+        parts.append(format_partial_date(source.published_on, "day"))
+        parts.append(source.url or "URL not recorded")
+        if source.archive_url:
+            parts.append(f"archived at {source.archive_url}")
+        lines.append("Source: " + ", ".join(parts) + ".")
+    lines.append(f"Permalink: {permalink}")
+    lines.append(f"Retrieved {format_partial_date(retrieved, 'day')}.")
+    return "\n".join(lines)
+
+
+def json_ld(statement: Statement, permalink: str, topics) -> str:
+    """schema.org data: a Quotation for quoted words; a paraphrase is not presented as one."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Quotation" if statement.is_quote else "CreativeWork",
+        "url": permalink,
+        "creator": {
+            "@type": "Person",
+            "name": statement.speaker.name,
+            "url": permalink.replace(
+                statement.get_absolute_url(), statement.speaker.get_absolute_url()
+            ),
+        },
+        "dateCreated": statement.said_on.isoformat(),
+        "about": [{"@type": "Thing", "name": topic.name} for topic in topics],
+        "citation": [
+            {
+                "@type": "NewsArticle",
+                "headline": link.source.title,
+                "publisher": {"@type": "Organization", "name": link.source.outlet.name},
+                "datePublished": link.source.published_on.isoformat(),
+                **({"url": link.source.url} if link.source.url else {}),
+                **({"author": link.source.author} if link.source.author else {}),
+            }
+            for link in statement.source_links
+        ],
+    }
+    if statement.is_quote:
+        data["text"] = statement.text
+    else:
+        data["description"] = f"Paraphrase: {words_as_text(statement)}"
+    if statement.speaker_role:
+        data["creator"]["jobTitle"] = statement.speaker_role
+    return json.dumps(data, ensure_ascii=False, indent=2).translate(SCRIPT_ESCAPES)

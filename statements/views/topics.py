@@ -1,14 +1,29 @@
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""/topics/ (the tree) and /topics/<slug>/."""
 
+from django.shortcuts import render
+
+from .. import selectors
 from ..models import Topic
+from ..redirects import follows_old_slugs
 
 
 def topic_list(request):
-    topics = Topic.objects.published()
-    return render(request, "statements/simple_list.html", {"title": "Topics", "items": topics})
+    tree = selectors.TopicTree.load()
+    return render(
+        request,
+        "statements/topic_list.html",
+        {"topic_tree": tree.nested(tree.statement_counts())},
+    )
 
 
+@follows_old_slugs(Topic)
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic.objects.published(), slug=slug)
-    return HttpResponse(topic.name)
+    context = selectors.topic_page(slug)
+    page = selectors.slice_page(
+        context.pop("statements"),
+        request.GET.get("page"),
+        per_page=selectors.TOPIC_PAGE_SIZE,
+        max_page=selectors.TOPIC_MAX_PAGE,
+    )
+    context["tree"].attach_trails(page.object_list)
+    return render(request, "statements/topic_detail.html", {**context, "page": page})

@@ -1,0 +1,115 @@
+"""Small helpers for the reading pages: dates with their precision, attribution phrases."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from ..models import DatePrecision, Organization, Person, format_partial_date
+from ..selectors import surname as person_surname
+
+register = template.Library()
+
+KIND_LABELS = {"direct": "Direct quote", "partial": "Partial quote", "paraphrase": "Paraphrase"}
+PREPOSITIONS = ("by ", "in ", "on ", "to ", "via ", "through ", "at ", "during ", "from ")
+
+
+def iso_partial(value, precision) -> str:
+    """The machine-readable date, no more precise than it is known: 2020-05-30, 2020-06, 2020."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+@register.simple_tag
+def partial_date(value, precision=DatePrecision.DAY):
+    """<time datetime="2020-06">June 2020</time>, or 'date unknown'."""
+    if value is None:
+        return "date not recorded"
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        iso_partial(value, precision),
+        format_partial_date(value, precision),
+    )
+
+
+@register.simple_tag
+def day(value):
+    """A plain, fully known date as <time>."""
+    return partial_date(value, DatePrecision.DAY)
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, "Paraphrase")
+
+
+@register.filter
+def surname(person: Person) -> str:
+    return person_surname(person)
+
+
+def with_article(party) -> str:
+    """'the Washington Free Beacon', 'the Ossoff campaign'; people and one-word names as is."""
+    if isinstance(party, Organization):
+        name = party.name
+        if name.lower().startswith("the ") or " " not in name.strip():
+            return name
+        return f"the {name}"
+    return str(party)
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
+def channel_phrase(reaction) -> str:
+    """How the reaction reached the source: 'by email to the Washington Free Beacon', or,
+    when the channel was not recorded, 'quoted by Washington Free Beacon'."""
+    channel = reaction.channel.strip()
+    if channel:
+        return channel if channel.lower().startswith(PREPOSITIONS) else f"by {channel}"
+    return f"quoted by {reaction.source.outlet.name}"
+
+
+@register.filter
+def comment_request_sentence(request) -> str:
+    """'The Ossoff campaign did not respond to multiple requests for comment from the
+    Washington Free Beacon (June 2020) on his immigration policy and sanctuary cities.'"""
+    asked = capitalise(with_article(request.asked))
+    requests = "multiple requests" if request.repeated else "a request"
+    verb = {
+        "no_response": "did not respond to",
+        "declined": "declined",
+        "responded": "responded to",
+    }.get(request.outcome, "did not respond to")
+    when = f" ({request.date_display})" if request.requested_on else ""
+    subject = request.subject.strip().rstrip(".")
+    about = f" on {subject}" if subject else ""
+    ending = ":" if request.outcome == "responded" and request.response else "."
+    return (
+        f"{asked} {verb} {requests} for comment from "
+        f"{with_article(request.requested_by)}{when}{about}{ending}"
+    )
+
+
+@register.simple_tag
+def statements_url(**params):
+    """/statements/ with filters, e.g. {% statements_url speaker=p.slug topic=t.slug %}."""
+    query = urlencode({name: value for name, value in params.items() if value})
+    url = reverse("statements:statement-list")
+    return f"{url}?{query}" if query else url
+
+
+@register.filter
+def org_label(organization) -> str:
+    """'Federation for American Immigration Reform (FAIR)'."""
+    if organization.abbreviation:
+        return f"{organization.name} ({organization.abbreviation})"
+    return organization.name

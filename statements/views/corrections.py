@@ -1,0 +1,10 @@
+"""/corrections/: every material correction of a published record, newest first."""
+
+from django.shortcuts import render
+
+from ..corrections import corrections_page
+
+
+def corrections(request):
+    context = corrections_page(before=request.GET.get("before"))
+    return render(request, "statements/corrections.html", context)

@@ -1,0 +1,797 @@
+"""The public reading pages: what they show, what they hide, and what they cost.
+
+The demo data set (the Washington Free Beacon article of June 5, 2020) drives the
+content tests; factories build the 3-row and 30-row worlds for the query budgets.
+"""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from statements.demo import load_demo
+from statements.models import (
+    Affiliation,
+    BackgroundNote,
+    Candidacy,
+    CommentRequest,
+    Correction,
+    Event,
+    Person,
+    Position,
+    PublicationState,
+    QuoteKind,
+    Race,
+    Reaction,
+    Statement,
+    StatementSource,
+    StatementTopic,
+    Topic,
+)
+
+from .factories import (
+    EventFactory,
+    OutletFactory,
+    PartyFactory,
+    PersonFactory,
+    ReactionFactory,
+    SourceFactory,
+    StatementFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DRAFT = PublicationState.DRAFT
+PUBLISHED = PublicationState.PUBLISHED
+RACE = "2020-georgia-us-senate-democratic-primary"
+EVENT = "online-town-hall-college-democrats-of-georgia-2020-05-30"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def page_text(response) -> str:
+    """The visible text of a page: tags and <script>s removed, entities decoded,
+    whitespace collapsed."""
+    body = response.content.decode()
+    body = re.sub(r"<script\b.*?</script>", " ", body, flags=re.S)
+    body = re.sub(r"</?(?:a|span|time|strong|em|q|abbr|mark|small)\b[^>]*>", "", body)
+    body = re.sub(r"<[^>]+>", " ", body)
+    return re.sub(r"\s+", " ", html.unescape(body)).strip()
+
+
+def main_html(response) -> str:
+    body = response.content.decode()
+    return html.unescape(body[body.index("<main") : body.index("</main>")])
+
+
+def meta(response, prop: str) -> str:
+    found = re.search(
+        rf'<meta (?:property|name)="{re.escape(prop)}" content="([^"]*)"', response.content.decode()
+    )
+    assert found, f"no {prop} meta tag"
+    return html.unescape(found.group(1))
+
+
+def get_ok(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Topic counts are cached between requests; each test starts from its own data."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo():
+    load_demo()
+
+
+def demo_statement(text_start: str) -> Statement:
+    return Statement.objects.get(text__startswith=text_start)
+
+
+def demo_urls() -> list[str]:
+    return [
+        "/",
+        demo_statement("misguided").get_absolute_url(),
+        demo_statement("I don't think").get_absolute_url(),
+        demo_statement("he would target").get_absolute_url(),
+        "/people/",
+        "/people/jon-ossoff/",
+        "/people/bhavin-patel/",
+        "/people/ira-mehlman/",
+        "/topics/",
+        "/topics/immigration/",
+        "/topics/287g-program/",
+        "/events/",
+        f"/events/{EVENT}/",
+        "/races/",
+        f"/races/{RACE}/",
+        "/races/2020-georgia-us-senate-general/",
+        "/compare/",
+        "/compare/?people=jon-ossoff,teresa-tomlinson&topic=immigration",
+        "/compare/?people=jon-ossoff&people=sarah-riggs-amico&topic=border-security",
+    ]
+
+
+# --------------------------------------------------------------------------- every page renders
+
+
+def test_every_page_renders_with_the_demo(client, demo):
+    for url in demo_urls():
+        response = get_ok(client, url)
+        assert "<main" in response.content.decode()
+        assert meta(response, "og:title")
+        assert meta(response, "og:description")
+        assert meta(response, "description")
+    assert client.get("/healthz").status_code == 200
+
+
+def test_urls_reverse_and_resolve(client, demo):
+    assert reverse("statements:home") == "/"
+    assert reverse("statements:compare") == "/compare/"
+    assert reverse("statements:race-detail", kwargs={"slug": RACE}) == f"/races/{RACE}/"
+
+
+# --------------------------------------------------------------------------- the statement page
+
+
+def test_partial_quote_is_shown_inside_its_frame(client, demo):
+    statement = demo_statement("misguided")
+    response = get_ok(client, statement.get_absolute_url())
+    text = page_text(response)
+    assert "Jon Ossoff called the 287(g) program “misguided”" in text
+    assert "Partial quote" in text
+    assert meta(response, "og:title") == "Jon Ossoff on 287(g) program: partial quote"
+    assert "Jon Ossoff called the 287(g) program “misguided”" in meta(response, "og:description")
+
+
+def test_paraphrase_is_never_set_as_a_quotation(client, demo):
+    statement = demo_statement("he would target")
+    assert statement.kind == QuoteKind.PARAPHRASE
+    response = get_ok(client, statement.get_absolute_url())
+    body = response.content.decode()
+    text = page_text(response)
+    words = "he would target those who hire illegal immigrants"
+    assert "Jon Ossoff said he would target those who hire illegal immigrants" in text
+    assert "Paraphrase" in text
+    for mark in ("“", '"', "'", "‘", "«"):
+        assert mark + words not in html.unescape(body)
+    for block in re.findall(r"<blockquote.*?</blockquote>|<q\b.*?</q>", body, flags=re.S):
+        assert words not in block
+    assert 'class="words paraphrase"' in body
+    assert meta(response, "og:description").startswith("Paraphrase:")
+
+
+def test_direct_quote_is_in_a_blockquote_with_its_marks(client, demo):
+    statement = demo_statement("I don't think")
+    body = main_html(get_ok(client, statement.get_absolute_url()))
+    assert f'<blockquote class="words direct"><p>“{statement.text}”</p></blockquote>' in body
+
+
+def test_statement_page_shows_speaker_event_date_and_inferred_note(client, demo):
+    statement = demo_statement("I don't think")
+    response = get_ok(client, statement.get_absolute_url())
+    text = page_text(response)
+    assert "candidate, U.S. Senate, Georgia; Democratic Party" in text
+    assert "Online town hall with the College Democrats of Georgia" in text
+    assert '<time datetime="2020-05-30">May 30, 2020</time>' in response.content.decode()
+    assert "Inferred date." in text
+    assert statement.date_inference_note in text
+    assert "Immigration › Local enforcement of federal immigration law" in text
+    assert "Public safety › Policing" in text
+    assert statement.context in text
+
+
+def test_reactions_are_grouped_and_interpretation_is_labelled(client, demo):
+    statement = demo_statement("I don't think")
+    reaction = Reaction.objects.get(respondent__slug="bhavin-patel")
+    response = get_ok(client, statement.get_absolute_url())
+    text = page_text(response)
+    label = f"Bhavin Patel's reading, not Ossoff's words: {reaction.interpretation}"
+    assert label in text
+    agrees, interprets = text.index("Agrees (1)"), text.index("Interprets (1)")
+    assert agrees < interprets < text.rindex(label)
+    assert "president, College Democrats of Georgia" in text
+    assert "by email to the Washington Free Beacon" in text
+    for fragment in reaction.fragments:
+        assert f"“{fragment}”" in text
+    # The interpretation is never presented as the speaker's own words or position.
+    assert f"Ossoff said {reaction.interpretation}" not in text
+
+
+def test_reaction_without_channel_says_how_it_was_reported(client, demo):
+    response = get_ok(client, demo_statement("misguided").get_absolute_url())
+    text = page_text(response)
+    assert "Disagrees (1)" in text
+    assert "Ira Mehlman" in text
+    assert "spokesman, Federation for American Immigration Reform (FAIR)" in text
+    assert "quoted by Washington Free Beacon" in text
+    assert "“Nobody is compelling them to enforce federal immigration laws”" in text
+
+
+def test_comment_request_sentence(client, demo):
+    text = page_text(get_ok(client, demo_statement("I don't think").get_absolute_url()))
+    assert (
+        "The Ossoff campaign did not respond to multiple requests for comment from the "
+        "Washington Free Beacon (June 2020) on his immigration policy and sanctuary cities."
+    ) in text
+
+
+def test_sources_say_not_recorded_for_empty_fields(client, demo):
+    text = page_text(get_ok(client, demo_statement("misguided").get_absolute_url()))
+    sources = text[text.index("Sources") : text.index("Cite this")]
+    assert "Washington Free Beacon" in sources
+    assert "Ossoff: Local Law Enforcement Should Not Enforce Federal Immigration Law" in sources
+    assert "Author not recorded" in sources
+    assert "Link not recorded" in sources
+    assert "Archived copy not recorded" in sources
+    assert "June 5, 2020" in sources
+
+
+def test_cite_this_block(client, demo):
+    statement = demo_statement("misguided")
+    response = get_ok(client, statement.get_absolute_url())
+    block = re.search(
+        r'<textarea id="cite-text"[^>]*>(.*?)</textarea>', response.content.decode(), re.S
+    )
+    assert block
+    citation = html.unescape(block.group(1))
+    permalink = f"http://testserver{statement.get_absolute_url()}"
+    assert citation.startswith("Jon Ossoff")
+    assert "Partial quote: Jon Ossoff called the 287(g) program “misguided”" in citation
+    assert "Online town hall with the College Democrats of Georgia, May 30, 2020" in citation
+    assert "Washington Free Beacon" in citation
+    assert "“Ossoff: Local Law Enforcement Should Not Enforce Federal Immigration Law”" in citation
+    assert "June 5, 2020" in citation
+    assert f"Permalink: {permalink}" in citation
+    assert "Retrieved " in citation
+    assert f'<link rel="canonical" href="{permalink}">' in response.content.decode()
+
+
+def test_statement_json_ld(client, demo):
+    import json
+
+    statement = demo_statement("misguided")
+    body = get_ok(client, statement.get_absolute_url()).content.decode()
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)[1]
+    )
+    assert data["@type"] == "Quotation"
+    assert data["text"] == "misguided"
+    assert data["creator"]["name"] == "Jon Ossoff"
+    assert data["dateCreated"] == "2020-05-30"
+    assert data["citation"][0]["publisher"]["name"] == "Washington Free Beacon"
+
+
+def test_also_said_and_positions_citing(client, demo):
+    first, second = demo_statement("I don't think"), demo_statement("It is important")
+    text = page_text(get_ok(client, first.get_absolute_url()))
+    also = text[text.index("Also said by Jon Ossoff") :]
+    assert "bonds of trust" in also
+    assert "misguided" not in also  # another topic
+    assert "Positions that cite this statement" in text
+    assert "Opposes local enforcement of federal immigration law" in text
+    assert second.pk != first.pk
+
+
+# --------------------------------------------------------------------------- other pages
+
+
+def test_home_answers_the_287g_question_in_two_clicks(client, demo):
+    home = get_ok(client, "/")
+    text = page_text(home)
+    assert 'role="search"' in home.content.decode()
+    assert "Latest statements" in text
+    assert "287(g) program 1 statement" in text
+    assert "Immigration 7 statements" in text
+    assert "Races in progress" in text and "Democratic primary" in text
+    assert "kept by volunteer editors" in text
+    statement = demo_statement("misguided")
+    assert f'href="{statement.get_absolute_url()}"' in home.content.decode()
+    # …and one click on: what he said, and who reacted.
+    text = page_text(get_ok(client, statement.get_absolute_url()))
+    assert "“misguided”" in text and "Ira Mehlman" in text
+
+
+def test_person_page(client, demo):
+    response = get_ok(client, "/people/jon-ossoff/")
+    text = page_text(response)
+    assert "Party: Democratic Party" in text
+    assert "Candidate, Ossoff campaign" in text
+    assert "2020 U.S. Senate election in Georgia: Democratic primary" in text
+    assert "result: not yet decided" in text
+    assert "Calls the 287(g) program misguided (as of May 30, 2020)" in text
+    assert "<details" in response.content.decode()
+    assert "Recent statements" in text
+    assert "Timeline" in text and "May 2020 (7)" in text
+
+    patel = page_text(get_ok(client, "/people/bhavin-patel/"))
+    assert "Bhavin Patel's reaction (agrees) to Jon Ossoff's direct quote" in patel
+    assert "Bhavin Patel's reading, not Ossoff's words" in patel
+    assert "President, College Democrats of Georgia" in patel
+
+
+def test_topic_pages(client, demo):
+    text = page_text(get_ok(client, "/topics/"))
+    assert "Immigration 7 statements" in text
+    assert "Public safety 2 statements" in text
+    immigration = page_text(get_ok(client, "/topics/immigration/"))
+    assert "Narrower topics" in immigration
+    assert "Statements on Immigration and narrower topics (7)" in immigration
+    assert "Jon Ossoff" in immigration and "Calls the 287(g) program misguided" in immigration
+    assert "The 287(g) program" in immigration  # background note on a narrower topic
+    leaf = page_text(get_ok(client, "/topics/287g-program/"))
+    assert "Topics Immigration 287(g) program" in leaf  # breadcrumbs
+    assert "(1)" in leaf
+
+
+def test_event_pages(client, demo):
+    text = page_text(get_ok(client, f"/events/{EVENT}/"))
+    assert "Town hall" in text
+    assert "Online" in text
+    assert "College Democrats of Georgia" in text
+    assert "Inferred date." in text
+    assert "Statements, in order (7)" in text
+    assert "Online town hall with the College Democrats of Georgia" in page_text(
+        get_ok(client, "/events/")
+    )
+
+
+def test_race_page_grid(client, demo):
+    response = get_ok(client, f"/races/{RACE}/")
+    body = response.content.decode()
+    text = page_text(response)
+    assert '<th scope="col">' in body and '<th scope="row">' in body
+    for name in ("Jon Ossoff", "Teresa Tomlinson", "Sarah Riggs Amico"):
+        assert name in text
+    assert "Calls the 287(g) program misguided" in text
+    assert "No recorded statement" in text
+    assert "Inferred date." in text
+    # Rows only for topics someone spoke on: nobody spoke on Sanctuary jurisdictions.
+    assert "Sanctuary jurisdictions" not in text
+    assert "Races" in page_text(get_ok(client, "/races/"))
+
+
+def test_compare(client, demo):
+    text = page_text(
+        get_ok(client, "/compare/?people=jon-ossoff,teresa-tomlinson&topic=immigration")
+    )
+    assert "Jon Ossoff, Teresa Tomlinson on Immigration" in text
+    assert "Says the country needs border control" in text
+    assert "No recorded statement" in text
+    assert "Policing" not in text[text.index("Positions side by side") :]
+    form = get_ok(client, "/compare/?people=jon-ossoff,teresa-tomlinson&topic=immigration")
+    body = form.content.decode()
+    # Candidates without statements can be chosen too; the current choice is kept.
+    assert 'value="teresa-tomlinson" checked' in body
+    assert 'value="sarah-riggs-amico">' in body
+    assert '<option value="immigration" selected>' in body
+    assert "– 287(g) program" in html.unescape(body)
+
+    repeated = page_text(
+        get_ok(client, "/compare/?people=jon-ossoff&people=teresa-tomlinson&topic=287g-program")
+    )
+    assert "Calls the 287(g) program misguided" in repeated
+
+    # A topic nobody spoke on still gets a row that says so.
+    empty = get_ok(client, "/compare/?people=teresa-tomlinson,sarah-riggs-amico&topic=policing")
+    assert empty.content.decode().count('<p class="none">No recorded statement</p>') == 2
+
+
+def test_compare_bad_input_is_explained_not_an_error(client, demo):
+    response = get_ok(client, "/compare/?people=nobody,jon-ossoff&topic=no-such-topic")
+    text = page_text(response)
+    assert "We have no published person at “nobody”" in text
+    assert "We have no published topic at “no-such-topic”" in text
+    for query in (
+        "people=&topic=",
+        "people=" + "x" * 5000,
+        "people=,,,&topic=immigration",
+        "people=%00&topic=%00",
+        "topic=immigration",
+        "people=jon-ossoff",
+    ):
+        get_ok(client, f"/compare/?{query}")
+    assert "Choose a topic" in page_text(get_ok(client, "/compare/?people=jon-ossoff"))
+    assert "Choose at least one person" in page_text(get_ok(client, "/compare/?topic=immigration"))
+
+
+# --------------------------------------------------------------------------- drafts stay hidden
+
+
+def test_drafts_are_invisible_and_their_pages_404(client, demo):
+    ossoff = Person.objects.get(slug="jon-ossoff")
+    statement = StatementFactory(
+        speaker=ossoff,
+        text="A draft remark nobody may see.",
+        state=DRAFT,
+        topics=[Topic.objects.get(slug="border-security")],
+    )
+    published = demo_statement("misguided")
+    ReactionFactory(statement=published, text="A draft reaction.", state=DRAFT)
+    draft_person = PersonFactory(name="Draft Person", slug="draft-person", state=DRAFT)
+    draft_topic = TopicFactory(
+        name="Draft Topic",
+        slug="draft-topic",
+        state=DRAFT,
+        parent=Topic.objects.get(slug="immigration"),
+    )
+    StatementTopic.objects.create(statement=published, topic=draft_topic)
+    StatementSource.objects.create(
+        statement=published,
+        source=SourceFactory(
+            title="Draft Source Title", outlet=OutletFactory(name="Draft Outlet"), state=DRAFT
+        ),
+    )
+    note = BackgroundNote.objects.create(title="Draft Note", text="Not yet.", state=DRAFT)
+    note.topics.add(Topic.objects.get(slug="immigration"))
+    draft_event = EventFactory(name="Draft Event", slug="draft-event", state=DRAFT)
+    at_draft_event = StatementFactory(speaker=ossoff, event=draft_event, text="Said somewhere.")
+    race = Race.objects.get(slug=RACE)
+    draft_race = Race.objects.create(
+        election=race.election,
+        stage="runoff",
+        name="Draft Runoff",
+        slug="draft-runoff",
+        state=DRAFT,
+    )
+    Candidacy.objects.create(person=draft_person, race=race)
+    Position.objects.create(
+        person=ossoff,
+        topic=Topic.objects.get(slug="sanctuary-jurisdictions"),
+        summary="A draft position summary",
+        as_of=datetime.date(2020, 6, 1),
+        state=DRAFT,
+    )
+    Affiliation.objects.create(
+        person=ossoff, organization=PartyFactory(name="Draft Party", state=DRAFT), role="member"
+    )
+
+    hidden = [
+        "A draft remark nobody may see.",
+        "A draft reaction.",
+        "Draft Person",
+        "Draft Topic",
+        "Draft Event",
+        "Draft Runoff",
+        "A draft position summary",
+        "Draft Party",
+        "Draft Source Title",
+        "Draft Outlet",
+        "Draft Note",
+    ]
+    for url in [
+        *demo_urls(),
+        at_draft_event.get_absolute_url(),
+        "/compare/?people=jon-ossoff,draft-person&topic=immigration",
+    ]:
+        text = page_text(get_ok(client, url))
+        for words in hidden:
+            assert words not in text, (url, words)
+
+    for url in (
+        statement.get_absolute_url(),
+        "/people/draft-person/",
+        "/topics/draft-topic/",
+        "/events/draft-event/",
+        "/races/draft-runoff/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "We can't find that page" in page_text(response)
+    assert draft_race.pk
+
+
+def test_withdrawn_and_in_review_statements_are_hidden(client, demo):
+    for state in (PublicationState.REVIEW, PublicationState.WITHDRAWN):
+        statement = StatementFactory(
+            speaker=Person.objects.get(slug="jon-ossoff"),
+            text=f"Words in state {state}.",
+            state=state,
+            event=Event.objects.get(slug=EVENT),
+        )
+        assert client.get(statement.get_absolute_url()).status_code == 404
+        assert f"Words in state {state}." not in page_text(get_ok(client, f"/events/{EVENT}/"))
+
+
+def test_statement_by_a_draft_speaker_is_hidden(client, demo):
+    person = PersonFactory(state=DRAFT)
+    statement = StatementFactory(speaker=person, text="Said by someone unpublished.")
+    assert client.get(statement.get_absolute_url()).status_code == 404
+    assert "Said by someone unpublished." not in page_text(get_ok(client, "/"))
+
+
+def test_unknown_addresses_get_the_friendly_404(client, demo):
+    for url in (
+        "/people/nobody/",
+        "/topics/nothing/",
+        "/events/never/",
+        "/races/none/",
+        "/statements/999999/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        text = page_text(response)
+        assert "We can't find that page" in text
+        assert "Search statements" in text
+
+
+# --------------------------------------------------------------------------- health
+
+
+def test_healthz(client, monkeypatch):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+    def broken_cursor(*args, **kwargs):
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+
+
+# --------------------------------------------------------------------------- query budgets
+
+
+class World:
+    """A data set that grows: each `grow()` adds rows of every kind the pages list."""
+
+    def __init__(self):
+        self.size = 0
+        self.party = PartyFactory(name="Democratic Party")
+        self.outlet = OutletFactory(name="Washington Free Beacon")
+        self.root = TopicFactory(name="Immigration", slug="immigration")
+        self.public_safety = TopicFactory(name="Public safety", slug="public-safety")
+        self.event = EventFactory(
+            slug="town-hall", date_inferred=True, date_inference_note="Said 'Saturday'."
+        )
+        self.main = PersonFactory(name="Jon Ossoff", sort_name="Ossoff, Jon", slug="jon-ossoff")
+        self.quiet = PersonFactory(name="Quiet Candidate", slug="quiet")
+        Affiliation.objects.create(person=self.main, organization=self.party, role="member")
+        self.race = Race.objects.create(
+            election=self._election(),
+            stage="primary",
+            name="Primary",
+            slug="primary",
+            state=PUBLISHED,
+            date=datetime.date(2020, 6, 9),
+        )
+        for person in (self.main, self.quiet):
+            Candidacy.objects.create(person=person, race=self.race, party=self.party)
+        self.lead = self._statement(self.main, [self.root], QuoteKind.PARTIAL, event=self.event)
+        self.note = BackgroundNote.objects.create(title="Note", text="A fact.", state=PUBLISHED)
+        self.note.topics.add(self.root)
+
+    def _election(self):
+        from statements.models import Election
+
+        return Election.objects.create(
+            name="Election",
+            slug="election",
+            office="Senate",
+            jurisdiction="Georgia",
+            year=2020,
+            state=PUBLISHED,
+        )
+
+    def _statement(self, speaker, topics, kind, event=None, day=None):
+        return StatementFactory(
+            speaker=speaker,
+            speaker_party=self.party,
+            speaker_role="candidate",
+            event=event or EventFactory(),
+            said_on=day or datetime.date(2020, 5, 30),
+            kind=kind,
+            frame="called it" if kind == QuoteKind.PARTIAL else "",
+            topics=topics,
+            sources=[SourceFactory(outlet=self.outlet)],
+        )
+
+    def grow(self, to: int):
+        kinds = [QuoteKind.DIRECT, QuoteKind.PARTIAL, QuoteKind.PARAPHRASE]
+        for i in range(self.size, to):
+            child = TopicFactory(parent=self.root if i % 2 else self.public_safety)
+            grandchild = TopicFactory(parent=child)
+            person = PersonFactory()
+            Affiliation.objects.create(person=person, organization=self.party, role="member")
+            Affiliation.objects.create(
+                person=person,
+                organization=OutletFactory(),
+                role=f"role {i}",
+                start_date=datetime.date(2019, 1, 1),
+                end_date=datetime.date(2019, 12, 31),
+            )
+            Candidacy.objects.create(person=person, race=self.race, party=self.party)
+            Race.objects.create(
+                election=self.race.election,
+                stage="general",
+                name=f"Race {i}",
+                slug=f"race-{i}",
+                state=PUBLISHED,
+            )
+            day = datetime.date(2020, 1 + i % 12, 1 + i % 28)
+            mine = self._statement(
+                self.main, [child, grandchild], kinds[i % 3], event=self.event, day=day
+            )
+            theirs = self._statement(person, [child], kinds[(i + 1) % 3])
+            self._statement(self.main, [TopicFactory(parent=child)], kinds[i % 3], day=day)
+            # The lead statement gathers a topic, a source, reactions and a request per row.
+            StatementTopic.objects.create(statement=self.lead, topic=grandchild)
+            source = SourceFactory(outlet=self.outlet)
+            StatementSource.objects.create(statement=self.lead, source=source)
+            ReactionFactory(
+                statement=self.lead,
+                respondent=person,
+                source=source,
+                respondent_organization=self.party,
+                stance=["agrees", "disagrees", "adds_context"][i % 3],
+                interpretation="a reading" if i % 2 else "",
+                text="First fragment.\n\nSecond fragment.",
+            )
+            ReactionFactory(statement=theirs, respondent=self.main, source=source)
+            CommentRequest.objects.create(
+                statement=self.lead,
+                asked_organization=self.party,
+                requested_by=self.outlet,
+                subject="policy",
+                repeated=bool(i % 2),
+                requested_on=day,
+                source=source,
+            )
+            for who, statement in ((self.main, mine), (person, theirs)):
+                position = Position.objects.create(
+                    person=who, topic=child, summary=f"Position {i}", as_of=day, state=PUBLISHED
+                )
+                position.statements.add(statement, self.lead)
+                position.sources.add(source)
+            Position.objects.create(
+                person=self.main,
+                topic=child,
+                summary=f"Older position {i}",
+                as_of=datetime.date(2019, 1, 1),
+                state=PUBLISHED,
+            )
+            note = BackgroundNote.objects.create(title=f"Note {i}", text="Fact.", state=PUBLISHED)
+            note.topics.add(child)
+            note.sources.add(source)
+            self.event.hosts.add(OutletFactory())
+            Correction.objects.create(
+                statement=self.lead,
+                note=f"Correction {i}.",
+                material=True,
+                fields=["text"],
+                record_version=1,
+            )
+        self.size = to
+
+    def urls(self):
+        people = ",".join(Person.objects.values_list("slug", flat=True))
+        return [
+            "/",
+            self.lead.get_absolute_url(),
+            "/people/",
+            f"/people/{self.main.slug}/",
+            f"/people/{Person.objects.exclude(pk__in=[self.main.pk, self.quiet.pk]).first().slug}/",
+            "/topics/",
+            f"/topics/{self.root.slug}/",
+            "/events/",
+            f"/events/{self.event.slug}/",
+            "/races/",
+            f"/races/{self.race.slug}/",
+            "/compare/",
+            f"/compare/?people={self.main.slug},{self.quiet.slug}&topic={self.root.slug}",
+            f"/compare/?people={people}&topic={self.public_safety.slug}",
+            "/healthz",
+        ]
+
+
+def count_queries(client, url) -> int:
+    get_ok(client, url)  # warm up
+    with CaptureQueriesContext(connection) as queries:
+        get_ok(client, url)
+    return len(queries.captured_queries)
+
+
+def test_every_page_runs_a_constant_number_of_queries(client):
+    """Same number of queries with 3 and with 30 statements, reactions, sources, topics,
+    people, candidates, positions, events, races and notes."""
+    world = World()
+    world.grow(3)
+    small = {url: count_queries(client, url) for url in world.urls()}
+    assert Statement.objects.count() == 1 + 3 * 3
+
+    world.grow(30)
+    assert Statement.objects.count() == 1 + 30 * 3
+    assert Reaction.objects.filter(statement=world.lead).count() == 30
+    assert Candidacy.objects.filter(race=world.race).count() == 32
+    big = {url: count_queries(client, url) for url in world.urls()}
+
+    assert len(small) == len(big)
+    for (url, few), (big_url, many) in zip(small.items(), big.items(), strict=True):
+        print(f"{big_url}: {few} queries with 3 rows, {many} with 30")
+        assert few == many, (url, big_url, few, many)
+
+    # The big world really is on the pages (the budget is not met by showing nothing).
+    text = page_text(get_ok(client, world.lead.get_absolute_url()))
+    assert text.count("First fragment.") == 30
+    assert "Older position" in page_text(get_ok(client, f"/people/{world.main.slug}/"))
+    assert page_text(get_ok(client, f"/races/{world.race.slug}/")).count("Position 29") >= 1
+
+
+def test_topic_page_pages_without_counting_and_stops_deep(client):
+    topic = TopicFactory(slug="trade", name="Trade")
+    speaker = PersonFactory()
+    for day in range(45):
+        StatementFactory(
+            speaker=speaker,
+            topics=[topic],
+            said_on=datetime.date(2020, 1, 1) + datetime.timedelta(day),
+        )
+    first = get_ok(client, "/topics/trade/")
+    assert first.content.decode().count('class="card ') == 20
+    assert "Statements on Trade (45)" in page_text(first)
+    assert 'href="?page=2"' in first.content.decode()
+    assert "Jan. 1" not in page_text(first) and "February 14, 2020" in page_text(first)
+    last = get_ok(client, "/topics/trade/?page=3")
+    assert last.content.decode().count('class="card ') == 5
+    assert 'rel="next"' not in last.content.decode()
+    assert "January 1, 2020" in page_text(last)
+    for odd in ("abc", "-1", "0", "99999999999"):
+        get_ok(client, f"/topics/trade/?page={odd}")
+    deep = page_text(get_ok(client, "/topics/trade/?page=26"))
+    assert "newest 25 pages" in deep
+    assert "No more" not in deep
+    assert "There are no more statements" in page_text(get_ok(client, "/topics/trade/?page=9"))
+
+
+def test_list_pages_survive_odd_page_numbers(client, demo):
+    for url in ("/people/", "/events/"):
+        for odd in ("abc", "-1", "0", "99999", "1" * 50):
+            get_ok(client, f"{url}?page={odd}")
+
+
+def test_server_error_page_is_written_for_people(client, settings, monkeypatch):
+    from statements.views import home as home_view
+
+    def explode(request):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(home_view.selectors, "home_page", explode)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    text = page_text(response)
+    assert "Something went wrong on our side" in text
+    assert "not in anything you did" in text
+    assert 'lang="en"' in response.content.decode()
+
+
+def test_statement_page_lists_its_public_corrections(client, demo):
+    statement = demo_statement("misguided")
+    Correction.objects.create(
+        statement=statement,
+        note="The quoted word was misspelt.",
+        material=True,
+        fields=["text"],
+        record_version=1,
+    )
+    text = page_text(get_ok(client, statement.get_absolute_url()))
+    assert "Corrections" in text
+    assert "The quoted word was misspelt." in text
+    assert "the wording" in text
