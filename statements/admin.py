@@ -5,14 +5,44 @@ People, organizations, events, topics and sources are picked by autocomplete eve
 which also gives the "add another" (+) link. Every changelist runs a fixed number of
 queries whatever its length: relations it shows are joined (`list_select_related`),
 prefetched or counted in the query (`get_queryset`).
+
+Every save goes through statements/services.py, which decides who may do what:
+
+- change forms carry the version they were loaded at (a hidden field); a save that
+  would overwrite someone else's is refused with what they changed, on the re-rendered
+  form (status 200), and nothing is written;
+- add forms carry a one-time token, so a double submit creates one record;
+- the state moves only through the workflow (submit for review, publish, withdraw,
+  return to draft): the actions, the "Save and submit for review" button, and for
+  publishers the state field, all call the services;
+- changing the words, attribution, date or kind of a published statement or reaction
+  needs a correction note (or "not material" for a typo);
+- every model keeps its history (django-simple-history): the History page lists each
+  version with a diff of what changed, and a publisher can revert to one;
+- publishers merge duplicate people, organizations and topics ("Merge into…").
 """
 
+import uuid
+from functools import partial
+
+from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import is_historic
+from simple_history.template_utils import HistoricalRecordContextHelper
 
+from . import services
 from .models import (
     Affiliation,
     BackgroundNote,
@@ -34,7 +64,7 @@ from .models import (
     Topic,
 )
 
-PUBLISH_PERMISSION = "statements.publish_records"
+PUBLISH_PERMISSION = services.PUBLISH
 
 # Editors paste addresses without a scheme; assume https (Django 6's default) now.
 URLS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -64,89 +94,593 @@ def count_of(model, field: str):
     return Coalesce(Subquery(counts), 0)
 
 
+def current_state(obj) -> str | None:
+    """The state in the database (a revert form's instance carries an old one)."""
+    if obj is None or obj.pk is None or not isinstance(obj, EditorialModel):
+        return None
+    if is_historic(obj):
+        return type(obj)._default_manager.filter(pk=obj.pk).values_list("state", flat=True).first()
+    return obj.state
+
+
+def current_version(obj) -> int | None:
+    if is_historic(obj):
+        return (
+            type(obj)._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+        )
+    return obj.version
+
+
+def refusal_text(refusal) -> str:
+    if isinstance(refusal, ValidationError):
+        return "Not saved: " + " ".join(refusal.messages)
+    return refusal.message
+
+
+# Forms: the version, the one-time token, the state note, the correction note ----------
+
+HIDDEN_CONTROLS = ("loaded_version", "form_token")
+CORRECTION_CONTROLS = ("correction_note", "correction_not_material")
+CONTROL_FIELDS = frozenset({*HIDDEN_CONTROLS, "state_note", *CORRECTION_CONTROLS})
+
+
+class EditorialForm(forms.ModelForm):
+    """The model's fields plus the controls the services need. Each admin keeps only the
+    controls that apply (`EditorialAdminMixin.control_fields`)."""
+
+    loaded_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    state_note = forms.CharField(
+        required=False,
+        label="Reason for the state change",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when withdrawing. Kept in the record's history and state log.",
+    )
+    correction_note = forms.CharField(
+        required=False,
+        label="Correction note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "Required when you change the words, attribution, date or kind of this published "
+            "record: say what was wrong and what is right, for readers. Material corrections "
+            "are listed on the public corrections page."
+        ),
+    )
+    correction_not_material = forms.BooleanField(
+        required=False,
+        label="Not material (typo)",
+        help_text="A typo-level fix: kept in the history, not listed publicly; no note needed.",
+    )
+
+    # Set by the admin on the main form's class: a refused save is shown on the form.
+    request = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "loaded_version" in self.fields and self.instance.pk is not None:
+            self.fields["loaded_version"].initial = current_version(self.instance)
+        if "form_token" in self.fields:
+            self.fields["form_token"].initial = uuid.uuid4
+
+    @property
+    def changed_data(self):
+        return [name for name in super().changed_data if name not in CONTROL_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            # Browsers post CRLF line breaks: keep the stored text byte for byte.
+            if isinstance(value, str) and "\r\n" in value and self._is_text_field(name):
+                cleaned[name] = value.replace("\r\n", "\n")
+        refusal = getattr(self.request, "_editorial_refusal", None)
+        if refusal is not None:
+            field = getattr(refusal, "field", None)
+            if isinstance(refusal, services.EditConflict):
+                message = "Not saved: someone else saved this record first (see the message above)."
+            else:
+                message = refusal_text(refusal)
+            self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def _is_text_field(self, name: str) -> bool:
+        try:
+            return isinstance(self._meta.model._meta.get_field(name), models.TextField)
+        except FieldDoesNotExist:
+            return False
+
+
+def without_controls(fields, keep=()) -> list:
+    return [f for f in fields if not (isinstance(f, str) and f in CONTROL_FIELDS and f not in keep)]
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """History diffs with choice labels ('In review', not 'review') and '(empty)'."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list):
+            return dict(field.flatchoices).get(value, value)
+        value = super().prepare_delta_change_value(change, value)
+        return "(empty)" if value in (None, "") else value
+
+
+class EditorialAdminMixin:
+    """For every admin of the app: saves through the services, the locking and token
+    fields, refusals shown on the re-rendered form, readable history, revert for
+    publishers."""
+
+    form = EditorialForm
+
+    # Which controls a form carries --------------------------------------------------
+
+    def control_fields(self, request, obj=None) -> list[str]:
+        names = []
+        if obj is None:
+            names.append("form_token")
+        elif services.is_versioned(self.model):
+            names.append("loaded_version")
+        if (
+            obj is not None
+            and issubclass(self.model, EditorialModel)
+            and not self.reverting(request)
+            and services.has_rights(request.user, services.PUBLISH)
+        ):
+            names.append("state_note")
+        if self.model in services.CORRECTABLE and current_state(obj) == PublicationState.PUBLISHED:
+            names.extend(CORRECTION_CONTROLS)
+        return names
+
+    @staticmethod
+    def reverting(request) -> bool:
+        return getattr(request, "_editorial_revert", None) is not None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        unwanted = CONTROL_FIELDS - set(self.control_fields(request, obj))
+        for name in unwanted:
+            form.base_fields.pop(name, None)
+            form.declared_fields.pop(name, None)
+        form.request = request
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        controls = self.control_fields(request, obj)
+        fieldsets = [
+            (name, {**options, "fields": without_controls(options.get("fields", ()))})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        hidden = [name for name in controls if name in HIDDEN_CONTROLS]
+        if hidden and fieldsets:
+            fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], *hidden]
+        if "state_note" in controls:
+            for _, options in fieldsets:
+                if "state" in options["fields"]:
+                    at = options["fields"].index("state") + 1
+                    options["fields"] = [
+                        *options["fields"][:at],
+                        "state_note",
+                        *options["fields"][at:],
+                    ]
+                    break
+            else:
+                fieldsets[-1][1]["fields"] = [*fieldsets[-1][1]["fields"], "state_note"]
+        if "correction_note" in controls:
+            fieldsets.append(
+                (
+                    "Correction",
+                    {
+                        "fields": list(CORRECTION_CONTROLS),
+                        "description": (
+                            "This record is published. Changing its words, attribution, date "
+                            "or kind is a correction: readers see the note on the record and "
+                            "on the corrections page."
+                        ),
+                    },
+                )
+            )
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self.reverting(request) and issubclass(self.model, EditorialModel):
+            readonly.append("state")  # a revert brings back content, not a state
+        return readonly
+
+    # Saving: everything through the services ------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self.workflow_context(request, object_id)}
+        view = partial(super().changeform_view, request, object_id, form_url, extra_context)
+        if request.method != "POST":
+            return view()
+        if object_id is None and request.POST.get("form_token"):
+            earlier = services.submitted_record(
+                token=request.POST["form_token"], user=request.user, model=self.model
+            )
+            if earlier is not None:
+                return self.already_submitted(request, earlier)
+        return self.guarded(request, view)
+
+    def already_submitted(self, request, record):
+        self.message_user(
+            request,
+            f"This form was already submitted: here is the {self.opts.verbose_name} it "
+            "created (it was not created a second time).",
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(reverse(admin_urlname(self.opts, "change"), args=[record.pk]))
+
+    def workflow_context(self, request, object_id) -> dict:
+        if not issubclass(self.model, EditorialModel):
+            return {}
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        state = obj.state if obj is not None else PublicationState.DRAFT
+        return {
+            "can_submit_for_review": state == PublicationState.DRAFT
+            and services.may(request.user, "submit for review", self.model)
+        }
+
+    def guarded(self, request, view):
+        """Run a saving view in one transaction. If a service refuses, nothing is kept and
+        the form is shown again with the reason (status 200); a repeated add form leads
+        to the record the first submission created."""
+        try:
+            with transaction.atomic():
+                return view()
+        except services.DuplicateSubmission as duplicate:
+            if duplicate.record is not None:
+                return self.already_submitted(request, duplicate.record)
+            refusal = duplicate
+        except (services.EditorialRefusal, ValidationError) as error:
+            refusal = error
+        request._editorial_refusal = refusal
+        message = refusal_text(refusal)
+        if isinstance(refusal, services.EditConflict):
+            current = reverse(admin_urlname(self.opts, "change"), args=[refusal.record.pk])
+            message = format_html('{} <a href="{}">Open the current version</a>.', message, current)
+        self.message_user(request, message, messages.ERROR)
+        return view()
+
+    def queue_state(self, request, obj, form) -> None:
+        """Take a requested state off the instance: the services save content, and the
+        state changes afterwards through the workflow."""
+        if not isinstance(obj, EditorialModel):
+            return
+        requested = obj.state
+        base = (
+            type(obj)._default_manager.filter(pk=obj.pk).values_list("state", flat=True).first()
+            if obj.pk
+            else None
+        )
+        obj.state = base or PublicationState.DRAFT
+        if "state" in form.cleaned_data and requested != obj.state:
+            request._editorial_transitions = [
+                *getattr(request, "_editorial_transitions", []),
+                (obj, requested),
+            ]
+
+    @staticmethod
+    def correction_of(form) -> dict:
+        return {
+            "note": form.cleaned_data.get("correction_note", "") or "",
+            "material": not form.cleaned_data.get("correction_not_material", False),
+        }
+
+    def save_model(self, request, obj, form, change):
+        self.queue_state(request, obj, form)
+        m2m = {
+            field.name: form.cleaned_data[field.name]
+            for field in obj._meta.many_to_many
+            if field.name in form.cleaned_data
+        }
+        form.save_m2m = lambda: None  # the services set many-to-many fields themselves
+        loaded = form.cleaned_data.get("loaded_version")
+        if self.reverting(request):
+            changed = services.revert(
+                record=obj,
+                user=request.user,
+                history_id=int(request._editorial_revert),
+                loaded_version=loaded,
+                **self.correction_of(form),
+            )
+            obj.refresh_from_db()
+        elif change:
+            changed = services.update_record(
+                record=obj,
+                user=request.user,
+                loaded_version=loaded,
+                m2m=m2m,
+                **self.correction_of(form),
+            )
+        else:
+            changed = services.create_record(
+                record=obj, user=request.user, token=form.cleaned_data.get("form_token"), m2m=m2m
+            )
+        request._editorial_saved = bool(changed)
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        changed = [formset for formset in formsets if formset.has_changed()]
+        if change and changed and not getattr(request, "_editorial_saved", False):
+            # Only the inlines changed: the record's version still moves (and is checked),
+            # so that two editors' changes to the same inline rows cannot cross.
+            services.update_record(
+                record=obj,
+                user=request.user,
+                loaded_version=form.cleaned_data.get("loaded_version"),
+                related_changed=", ".join(
+                    str(formset.model._meta.verbose_name_plural) for formset in changed
+                ),
+            )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        if "_submit_for_review" in request.POST and isinstance(obj, EditorialModel):
+            request._editorial_transitions = [
+                (obj, PublicationState.REVIEW),
+                *getattr(request, "_editorial_transitions", []),
+            ]
+        note = form.cleaned_data.get("state_note", "") or ""
+        for record, state in getattr(request, "_editorial_transitions", []):
+            services.transition(record=record, user=request.user, to_state=state, note=note)
+        request._editorial_transitions = []
+
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)
+        forms_of = {id(inline_form.instance): inline_form for inline_form in formset.forms}
+        for obj in formset.deleted_objects:
+            services.delete_record(record=obj, user=request.user)
+        for obj in formset.new_objects:
+            self.queue_state(request, obj, forms_of[id(obj)])
+            services.create_record(record=obj, user=request.user)
+        for obj, _ in formset.changed_objects:
+            inline_form = forms_of[id(obj)]
+            self.queue_state(request, obj, inline_form)
+            services.update_record(
+                record=obj,
+                user=request.user,
+                loaded_version=inline_form.cleaned_data.get("loaded_version"),
+                **self.correction_of(form),
+            )
+        formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        services.delete_record(record=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                services.delete_record(record=obj, user=request.user)
+
+    # History: readable diffs; revert for publishers only --------------------------------
+
+    def get_history_list_display(self, request):
+        return ["version"] if services.is_versioned(self.model) else []
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
+
+    def revert_disabled(self, request, obj=None):
+        return not services.may(request.user, "revert", self.model) or super().revert_disabled(
+            request, obj
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request._editorial_revert = version_id
+        # simple_history's submit line expects this variable; give it, empty.
+        extra_context = {"onclick_attrib": "", **(extra_context or {})}
+        view = partial(super().history_form_view, request, object_id, version_id, extra_context)
+        if request.method != "POST":
+            return view()
+        if not services.may(request.user, "revert", self.model):
+            raise PermissionDenied
+        return self.guarded(request, view)
+
+
+class EditorialAdmin(EditorialAdminMixin, SimpleHistoryAdmin):
+    pass
+
+
+class EditorialInlineMixin:
+    """Inline rows carry their version too (a reaction edited on its statement's page)."""
+
+    form = EditorialForm
+
+    def wanted_controls(self) -> set[str]:
+        return {"loaded_version"} if services.is_versioned(self.model) else set()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for name in CONTROL_FIELDS - self.wanted_controls():
+            formset.form.base_fields.pop(name, None)
+            formset.form.declared_fields.pop(name, None)
+        return formset
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": without_controls(options.get("fields", ()))})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if self.wanted_controls() and fieldsets:
+            fieldsets[0][1]["fields"] = [*fieldsets[0][1]["fields"], "loaded_version"]
+        return fieldsets
+
+
 # Publication --------------------------------------------------------------------------
 
 
 class PublishRightMixin:
     """Only a user with the publish right may set a record's publication state.
 
-    For everyone else `state` is read-only, so a crafted POST cannot set it either.
-    Works for model admins and inlines alike.
+    For everyone else `state` is read-only, so a crafted POST cannot set it either (and
+    the services refuse it anyway). Works for model admins and inlines alike.
     """
 
     def has_publish_permission(self, request) -> bool:
-        return request.user.has_perm(PUBLISH_PERMISSION)
+        return services.has_rights(request.user, PUBLISH_PERMISSION)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [*super().get_readonly_fields(request, obj), "published_at"]
+        readonly = [*super().get_readonly_fields(request, obj), "published_at", "published_by"]
         if not self.has_publish_permission(request):
             readonly.append("state")
         return readonly
 
 
 class PublicationAdminMixin(PublishRightMixin):
-    """Publication for every admin of an EditorialModel (a model with a `state`).
+    """The workflow for every admin of an EditorialModel (a model with a `state`).
 
-    - `state` is read-only without the publish right (see PublishRightMixin);
-    - saves check it again, for the record and its editorial inlines: without the right
-      a state change is undone, so a new record keeps the default (draft) and an existing
-      one keeps its state; with it, publishing stamps `published_at`;
-    - "Publish selected" and "Withdraw selected" are offered only to publishers.
+    - `state` is read-only without the publish right; with it, a changed state is carried
+      out by the services after the save (publish, withdraw with the reason in "Reason
+      for the state change", submit for review, return to draft);
+    - actions: "Submit for review" and "Return to draft" (editors and publishers),
+      "Publish" and "Withdraw" (publishers; withdrawing asks for the reason).
+    Each action calls the service per record: a refusal names the record and why.
     """
 
-    actions = ["publish_selected", "withdraw_selected"]
+    actions = [
+        "submit_selected",
+        "return_to_draft_selected",
+        "publish_selected",
+        "withdraw_selected",
+    ]
 
-    def save_model(self, request, obj, form, change):
-        self.apply_publication_rules(request, form)
-        super().save_model(request, obj, form, change)
+    def has_submit_permission(self, request) -> bool:
+        return services.may(request.user, "submit for review", self.model)
 
-    def save_formset(self, request, form, formset, change):
-        for inline_form in formset.forms:
-            if isinstance(inline_form.instance, EditorialModel) and inline_form.has_changed():
-                self.apply_publication_rules(request, inline_form)
-        super().save_formset(request, form, formset, change)
+    @admin.action(
+        permissions=["submit"], description="Submit selected %(verbose_name_plural)s for review"
+    )
+    def submit_selected(self, request, queryset):
+        self.step(
+            request,
+            queryset.filter(state=PublicationState.DRAFT),
+            services.submit_for_review,
+            "Submitted {} record(s) for review.",
+        )
 
-    def apply_publication_rules(self, request, form) -> None:
-        if "state" not in form.changed_data:
-            return
-        obj = form.instance
-        if not self.has_publish_permission(request):
-            obj.state = form.initial.get("state", obj._meta.get_field("state").get_default())
-        elif obj.state == PublicationState.PUBLISHED:
-            obj.published_at = timezone.now()
+    @admin.action(
+        permissions=["submit"], description="Return selected %(verbose_name_plural)s to draft"
+    )
+    def return_to_draft_selected(self, request, queryset):
+        self.step(
+            request,
+            queryset.filter(state__in=[PublicationState.REVIEW, PublicationState.WITHDRAWN]),
+            services.return_to_draft,
+            "Returned {} record(s) to draft.",
+        )
 
     @admin.action(permissions=["publish"], description="Publish selected %(verbose_name_plural)s")
     def publish_selected(self, request, queryset):
-        count = self._set_state(
-            request, queryset.exclude(state=PublicationState.PUBLISHED), PublicationState.PUBLISHED
+        self.step(
+            request,
+            queryset.exclude(state=PublicationState.PUBLISHED),
+            services.publish,
+            "Published {} record(s).",
         )
-        self.message_user(request, f"Published {count} record(s).", messages.SUCCESS)
 
     @admin.action(permissions=["publish"], description="Withdraw selected %(verbose_name_plural)s")
     def withdraw_selected(self, request, queryset):
-        count = self._set_state(
-            request, queryset.filter(state=PublicationState.PUBLISHED), PublicationState.WITHDRAWN
+        """Asks for the reason on an intermediate page, then withdraws."""
+        reason = request.POST.get("reason", "").strip()
+        if "apply" in request.POST and reason:
+            self.step(
+                request,
+                queryset.filter(state=PublicationState.PUBLISHED),
+                services.withdraw,
+                "Withdrew {} record(s).",
+                reason=reason,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/statements/withdraw_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Withdraw {self.opts.verbose_name_plural}",
+                "opts": self.opts,
+                "records": list(queryset),
+                "reason": reason,
+                "missing_reason": "apply" in request.POST,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
         )
-        self.message_user(request, f"Withdrew {count} record(s).", messages.SUCCESS)
 
-    def _set_state(self, request, queryset, state) -> int:
-        """Save one by one so that each change lands in the record's admin history."""
-        now = timezone.now()
-        count = 0
+    def step(self, request, queryset, service, done: str, **kwargs) -> None:
+        count, refused = 0, []
         for obj in queryset:
-            obj.state = state
-            if state == PublicationState.PUBLISHED:
-                obj.published_at = now
-            obj.save(update_fields=["state", "published_at", "updated_at"])
+            try:
+                with transaction.atomic():
+                    service(record=obj, user=request.user, **kwargs)
+            except services.EditorialRefusal as refusal:
+                refused.append(f"{obj}: {refusal.message}")
+                continue
             self.log_change(request, obj, f"Set state to {obj.get_state_display()}.")
             count += 1
-        return count
+        self.message_user(
+            request, done.format(count), messages.SUCCESS if count else messages.WARNING
+        )
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+
+class MergeAdminMixin:
+    """ "Merge into…" for people, organizations and topics: select exactly two, choose the
+    one to keep on the next page. Publishers only; services.merge does the work."""
+
+    actions = [*PublicationAdminMixin.actions, "merge_selected"]
+
+    def has_merge_permission(self, request) -> bool:
+        return services.may(request.user, "merge", self.model)
+
+    @admin.action(permissions=["merge"], description="Merge into…")
+    def merge_selected(self, request, queryset):
+        records = list(queryset.order_by("pk")[:3])
+        if len(records) != 2:
+            self.message_user(request, "Select exactly two records to merge.", messages.WARNING)
+            return None
+        error = ""
+        if "apply" in request.POST:
+            chosen = request.POST.get("survivor", "")
+            keep = [record for record in records if str(record.pk) == chosen]
+            if not keep:
+                error = "Choose the record to keep."
+            else:
+                survivor = keep[0]
+                duplicate = next(record for record in records if record.pk != survivor.pk)
+                try:
+                    report = services.merge(
+                        survivor=survivor, duplicate=duplicate, user=request.user
+                    )
+                except services.EditorialRefusal as refusal:
+                    error = refusal.message
+                else:
+                    self.log_change(
+                        request, survivor, f"Merged “{duplicate}” into it: {report.summary()}."
+                    )
+                    self.message_user(
+                        request,
+                        f"Merged “{duplicate}” into “{survivor}”: {report.summary()}. "
+                        f"The address /{duplicate.slug}/ now leads to “{survivor}”.",
+                        messages.SUCCESS,
+                    )
+                    return None
+        return TemplateResponse(
+            request,
+            "admin/statements/merge_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Merge two {self.opts.verbose_name_plural}",
+                "opts": self.opts,
+                "records": records,
+                "error": error,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 # Inlines ------------------------------------------------------------------------------
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(EditorialInlineMixin, admin.TabularInline):
     """On a person's page (pick the organization) and an organization's (pick the person)."""
 
     model = Affiliation
@@ -154,7 +688,7 @@ class AffiliationInline(admin.TabularInline):
     autocomplete_fields = ["person", "organization"]
 
 
-class CandidacyInline(admin.TabularInline):
+class CandidacyInline(EditorialInlineMixin, admin.TabularInline):
     """On a person's page (pick the race) and a race's (pick the person)."""
 
     model = Candidacy
@@ -162,7 +696,7 @@ class CandidacyInline(admin.TabularInline):
     autocomplete_fields = ["person", "race", "party"]
 
 
-class StatementSourceInline(admin.TabularInline):
+class StatementSourceInline(EditorialInlineMixin, admin.TabularInline):
     model = StatementSource
     min_num = 1
     extra = 0
@@ -175,13 +709,13 @@ class StatementSourceInline(admin.TabularInline):
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
-class StatementTopicInline(admin.TabularInline):
+class StatementTopicInline(EditorialInlineMixin, admin.TabularInline):
     model = StatementTopic
     extra = 1
     autocomplete_fields = ["topic"]
 
 
-class ReactionInline(PublishRightMixin, admin.StackedInline):
+class ReactionInline(PublishRightMixin, EditorialInlineMixin, admin.StackedInline):
     model = Reaction
     extra = 0
     autocomplete_fields = ["respondent", "respondent_organization", "source"]
@@ -195,7 +729,7 @@ class ReactionInline(PublishRightMixin, admin.StackedInline):
     ]
 
 
-class CommentRequestInline(admin.StackedInline):
+class CommentRequestInline(EditorialInlineMixin, admin.StackedInline):
     model = CommentRequest
     extra = 0
     autocomplete_fields = ["asked_person", "asked_organization", "requested_by", "source"]
@@ -213,7 +747,7 @@ class CommentRequestInline(admin.StackedInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(PublicationAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(MergeAdminMixin, PublicationAdminMixin, EditorialAdmin):
     list_display = ["name", "abbreviation", "kind", "state"]
     list_filter = ["kind", "state"]
     search_fields = ["name", "abbreviation", "slug"]
@@ -223,7 +757,7 @@ class OrganizationAdmin(PublicationAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(PublicationAdminMixin, admin.ModelAdmin):
+class PersonAdmin(MergeAdminMixin, PublicationAdminMixin, EditorialAdmin):
     list_display = ["name", "sort_name", "roles", "statement_count", "state"]
     list_filter = ["state"]
     search_fields = ["name", "sort_name", "slug"]
@@ -255,7 +789,7 @@ class PersonAdmin(PublicationAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(admin.ModelAdmin):
+class AffiliationAdmin(EditorialAdmin):
     list_display = ["person", "role", "organization", "start_date", "end_date"]
     list_select_related = ["person", "organization"]
     list_filter = ["organization__kind"]
@@ -267,7 +801,7 @@ class AffiliationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Election)
-class ElectionAdmin(PublicationAdminMixin, admin.ModelAdmin):
+class ElectionAdmin(PublicationAdminMixin, EditorialAdmin):
     list_display = ["name", "office", "jurisdiction", "year", "race_count", "state"]
     list_filter = ["year", "state"]
     search_fields = ["name", "office", "jurisdiction"]
@@ -282,7 +816,7 @@ class ElectionAdmin(PublicationAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Race)
-class RaceAdmin(PublicationAdminMixin, admin.ModelAdmin):
+class RaceAdmin(PublicationAdminMixin, EditorialAdmin):
     list_display = ["name", "election", "stage", "party", "date", "candidate_count", "state"]
     list_filter = ["stage", "election", "state"]
     search_fields = ["name", "election__name", "party__name"]
@@ -308,7 +842,7 @@ class RaceAdmin(PublicationAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Candidacy)
-class CandidacyAdmin(admin.ModelAdmin):
+class CandidacyAdmin(EditorialAdmin):
     list_display = ["person", "race", "party", "incumbent", "result"]
     list_select_related = ["person", "race__election", "party"]
     list_filter = ["result", "incumbent", "race__stage", "race__election"]
@@ -320,7 +854,7 @@ class CandidacyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(PublicationAdminMixin, admin.ModelAdmin):
+class EventAdmin(PublicationAdminMixin, EditorialAdmin):
     list_display = ["name", "kind", "when", "online", "location", "host_names", "state"]
     list_filter = ["kind", "online", "date_inferred", "state"]
     search_fields = ["name", "location", "hosts__name"]
@@ -341,7 +875,7 @@ class EventAdmin(PublicationAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(PublicationAdminMixin, admin.ModelAdmin):
+class SourceAdmin(PublicationAdminMixin, EditorialAdmin):
     list_display = ["title", "outlet", "author", "published_on", "state"]
     list_filter = ["state"]
     search_fields = ["title", "author", "url", "outlet__name"]
@@ -352,7 +886,7 @@ class SourceAdmin(PublicationAdminMixin, admin.ModelAdmin):
         ("Publication", {"fields": ["outlet", "title", "author", "published_on"]}),
         ("Where to find it", {"fields": ["url", "archive_url"]}),
         ("Text", {"fields": ["text"], "classes": ["collapse"]}),
-        ("State", {"fields": ["state", "published_at"]}),
+        ("State", {"fields": ["state", "published_at", "published_by"]}),
     ]
 
     def get_queryset(self, request):
@@ -364,7 +898,7 @@ class SourceAdmin(PublicationAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(PublicationAdminMixin, admin.ModelAdmin):
+class TopicAdmin(MergeAdminMixin, PublicationAdminMixin, EditorialAdmin):
     list_display = ["path", "slug", "statement_count", "state"]
     list_select_related = ["__".join(["parent"] * TOPIC_PATH_DEPTH)]
     list_filter = ["state", ("parent", admin.RelatedOnlyFieldListFilter)]
@@ -405,7 +939,7 @@ class TopicAdmin(PublicationAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(PublicationAdminMixin, admin.ModelAdmin):
+class StatementAdmin(PublicationAdminMixin, EditorialAdmin):
     list_display = [
         "quote",
         "speaker_name",
@@ -436,7 +970,7 @@ class StatementAdmin(PublicationAdminMixin, admin.ModelAdmin):
             },
         ),
         ("What was said", {"fields": ["kind", "text", "frame", "context"]}),
-        ("Publication", {"fields": ["state", "published_at"]}),
+        ("Publication", {"fields": ["state", "published_at", "published_by"]}),
     ]
     inlines = [StatementSourceInline, StatementTopicInline, ReactionInline, CommentRequestInline]
 
@@ -447,12 +981,6 @@ class StatementAdmin(PublicationAdminMixin, admin.ModelAdmin):
             .prefetch_related("topics")
             .annotate(reaction_count=count_of(Reaction, "statement"))
         )
-
-    def save_model(self, request, obj, form, change):
-        # speaker_name is filled only when empty: keep it in step with a changed speaker.
-        if "speaker" in form.changed_data:
-            obj.speaker_name = obj.speaker.name
-        super().save_model(request, obj, form, change)
 
     @admin.display(description="Statement", ordering="text")
     def quote(self, statement):
@@ -472,7 +1000,7 @@ class StatementAdmin(PublicationAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Reaction)
-class ReactionAdmin(PublicationAdminMixin, admin.ModelAdmin):
+class ReactionAdmin(PublicationAdminMixin, EditorialAdmin):
     list_display = ["respondent", "stance", "quote", "statement", "source", "state"]
     list_select_related = ["respondent", "statement", "source__outlet"]
     list_filter = ["stance", "kind", "state"]
@@ -483,7 +1011,19 @@ class ReactionAdmin(PublicationAdminMixin, admin.ModelAdmin):
         ("To what", {"fields": ["statement"]}),
         ("Who", {"fields": ["respondent", "respondent_role", "respondent_organization"]}),
         ("What they said", {"fields": ["stance", "interpretation", "kind", "text"]}),
-        ("Publication", {"fields": ["channel", "source", "reacted_on", "state", "published_at"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "channel",
+                    "source",
+                    "reacted_on",
+                    "state",
+                    "published_at",
+                    "published_by",
+                ]
+            },
+        ),
     ]
 
     @admin.display(description="Reaction", ordering="text")
@@ -492,7 +1032,7 @@ class ReactionAdmin(PublicationAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CommentRequest)
-class CommentRequestAdmin(admin.ModelAdmin):
+class CommentRequestAdmin(EditorialAdmin):
     list_display = ["asked", "requested_by", "subject", "outcome", "when", "statement"]
     list_select_related = ["asked_person", "asked_organization", "requested_by", "statement"]
     list_filter = ["outcome", "repeated"]
@@ -524,7 +1064,7 @@ class CommentRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(PublicationAdminMixin, admin.ModelAdmin):
+class PositionAdmin(PublicationAdminMixin, EditorialAdmin):
     list_display = ["person", "topic", "summary", "as_of", "statement_count", "state"]
     list_select_related = ["person", "topic"]
     list_filter = ["state"]
@@ -545,7 +1085,7 @@ class PositionAdmin(PublicationAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(BackgroundNote)
-class BackgroundNoteAdmin(PublicationAdminMixin, admin.ModelAdmin):
+class BackgroundNoteAdmin(PublicationAdminMixin, EditorialAdmin):
     list_display = ["title", "as_of", "topic_names", "state"]
     list_filter = ["state"]
     search_fields = ["title", "text"]

@@ -712,8 +712,22 @@ def test_publisher_publishes_and_withdraws_through_the_actions(publisher_client,
     assert untouched.state == DRAFT
     assert LogEntry.objects.filter(user=publisher, object_id__in=map(str, chosen)).count() == 2
 
-    publisher_client.post(
+    # Withdrawing asks for the reason first (an intermediate page); nothing changes yet.
+    asked = publisher_client.post(
         url, {"action": "withdraw_selected", "_selected_action": chosen[:1], "index": "0"}
+    )
+    assert asked.status_code == 200
+    assert "admin/statements/withdraw_confirmation.html" in [t.name for t in asked.templates]
+    assert Statement.objects.get(pk=chosen[0]).state == PUBLISHED
+
+    publisher_client.post(
+        url,
+        {
+            "action": "withdraw_selected",
+            "_selected_action": chosen[:1],
+            "reason": "The quote was misattributed by the source.",
+            "apply": "1",
+        },
     )
 
     assert Statement.objects.get(pk=chosen[0]).state == PublicationState.WITHDRAWN

@@ -1,4 +1,5 @@
 from .base import DatePrecision, EditorialModel, PublicationState, format_partial_date
+from .editorial import Correction, SlugRedirect, StateChange, SubmissionToken
 from .elections import Candidacy, Election, Race
 from .events import Event, Source
 from .people import Affiliation, Organization, Person
@@ -19,6 +20,7 @@ __all__ = [
     "BackgroundNote",
     "Candidacy",
     "CommentRequest",
+    "Correction",
     "DatePrecision",
     "EditorialModel",
     "Election",
@@ -30,10 +32,13 @@ __all__ = [
     "QuoteKind",
     "Race",
     "Reaction",
+    "SlugRedirect",
     "Source",
     "Statement",
     "StatementSource",
     "StatementTopic",
+    "StateChange",
+    "SubmissionToken",
     "Topic",
     "format_partial_date",
 ]

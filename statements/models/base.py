@@ -1,7 +1,11 @@
 """Shared pieces: publication state, dates that know their precision."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+HISTORY_APP = "statements_history"
 
 
 class PublicationState(models.TextChoices):
@@ -15,6 +19,30 @@ class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
     MONTH = "month", "Month"
     YEAR = "year", "Year"
+
+
+class EditorialHistoricalRecords(HistoricalRecords):
+    """simple_history's records, except that loading a fixture (loaddata, restore) adds
+    no versions: the fixture brings the history rows along. simple_history already skips
+    raw saves, but not the many-to-many changes loaddata makes right after them."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        if kwargs.get("raw", False):
+            instance._history_loading_fixture = True
+        super().post_save(instance, created, using=using, **kwargs)
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if getattr(instance, "_history_loading_fixture", False):
+            return
+        super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+
+
+def editorial_history(**options) -> HistoricalRecords:
+    """Every version of the model, with who changed what and when (django-simple-history).
+
+    Kept in the `statements_history` app (statements/history/); written by the services.
+    """
+    return EditorialHistoricalRecords(app=HISTORY_APP, **options)
 
 
 class EditorialQuerySet(models.QuerySet):
@@ -39,8 +67,22 @@ class EditorialModel(models.Model):
         help_text="Only published records are visible to the public.",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who last published it (statements.services.publish).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by one on every save through statements.services (optimistic locking).",
+    )
 
     objects = EditorialQuerySet.as_manager()
 
@@ -50,6 +92,12 @@ class EditorialModel(models.Model):
     @property
     def is_published(self) -> bool:
         return self.state == PublicationState.PUBLISHED
+
+
+def web_url(value: str) -> str:
+    """The URL if it is an http(s) address we may link to, else "" (never javascript: or data:)."""
+    scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
+    return value if scheme in ("http", "https") else ""
 
 
 def format_partial_date(value, precision: str) -> str:

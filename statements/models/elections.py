@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import DatedMixin, EditorialModel
+from .base import DatedMixin, EditorialModel, editorial_history
 from .people import Organization, Person
 
 
@@ -15,6 +15,8 @@ class Election(EditorialModel):
     jurisdiction = models.CharField(max_length=200, help_text="e.g. Georgia.")
     year = models.PositiveSmallIntegerField()
     description = models.TextField(blank=True, help_text="e.g. which seat, who holds it.")
+
+    history = editorial_history()
 
     class Meta:
         ordering = ["-year", "name"]
@@ -51,6 +53,8 @@ class Race(EditorialModel, DatedMixin):
     slug = models.SlugField(max_length=200)
     date = models.DateField(null=True, blank=True, help_text="Polling day, if known.")
 
+    history = editorial_history()
+
     class Meta:
         ordering = ["-date", "name"]
         indexes = [models.Index(fields=["-date", "name"], name="race_date_name_idx")]
@@ -86,6 +90,9 @@ class Candidacy(models.Model):
     )
     incumbent = models.BooleanField(default=False)
     result = models.CharField(max_length=10, choices=Result, default=Result.PENDING)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = editorial_history()
 
     class Meta:
         ordering = ["race", "person__sort_name"]

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import DatedMixin, EditorialModel, format_partial_date
+from .base import DatedMixin, EditorialModel, editorial_history, format_partial_date, web_url
 from .people import Organization
 
 
@@ -26,6 +26,8 @@ class Event(EditorialModel, DatedMixin):
     location = models.CharField(max_length=300, blank=True)
     hosts = models.ManyToManyField(Organization, blank=True, related_name="hosted_events")
     description = models.TextField(blank=True)
+
+    history = editorial_history(m2m_fields=["hosts"])
 
     class Meta:
         ordering = ["-date", "id"]
@@ -64,15 +66,24 @@ class Source(EditorialModel):
         blank=True, help_text="The source's text as published, where we may keep it."
     )
 
+    history = editorial_history()
+
     class Meta:
         ordering = ["-published_on", "id"]
         indexes = [models.Index(fields=["-published_on", "id"], name="source_published_idx")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["url"], condition=~Q(url=""), name="source_url_unique"
-            ),
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="source_url_unique"),
             models.CheckConstraint(condition=~Q(title=""), name="source_title_not_empty"),
         ]
 
     def __str__(self):
         return f"{self.outlet}: {self.title} ({self.published_on:%Y-%m-%d})"
+
+    @property
+    def link(self) -> str:
+        """The URL, only if it is safe to link to."""
+        return web_url(self.url)
+
+    @property
+    def archive_link(self) -> str:
+        return web_url(self.archive_url)

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .base import EditorialModel, EditorialQuerySet
+from .base import EditorialModel, EditorialQuerySet, editorial_history
 
 
 class Organization(EditorialModel):
@@ -23,6 +23,8 @@ class Organization(EditorialModel):
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.OTHER)
     description = models.TextField(blank=True)
     website = models.URLField(blank=True)
+
+    history = editorial_history()
 
     class Meta:
         ordering = ["name"]
@@ -50,6 +52,7 @@ class Person(EditorialModel):
     summary = models.TextField(blank=True, help_text="One or two neutral sentences.")
 
     objects = PersonQuerySet.as_manager()
+    history = editorial_history()
 
     class Meta:
         ordering = ["sort_name", "id"]
@@ -82,6 +85,9 @@ class Affiliation(models.Model):
     note = models.CharField(
         max_length=300, blank=True, help_text="Where the role is attested, if not obvious."
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = editorial_history()
 
     class Meta:
         ordering = ["person", "-start_date", "id"]

@@ -8,10 +8,15 @@ A BackgroundNote is a sourced fact that gives context.
 
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from .base import DatedMixin, EditorialModel, EditorialQuerySet, format_partial_date
+from .base import (
+    DatedMixin,
+    EditorialModel,
+    EditorialQuerySet,
+    editorial_history,
+    format_partial_date,
+)
 from .events import Event, Source
 from .people import Organization, Person
 from .topics import Topic
@@ -34,32 +39,9 @@ class StatementQuerySet(EditorialQuerySet):
             pk__in=StatementTopic.objects.filter(topic_id__in=ids).values("statement_id")
         )
 
-    def for_cards(self):
-        """Everything a statement card shows, in a fixed number of queries."""
-        return self.select_related(
-            "speaker", "speaker_party", "event"
-        ).prefetch_related(
-            models.Prefetch("topics", queryset=Topic.objects.select_related("parent")),
-            models.Prefetch(
-                "sources", queryset=Source.objects.select_related("outlet").order_by("published_on")
-            ),
-        ).annotate(
-            # A correlated subquery, not a JOIN + GROUP BY: it runs for the page's rows only.
-            reaction_count=Coalesce(
-                models.Subquery(
-                    Reaction.objects.published()
-                    .filter(statement=models.OuterRef("pk"))
-                    .order_by()
-                    .values("statement")
-                    .annotate(count=models.Count("pk"))
-                    .values("count")
-                ),
-                0,
-            )
-        )
-
-    def newest_first(self):
-        return self.order_by("-said_on", "-id")
+    def published(self):
+        """Published statements whose speaker is published too: what the public may see."""
+        return super().published().filter(speaker__state="published")
 
 
 class Statement(EditorialModel, DatedMixin):
@@ -113,14 +95,17 @@ class Statement(EditorialModel, DatedMixin):
     )
     topics = models.ManyToManyField(Topic, through="StatementTopic", related_name="statements")
     sources = models.ManyToManyField(Source, through="StatementSource", related_name="statements")
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = StatementQuerySet.as_manager()
+    history = editorial_history()
 
     class Meta:
         ordering = ["-said_on", "-id"]
         permissions = [
             ("publish_records", "Can publish, withdraw and correct published records"),
+            ("submit_for_review", "Can submit drafts for review"),
+            ("record_corrections", "Can record corrections to published records"),
+            ("merge_records", "Can merge duplicate people, organizations and topics"),
         ]
         indexes = [
             models.Index(fields=["state", "-said_on", "-id"], name="statement_public_order_idx"),
@@ -166,6 +151,8 @@ class StatementTopic(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="statement_links")
 
+    history = editorial_history()
+
     class Meta:
         verbose_name = "topic"
         constraints = [
@@ -184,6 +171,8 @@ class StatementSource(models.Model):
         max_length=300, blank=True, help_text="Where in the source, if it helps (paragraph…)."
     )
 
+    history = editorial_history()
+
     class Meta:
         verbose_name = "source"
         constraints = [
@@ -194,6 +183,14 @@ class StatementSource(models.Model):
 
     def __str__(self):
         return str(self.source)
+
+
+class ReactionQuerySet(EditorialQuerySet):
+    def published(self):
+        """Published reactions by published people, reported by published sources."""
+        return super().published().filter(
+            respondent__state="published", source__state="published"
+        )
 
 
 class Reaction(EditorialModel):
@@ -242,7 +239,9 @@ class Reaction(EditorialModel):
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reactions")
     reacted_on = models.DateField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ReactionQuerySet.as_manager()
+    history = editorial_history()
 
     class Meta:
         ordering = ["statement", "stance", "id"]
@@ -315,6 +314,9 @@ class CommentRequest(DatedMixin):
     outcome = models.CharField(max_length=12, choices=Outcome, default=Outcome.NO_RESPONSE)
     response = models.TextField(blank=True, help_text="What came back, verbatim, if anything.")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="comment_requests")
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = editorial_history()
 
     class Meta:
         ordering = ["statement", "requested_on", "id"]
@@ -353,6 +355,8 @@ class Position(EditorialModel):
     )
     sources = models.ManyToManyField(Source, related_name="positions")
 
+    history = editorial_history(m2m_fields=["statements", "sources"])
+
     class Meta:
         ordering = ["person", "topic", "-as_of"]
         indexes = [
@@ -381,6 +385,8 @@ class BackgroundNote(EditorialModel, DatedMixin):
         Organization, related_name="background_notes", blank=True
     )
     sources = models.ManyToManyField(Source, related_name="background_notes")
+
+    history = editorial_history(m2m_fields=["topics", "organizations", "sources"])
 
     class Meta:
         ordering = ["title", "id"]

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .base import EditorialModel, EditorialQuerySet
+from .base import EditorialModel, EditorialQuerySet, editorial_history
 
 
 class TopicQuerySet(EditorialQuerySet):
@@ -39,6 +39,7 @@ class Topic(EditorialModel):
     description = models.TextField(blank=True)
 
     objects = TopicQuerySet.as_manager()
+    history = editorial_history()
 
     class Meta:
         ordering = ["name"]

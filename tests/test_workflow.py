@@ -1,0 +1,707 @@
+"""The workflow and who may do what: draft → in review → published → withdrawn.
+
+The rights are enforced by statements/services.py. Every action is tried for every role
+twice: through the services directly and through the admin (forms, actions, crafted
+POSTs), and both must agree with the expected matrix. Run with -s to see the matrix.
+"""
+
+import datetime
+import importlib
+import itertools
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+from statements import services
+from statements.models import (
+    CommentRequest,
+    Person,
+    Position,
+    PublicationState,
+    Reaction,
+    StateChange,
+    Statement,
+    Topic,
+)
+from statements.roles import ADMINISTRATOR, EDITOR, PUBLISHER
+
+from .factories import (
+    EventFactory,
+    OrganizationFactory,
+    OutletFactory,
+    PersonFactory,
+    RaceFactory,
+    ReactionFactory,
+    SourceFactory,
+    StatementFactory,
+    TopicFactory,
+)
+from .test_admin import admin_url, form_data, form_errors, page_form_data
+
+pytestmark = pytest.mark.django_db
+
+DRAFT, REVIEW = PublicationState.DRAFT, PublicationState.REVIEW
+PUBLISHED, WITHDRAWN = PublicationState.PUBLISHED, PublicationState.WITHDRAWN
+
+_serial = itertools.count()
+
+
+# Users ---------------------------------------------------------------------------------
+
+ROLES = ["Editor", "Publisher", "Administrator", "Staff, no group"]
+GROUP_OF = {"Editor": EDITOR, "Publisher": PUBLISHER, "Administrator": ADMINISTRATOR}
+
+
+def ensure_roles() -> None:
+    """The groups come from data migrations (0003, 0006). A transactional test elsewhere
+    (tests/test_backup.py) flushes the database, groups included: run those very
+    migrations again, on their own historical models, if the groups are gone."""
+    if Group.objects.filter(name__in=GROUP_OF.values()).count() == len(GROUP_OF):
+        return
+    executor = MigrationExecutor(connection)
+    for name in ("0003_editorial_roles", "0006_editorial_permissions"):
+        state = executor.loader.project_state(("statements", name), at_end=True)
+        migration = importlib.import_module(f"statements.migrations.{name}")
+        operation = migration.Migration.operations[0]
+        operation.code(state.apps, None)
+
+
+def user_with_role(role: str) -> User:
+    ensure_roles()
+    n = next(_serial)
+    user = User.objects.create_user(f"user{n}", f"user{n}@example.org", "pw", is_staff=True)
+    if role in GROUP_OF:
+        user.groups.add(Group.objects.get(name=GROUP_OF[role]))
+    return user
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)  # never client.login: django-axes wants a request
+    return client
+
+
+def root() -> User:
+    return User.objects.create_superuser(f"root{next(_serial)}", "root@example.org", "pw")
+
+
+def topic(state=DRAFT, **kwargs) -> Topic:
+    return TopicFactory(state=state, **kwargs)
+
+
+def action_post(client, model, action, records, **extra):
+    return client.post(
+        admin_url(model, "changelist"),
+        {"action": action, "_selected_action": [r.pk for r in records], "index": "0", **extra},
+    )
+
+
+# The actions, each done two ways; each returns True if it took effect -------------------
+
+
+def refused(call) -> bool:
+    """Run a service call; False if the services refused it for want of rights."""
+    try:
+        call()
+    except services.PermissionRefused:
+        return False
+    return True
+
+
+class Create:
+    name = "create draft"
+
+    def service(self, user):
+        n = next(_serial)
+        done = refused(
+            lambda: services.create_record(
+                record=Topic(name=f"New {n}", slug=f"new-{n}"), user=user
+            )
+        )
+        assert Topic.objects.filter(slug=f"new-{n}").exists() == done
+        return done
+
+    def admin(self, client):
+        n = next(_serial)
+        page = client.get(admin_url(Topic, "add"))
+        if page.status_code == 403:
+            return False
+        data = form_data(page.context["adminform"].form)
+        assert data["form_token"]
+        response = client.post(
+            admin_url(Topic, "add"), data | {"name": f"New {n}", "slug": f"new-{n}"}
+        )
+        created = Topic.objects.filter(slug=f"new-{n}").first()
+        assert created is None or created.state == DRAFT
+        return created is not None and response.status_code == 302
+
+
+class Edit:
+    name = "edit draft"
+
+    def service(self, user):
+        record = topic()
+        record.description = "Edited."
+        done = refused(
+            lambda: services.update_record(record=record, user=user, loaded_version=record.version)
+        )
+        record.refresh_from_db()
+        assert (record.description == "Edited.") == done
+        return done
+
+    def admin(self, client):
+        record = topic()
+        url = admin_url(Topic, "change", record.pk)
+        page = client.get(url)
+        if page.status_code == 403:
+            return False
+        client.post(url, page_form_data(page) | {"description": "Edited."})
+        record.refresh_from_db()
+        return record.description == "Edited."
+
+
+class Submit:
+    name = "submit for review"
+
+    def service(self, user):
+        record = topic()
+        done = refused(lambda: services.submit_for_review(record=record, user=user))
+        record.refresh_from_db()
+        assert (record.state == REVIEW) == done
+        return done
+
+    def admin(self, client):
+        record = topic()
+        action_post(client, Topic, "submit_selected", [record])
+        record.refresh_from_db()
+        return record.state == REVIEW
+
+
+class Publish:
+    name = "publish"
+
+    def service(self, user):
+        record = topic(state=REVIEW)
+        done = refused(lambda: services.publish(record=record, user=user))
+        record.refresh_from_db()
+        assert (record.state == PUBLISHED) == done
+        return done
+
+    def admin(self, client):
+        """Both ways a publisher publishes, and an editor might try: the state field of
+        the change form (posted even where it is read-only) and the changelist action."""
+        by_form, by_action = topic(state=REVIEW), topic(state=REVIEW)
+        url = admin_url(Topic, "change", by_form.pk)
+        page = client.get(url)
+        if page.status_code == 200:
+            client.post(url, page_form_data(page) | {"state": PUBLISHED})
+        else:
+            client.post(url, {"name": by_form.name, "slug": by_form.slug, "state": PUBLISHED})
+        action_post(client, Topic, "publish_selected", [by_action])
+        results = {Topic.objects.get(pk=r.pk).state == PUBLISHED for r in (by_form, by_action)}
+        assert len(results) == 1, "the form and the action disagree"
+        return results.pop()
+
+
+class Withdraw:
+    name = "withdraw"
+
+    def service(self, user):
+        record = topic(state=PUBLISHED)
+        done = refused(lambda: services.withdraw(record=record, user=user, reason="Wrong."))
+        record.refresh_from_db()
+        assert (record.state == WITHDRAWN) == done
+        return done
+
+    def admin(self, client):
+        record = topic(state=PUBLISHED)
+        action_post(client, Topic, "withdraw_selected", [record], reason="Wrong.", apply="1")
+        record.refresh_from_db()
+        return record.state == WITHDRAWN
+
+
+class Correct:
+    name = "record correction"
+    NEW = "The corrected words."
+
+    def service(self, user):
+        statement = StatementFactory()
+        done = refused(
+            lambda: services.correct(
+                record=statement, user=user, changes={"text": self.NEW}, note="Misquoted."
+            )
+        )
+        statement.refresh_from_db()
+        assert (statement.text == self.NEW) == done
+        assert statement.corrections.exists() == done
+        return done
+
+    def admin(self, client):
+        statement = StatementFactory()
+        url = admin_url(Statement, "change", statement.pk)
+        page = client.get(url)
+        if page.status_code == 403:
+            return False
+        data = page_form_data(page) | {"text": self.NEW, "correction_note": "Misquoted."}
+        client.post(url, data)
+        statement.refresh_from_db()
+        return statement.text == self.NEW and statement.corrections.exists()
+
+
+def topic_with_two_versions() -> tuple[Topic, int]:
+    """A draft topic renamed once (by someone else); returns it and its first version."""
+    someone = root()
+    record = services.create_record(
+        record=Topic(name="Original", slug=f"t-{next(_serial)}"), user=someone
+    )
+    first = record.history.earliest().history_id
+    record.name = "Renamed"
+    services.update_record(record=record, user=someone, loaded_version=record.version)
+    return record, first
+
+
+class Revert:
+    name = "revert"
+
+    def service(self, user):
+        record, first = topic_with_two_versions()
+        done = refused(
+            lambda: services.revert(
+                record=record, user=user, history_id=first, loaded_version=record.version
+            )
+        )
+        record.refresh_from_db()
+        assert (record.name == "Original") == done
+        return done
+
+    def admin(self, client):
+        record, first = topic_with_two_versions()
+        url = reverse("admin:statements_topic_simple_history", args=[record.pk, first])
+        page = client.get(url)
+        if page.status_code == 403:
+            return False
+        client.post(url, form_data(page.context["adminform"].form) | {"_save": "Revert"})
+        record.refresh_from_db()
+        return record.name == "Original"
+
+
+class Merge:
+    name = "merge"
+
+    def service(self, user):
+        survivor, duplicate = PersonFactory(), PersonFactory()
+        done = refused(lambda: services.merge(survivor=survivor, duplicate=duplicate, user=user))
+        assert Person.objects.filter(pk=duplicate.pk).exists() != done
+        return done
+
+    def admin(self, client):
+        survivor, duplicate = PersonFactory(), PersonFactory()
+        action_post(
+            client, Person, "merge_selected", [survivor, duplicate], survivor=survivor.pk, apply="1"
+        )
+        return not Person.objects.filter(pk=duplicate.pk).exists()
+
+
+ACTIONS = [Create(), Edit(), Submit(), Publish(), Withdraw(), Correct(), Revert(), Merge()]
+EDITOR_MAY = {"create draft", "edit draft", "submit for review"}
+EXPECTED = {("Editor", action.name): action.name in EDITOR_MAY for action in ACTIONS} | {
+    (role, action.name): role in ("Publisher", "Administrator")
+    for role in ("Publisher", "Administrator", "Staff, no group")
+    for action in ACTIONS
+}
+
+
+def test_permission_matrix():
+    """Every role × every action, through the services and through the admin."""
+    found = {}
+    for role in ROLES:
+        user = user_with_role(role)
+        client = logged_in(user)
+        for action in ACTIONS:
+            found[role, action.name] = (action.service(user), action.admin(client))
+
+    width = max(len(action.name) for action in ACTIONS) + 2
+    lines = [
+        "",
+        "Permission matrix (services / admin):",
+        "".ljust(width) + "".join(r.ljust(17) for r in ROLES),
+    ]
+    for action in ACTIONS:
+        cells = []
+        for role in ROLES:
+            service_ok, admin_ok = found[role, action.name]
+            word = {True: "allowed", False: "refused"}
+            cell = (
+                word[service_ok]
+                if service_ok == admin_ok
+                else f"{word[service_ok]}/{word[admin_ok]}!"
+            )
+            cells.append(cell.ljust(17))
+        lines.append(action.name.ljust(width) + "".join(cells))
+    print("\n".join(lines))
+
+    for key, expected in EXPECTED.items():
+        assert found[key] == (expected, expected), key
+
+
+def test_may_agrees_with_the_groups():
+    for role in ROLES:
+        user = user_with_role(role)
+        for action in ACTIONS:
+            assert services.may(user, action.name, Topic) == EXPECTED[role, action.name], (
+                role,
+                action.name,
+            )
+
+
+# Transitions ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor():
+    return user_with_role("Editor")
+
+
+@pytest.fixture
+def publisher():
+    return user_with_role("Publisher")
+
+
+def test_each_step_records_who_and_when(editor, publisher):
+    record = services.create_record(
+        record=Topic(name="Border security", slug="border"), user=editor
+    )
+    services.submit_for_review(record=record, user=editor)
+    services.return_to_draft(record=record, user=publisher, reason="Needs a description.")
+    services.submit_for_review(record=record, user=editor)
+    services.publish(record=record, user=publisher)
+    services.withdraw(record=record, user=publisher, reason="Duplicate of another topic.")
+
+    record.refresh_from_db()
+    assert record.state == WITHDRAWN
+    assert record.published_by == publisher and record.published_at is not None
+    steps = list(
+        StateChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Topic), object_id=record.pk
+        ).order_by("at", "id")
+    )
+    assert [(s.from_state, s.to_state, s.user) for s in steps] == [
+        (DRAFT, REVIEW, editor),
+        (REVIEW, DRAFT, publisher),
+        (DRAFT, REVIEW, editor),
+        (REVIEW, PUBLISHED, publisher),
+        (PUBLISHED, WITHDRAWN, publisher),
+    ]
+    assert steps[1].note == "Needs a description."
+    assert steps[-1].note == "Duplicate of another topic."
+    history = list(record.history.order_by("history_date", "history_id"))
+    assert [(h.state, h.history_user) for h in history] == [
+        (DRAFT, editor),
+        (REVIEW, editor),
+        (DRAFT, publisher),
+        (REVIEW, editor),
+        (PUBLISHED, publisher),
+        (WITHDRAWN, publisher),
+    ]
+    assert history[-1].history_change_reason == "Withdrawn: Duplicate of another topic."
+
+
+def test_steps_only_from_their_states(editor, publisher):
+    record = topic(state=PUBLISHED)
+    with pytest.raises(services.TransitionRefused, match="is published"):
+        services.submit_for_review(record=record, user=editor)
+    with pytest.raises(services.TransitionRefused, match="is a draft"):
+        services.withdraw(record=topic(), user=publisher, reason="x")
+    with pytest.raises(services.TransitionRefused, match="Say why"):
+        services.withdraw(record=record, user=publisher, reason="  ")
+    with pytest.raises(services.PermissionRefused):
+        services.return_to_draft(record=topic(state=WITHDRAWN), user=editor)
+    # An editor may take back their own submission.
+    mine = topic(state=REVIEW)
+    services.return_to_draft(record=mine, user=editor)
+    assert Topic.objects.get(pk=mine.pk).state == DRAFT
+
+
+def test_the_state_does_not_change_through_an_edit(publisher):
+    record = topic()
+    record.state = PUBLISHED
+    with pytest.raises(services.TransitionRefused):
+        services.update_record(record=record, user=publisher, loaded_version=record.version)
+    with pytest.raises(services.TransitionRefused):
+        services.create_record(record=Topic(name="x", slug="x", state=PUBLISHED), user=publisher)
+
+
+def test_publishing_with_unpublished_dependencies_is_refused_with_their_names(publisher):
+    speaker = PersonFactory(name="Jon Ossoff", state=DRAFT)
+    source = SourceFactory(title="X", state=REVIEW)
+    event = EventFactory(name="Online town hall", state=WITHDRAWN)
+    statement = StatementFactory(speaker=speaker, event=event, sources=[source], state=REVIEW)
+
+    with pytest.raises(services.TransitionRefused) as refusal:
+        services.publish(record=statement, user=publisher)
+
+    assert refusal.value.message == (
+        "Cannot publish: speaker Jon Ossoff is a draft; event 'Online town hall' is withdrawn; "
+        "source 'X' is in review."
+    )
+    assert Statement.objects.get(pk=statement.pk).state == REVIEW
+
+    for record in (speaker, source, event):
+        services.publish(record=record, user=publisher)
+    statement.refresh_from_db()
+    services.publish(record=statement, user=publisher)
+    assert Statement.objects.get(pk=statement.pk).state == PUBLISHED
+
+
+def test_a_statement_without_a_source_is_not_published(publisher):
+    statement = StatementFactory(sources=[], state=REVIEW)
+    with pytest.raises(services.TransitionRefused, match="cites no source"):
+        services.publish(record=statement, user=publisher)
+
+
+def test_a_reaction_waits_for_its_statement(publisher):
+    reaction = ReactionFactory(statement=StatementFactory(state=DRAFT), state=REVIEW)
+    with pytest.raises(services.TransitionRefused, match="statement '.*' is a draft"):
+        services.publish(record=reaction, user=publisher)
+
+
+def test_the_admin_shows_the_named_dependencies(publisher):
+    client = logged_in(publisher)
+    speaker = PersonFactory(name="Jon Ossoff", state=DRAFT)
+    statement = StatementFactory(speaker=speaker, sources=[SourceFactory(title="X", state=REVIEW)])
+    Statement.objects.filter(pk=statement.pk).update(state=REVIEW)
+
+    response = action_post(client, Statement, "publish_selected", [statement])
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("speaker Jon Ossoff is a draft; source 'X' is in review" in m for m in messages)
+
+    url = admin_url(Statement, "change", statement.pk)
+    response = client.post(url, page_form_data(client.get(url)) | {"state": PUBLISHED})
+    assert response.status_code == 200
+    assert "speaker Jon Ossoff is a draft" in response.content.decode()
+    assert Statement.objects.get(pk=statement.pk).state == REVIEW
+
+
+def test_withdrawing_from_the_change_form_needs_the_reason(publisher):
+    client = logged_in(publisher)
+    record = topic(state=PUBLISHED)
+    url = admin_url(Topic, "change", record.pk)
+
+    response = client.post(url, page_form_data(client.get(url)) | {"state": WITHDRAWN})
+    assert response.status_code == 200
+    assert "Say why" in form_errors(response)
+    assert Topic.objects.get(pk=record.pk).state == PUBLISHED
+
+    data = page_form_data(client.get(url)) | {"state": WITHDRAWN, "state_note": "A duplicate."}
+    response = client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    assert Topic.objects.get(pk=record.pk).state == WITHDRAWN
+
+
+def test_editor_saves_and_submits_for_review_with_one_button(editor):
+    client = logged_in(editor)
+    record = topic()
+    url = admin_url(Topic, "change", record.pk)
+    page = client.get(url)
+    assert 'name="_submit_for_review"' in page.content.decode()
+
+    response = client.post(
+        url, page_form_data(page) | {"description": "Ready.", "_submit_for_review": "1"}
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    record.refresh_from_db()
+    assert (record.description, record.state) == ("Ready.", REVIEW)
+    assert 'name="_submit_for_review"' not in client.get(url).content.decode()
+
+
+def test_editor_cannot_publish_an_inline_reaction_nor_a_crafted_review_item(editor):
+    client = logged_in(editor)
+    statement = StatementFactory(state=REVIEW)
+    reaction = ReactionFactory(statement=statement, state=REVIEW)
+    url = admin_url(Statement, "change", statement.pk)
+    page = client.get(url)
+    prefix = next(
+        f.formset.prefix
+        for f in page.context["inline_admin_formsets"]
+        if f.formset.model is Reaction
+    )
+    data = page_form_data(page) | {"state": PUBLISHED, f"{prefix}-0-state": PUBLISHED}
+
+    client.post(url, data)
+    action_post(client, Statement, "publish_selected", [statement])
+    action_post(client, Reaction, "publish_selected", [reaction])
+
+    assert Statement.objects.get(pk=statement.pk).state == REVIEW
+    assert Reaction.objects.get(pk=reaction.pk).state == REVIEW
+
+
+def test_editor_cannot_change_a_published_record(editor):
+    """Published means approved: an editor's change would go live without a publisher."""
+    client = logged_in(editor)
+    record = topic(state=PUBLISHED, description="Approved.")
+    url = admin_url(Topic, "change", record.pk)
+
+    response = client.post(url, page_form_data(client.get(url)) | {"description": "Mine."})
+
+    assert response.status_code == 200
+    assert "You may not change a published topic" in response.content.decode()
+    assert Topic.objects.get(pk=record.pk).description == "Approved."
+
+
+def test_editor_may_add_a_draft_reaction_to_a_published_statement_but_not_a_topic(editor):
+    statement = StatementFactory()
+    services.create_record(
+        record=Reaction(
+            statement=statement,
+            respondent=PersonFactory(),
+            stance=Reaction.Stance.AGREES,
+            text="Yes.",
+            source=statement.sources.get(),
+        ),
+        user=editor,
+    )
+    assert statement.reactions.get().state == DRAFT
+    with pytest.raises(services.PermissionRefused):
+        services.create_record(
+            record=Statement.topics.through(statement=statement, topic=TopicFactory()), user=editor
+        )
+    with pytest.raises(services.PermissionRefused):
+        services.create_record(
+            record=CommentRequest(
+                statement=statement,
+                asked_organization=OrganizationFactory(),
+                requested_by=OutletFactory(),
+                subject="immigration",
+                source=statement.sources.get(),
+            ),
+            user=editor,
+        )
+
+
+# Drafts stay hidden ---------------------------------------------------------------------
+
+SECRET = "Zanzibar-unpublished"
+
+PUBLIC_PATHS = [
+    "/",
+    "/statements/",
+    "/statements/?q=Zanzibar",
+    "/statements/feed/",
+    "/statements/feed/atom/",
+    "/statements/export.csv",
+    "/statements/export.json",
+    "/people/",
+    "/topics/",
+    "/events/",
+    "/races/",
+    "/compare/",
+    "/corrections/",
+    "/api/v1/statements/",
+    "/api/v1/people/",
+    "/api/v1/topics/",
+    "/api/v1/events/",
+    "/api/v1/races/",
+    "/api/v1/reactions/",
+    "/api/v1/organizations/",
+    "/api/v1/sources/",
+    "/api/v1/popolo.json",
+    "/sitemap.xml",
+]
+
+
+def resolves(path: str) -> bool:
+    try:
+        resolve(path.split("?")[0])
+    except Resolver404:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("state", [REVIEW, WITHDRAWN, DRAFT])
+def test_unpublished_records_are_invisible_on_every_public_url(client, publisher, state):
+    """Records in review, withdrawn or draft: no public page, feed, export or API shows
+    them, nor anything that is only reachable through them."""
+    topic_ok = TopicFactory(name="Immigration", slug="immigration")
+    person_ok = PersonFactory(name="Jon Ossoff", slug="jon-ossoff")
+    shown = StatementFactory(speaker=person_ok, topics=[topic_ok], text="A published statement.")
+    hidden = {
+        "person": PersonFactory(name=f"{SECRET} person", slug="hidden-person", state=state),
+        "topic": TopicFactory(name=f"{SECRET} topic", slug="hidden-topic", state=state),
+        "event": EventFactory(name=f"{SECRET} event", slug="hidden-event", state=state),
+        "race": RaceFactory(name=f"{SECRET} race", slug="hidden-race", state=state),
+    }
+    hidden["statement"] = StatementFactory(
+        speaker=person_ok, topics=[topic_ok], text=f"{SECRET} statement.", state=state
+    )
+    ReactionFactory(statement=shown, text=f"{SECRET} reaction.", state=state)
+    position = Position.objects.create(
+        person=person_ok,
+        topic=topic_ok,
+        summary=f"{SECRET} position",
+        as_of=datetime.date(2020, 6, 1),
+        state=state,
+    )
+    position.statements.add(shown)
+    # A correction of a record readers cannot see is not listed either.
+    corrected = StatementFactory(speaker=person_ok, text="Before.")
+    services.correct(
+        record=corrected, user=publisher, changes={"text": "After."}, note=f"{SECRET} note"
+    )
+    Statement.objects.filter(pk=corrected.pk).update(state=state)
+
+    paths = [p for p in PUBLIC_PATHS if resolves(p)]
+    for name in ("person", "topic", "event", "race"):
+        try:
+            paths.append(hidden[name].get_absolute_url())
+        except NoReverseMatch:
+            pass
+    paths += [
+        hidden["statement"].get_absolute_url(),
+        corrected.get_absolute_url(),
+        shown.get_absolute_url(),
+        person_ok.get_absolute_url(),
+        topic_ok.get_absolute_url(),
+    ]
+    paths += [
+        f"/api/v1/statements/{hidden['statement'].pk}/",
+        "/api/v1/people/hidden-person/",
+        "/api/v1/topics/hidden-topic/",
+        "/api/v1/events/hidden-event/",
+    ]
+    checked = 0
+    for path in paths:
+        if not resolves(path):
+            continue
+        response = client.get(path)
+        assert response.status_code in (200, 404), (path, response.status_code)
+        body = b"".join(response) if response.streaming else response.content
+        assert SECRET.encode() not in body, path
+        checked += 1
+    assert client.get(hidden["statement"].get_absolute_url()).status_code == 404
+    assert client.get(shown.get_absolute_url()).status_code == 200
+    assert checked >= 15
+    print(f"\n{state}: checked {checked} public URLs")
+
+
+def test_a_publisher_adds_a_published_record_through_the_workflow(publisher):
+    client = logged_in(publisher)
+    page = client.get(admin_url(Topic, "add"))
+    data = form_data(page.context["adminform"].form)
+
+    response = client.post(
+        admin_url(Topic, "add"), data | {"name": "Policing", "slug": "policing", "state": PUBLISHED}
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    record = Topic.objects.get(slug="policing")
+    assert (record.state, record.published_by, record.version) == (PUBLISHED, publisher, 2)
+    assert [h.history_change_reason for h in record.history.order_by("history_id")] == [
+        "Created",
+        "Published",
+    ]
