@@ -6,10 +6,12 @@ matches nothing (and says so); a malformed date or flag is reported and ignored.
 """
 
 import re
+from functools import partial
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.choices import CallableChoiceIterator
 
 from . import search
 from .models import (
@@ -184,7 +186,10 @@ class StatementFilter(django_filters.FilterSet):
                 field = form.fields[name]
                 values = self.data.getlist(name) if self.is_bound else []
                 chosen = {value for value in values if SLUG.fullmatch(value)}
-                field.widget.choices = self._menu(field.queryset, name, chosen)
+                # Lazy: feeds, exports and the API never render the menus, so never query.
+                field.widget.choices = CallableChoiceIterator(
+                    partial(self._menu, field.queryset, name, chosen)
+                )
         return form
 
     @staticmethod

@@ -5,9 +5,11 @@ no default secret: start-up fails loudly instead.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,18 +54,35 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "csp",
+    "axes",
+    "simple_history",
     "statements",
+    "statements.history",
 ]
 
 MIDDLEWARE = [
+    # First, so that the request id and the timing cover everything below, static files too.
+    "tracker.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: records who made each change in the editorial history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the 429 page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses to authenticate while a username + address pair is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -115,7 +134,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -127,6 +146,29 @@ STORAGES = {
         )
     },
 }
+
+# Hashed files (site.3f2a….css) are cached for ten years and marked immutable by WhiteNoise
+# itself; this is for the few files that keep their plain name.
+WHITENOISE_MAX_AGE = int(os.environ.get("WHITENOISE_MAX_AGE", 0 if DEBUG else 3600))
+# Development (and the test suite) look files up as they are asked for; production reads
+# the collected files once, at start-up.
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# One cache for every app server: Redis when REDIS_URL is set (e.g. redis://cache:6379/0),
+# else memory local to each process, which is fine for one server.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Fixtures and backups keep datetimes to the microsecond (Django's own JSON cuts to ms).
+SERIALIZATION_MODULES = {"json": "tracker.serializers"}
+
+# Sessions live in the database (Django's default), so any app server can serve any reader.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -166,14 +208,74 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = SECURE
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 # The healthz endpoint answers load balancers over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Content-Security-Policy (django-csp 4): our own files only. No inline script or style,
+# no eval, no plugins, no framing. A page that needs more (e.g. API docs that load a
+# CDN script) widens it for itself with csp.decorators.csp_update.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+    },
+}
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from
+# one address, that pair gets a 429 page, even with the right password, for the cool-off.
+# Attempts are kept in the database, so every app server sees the same count.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tracker.security.lockout_response"
+# The client's address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT says how many proxies of
+# ours (load balancer, nginx) stand in front and append to X-Forwarded-For. Never trust
+# that header otherwise: anyone can send it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip"
+
+# Logs go to stdout, one line per record, each with the id of the request it belongs to.
+# Access lines come from tracker.middleware (logger "tracker.access"): method, path, query
+# string with secrets redacted, status and duration; never cookies, headers or bodies.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "filters": {"request_id": {"()": "tracker.logging.RequestIDFilter"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "tracker.logging.StdoutHandler",
+            "filters": ["request_id"],
+            "formatter": "line",
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own console and mail handlers are replaced by the root handler above,
+        # so that its errors (django.request) carry the request id and are printed once.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # SQL is logged at DEBUG and may hold session keys or password hashes: never.
+        "django.db.backends": {"level": "INFO"},
+        # Its start-up banner would otherwise open the output of every manage.py command.
+        "axes.apps": {"level": "WARNING"},
+    },
 }

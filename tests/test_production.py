@@ -1,0 +1,469 @@
+"""Production mode (DEBUG off): strict headers on every response, safe cookies, a clean
+deploy check, hashed static files cached for good, and gunicorn serving it all.
+
+The production settings are computed the way a server computes them: tracker.settings
+imported in a fresh interpreter with DEBUG=false in the environment. The in-process
+tests then apply exactly those values (the test client builds its middleware chain per
+client, so MIDDLEWARE and friends take effect).
+"""
+
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from statements.demo import load_demo
+from statements.models import Person, Statement, Topic
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "tracker.example.org"
+
+PRODUCTION_SETTINGS = [
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "MIDDLEWARE",
+    "AUTHENTICATION_BACKENDS",
+    "CONTENT_SECURITY_POLICY",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_PROXY_SSL_HEADER",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+    "SECURE_REFERRER_POLICY",
+    "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "SECURE_REDIRECT_EXEMPT",
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "SESSION_COOKIE_SAMESITE",
+    "CSRF_COOKIE_SECURE",
+    "CSRF_COOKIE_HTTPONLY",
+    "CSRF_COOKIE_SAMESITE",
+    "X_FRAME_OPTIONS",
+    "WHITENOISE_MAX_AGE",
+    "STORAGES",
+    "CACHES",
+    "SESSION_ENGINE",
+]
+
+EXPECTED_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+
+
+def production_env(**extra) -> dict:
+    # Nothing of the test run leaks in: e.g. the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE,
+    # which check --deploy rightly refuses.
+    leave_out = {
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "SECURE_SSL_REDIRECT",
+        "REDIS_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
+    env = {k: v for k, v in os.environ.items() if k not in leave_out}
+    return {
+        **env,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        **extra,
+    }
+
+
+def settings_in_subprocess(names, **env) -> dict:
+    code = (
+        "import json, sys; from tracker import settings as s; "
+        "json.dump({n: getattr(s, n) for n in sys.argv[1:]}, sys.stdout, default=str)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *names],
+        cwd=ROOT,
+        env=production_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def production_values():
+    values = settings_in_subprocess(PRODUCTION_SETTINGS)
+    values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])
+    return values
+
+
+@pytest.fixture
+def production(settings, production_values):
+    """The running settings switched to what the server computes with DEBUG=false
+    (static files stay on the plain storage: no collectstatic in the test run)."""
+    for name, value in production_values.items():
+        if name != "STORAGES":
+            setattr(settings, name, value)
+    return settings
+
+
+def https_client(**defaults) -> Client:
+    return Client(HTTP_HOST=HOST, **defaults)
+
+
+def get(client, path, **extra):
+    return client.get(path, secure=True, **extra)
+
+
+def parse_csp(header: str) -> dict[str, list[str]]:
+    policy = {}
+    for part in header.split(";"):
+        words = part.split()
+        if words:
+            policy[words[0]] = words[1:]
+    return policy
+
+
+def assert_strict_headers(response):
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Request-ID"]
+    policy = parse_csp(response["Content-Security-Policy"])
+    for directive, sources in EXPECTED_CSP.items():
+        assert policy.get(directive) == sources, (directive, policy)
+    for directive in ("default-src", "script-src", "style-src"):
+        for loose in ("'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"):
+            assert loose not in policy[directive], (directive, policy[directive])
+
+
+# --- settings ---------------------------------------------------------------------------
+
+
+def test_production_settings_are_strict(production_values):
+    v = production_values
+    assert v["DEBUG"] is False
+    assert v["ALLOWED_HOSTS"] == [HOST]
+    assert v["SECURE_SSL_REDIRECT"] is True
+    assert v["SECURE_HSTS_SECONDS"] >= 31536000
+    assert v["SESSION_COOKIE_SECURE"] and v["CSRF_COOKIE_SECURE"]
+    assert v["SESSION_COOKIE_HTTPONLY"] and v["CSRF_COOKIE_HTTPONLY"]
+    assert v["SESSION_COOKIE_SAMESITE"] == v["CSRF_COOKIE_SAMESITE"] == "Lax"
+    assert v["X_FRAME_OPTIONS"] == "DENY"
+    assert v["STORAGES"]["staticfiles"]["BACKEND"] == (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+    assert v["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert v["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert "csp.middleware.CSPMiddleware" in v["MIDDLEWARE"]
+
+
+def test_redis_url_gives_every_server_one_shared_cache():
+    caches = settings_in_subprocess(["CACHES"], REDIS_URL="redis://cache.internal:6379/1")
+    assert caches["CACHES"]["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/1",
+    }
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+# --- headers and cookies on real responses ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_kind_of_response_carries_the_strict_headers(production):
+    load_demo()
+    client = https_client()
+    statement = Statement.objects.published().first()
+    person = Person.objects.get(slug="jon-ossoff")
+    topic = Topic.objects.get(slug="immigration")
+    paths = {
+        "/": 200,
+        "/statements/": 200,
+        "/statements/?q=immigration": 200,
+        statement.get_absolute_url(): 200,
+        person.get_absolute_url(): 200,
+        topic.get_absolute_url(): 200,
+        "/healthz": 200,
+        "/admin/login/": 200,
+        "/admin/": 302,
+        "/no-such-page/": 404,
+    }
+    for path, status in paths.items():
+        response = get(client, path)
+        assert response.status_code == status, path
+        assert_strict_headers(response)
+
+
+@pytest.mark.django_db
+def test_plain_http_is_redirected_to_https_but_healthz_answers(production):
+    client = https_client()
+    response = client.get("/statements/?q=x")
+    assert response.status_code == 301
+    assert response["Location"] == f"https://{HOST}/statements/?q=x"
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_request_through_the_proxy_counts_as_https(production):
+    response = https_client().get("/healthz", HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 200
+    assert "Strict-Transport-Security" in response
+
+
+@pytest.mark.django_db
+def test_an_unknown_host_is_refused(production):
+    assert Client(HTTP_HOST="evil.example.com").get("/", secure=True).status_code == 400
+
+
+@pytest.mark.django_db
+def test_cookies_are_secure_httponly_and_samesite_lax(production):
+    User.objects.create_user("editor", password="a-long-password-1", is_staff=True)
+    client = https_client(enforce_csrf_checks=True)
+    page = get(client, "/admin/login/")
+    csrf = page.cookies["csrftoken"]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+
+    response = client.post(
+        "/admin/login/",
+        {
+            "username": "editor",
+            "password": "a-long-password-1",
+            "next": "/admin/",
+            "csrfmiddlewaretoken": token,
+        },
+        secure=True,
+        HTTP_REFERER=f"https://{HOST}/admin/login/",
+    )
+    assert response.status_code == 302
+    session = response.cookies["sessionid"]
+    for cookie in (csrf, session):
+        assert cookie["secure"] is True, cookie.key
+        assert cookie["httponly"] is True, cookie.key
+        assert cookie["samesite"] == "Lax", cookie.key
+
+
+# --- no inline script or style: what the CSP would block --------------------------------
+
+
+class InlineCode(HTMLParser):
+    """Collects what a strict CSP blocks: inline scripts, <style>, style= and on…=."""
+
+    DATA_TYPES = {"application/json", "application/ld+json"}
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and not attrs.get("src"):
+            if (attrs.get("type") or "").lower() not in self.DATA_TYPES:
+                self.found.append(f"<script {attrs}> without src")
+        if tag == "style":
+            self.found.append("<style> element")
+        if "style" in attrs:
+            self.found.append(f"style= on <{tag}>")
+        for name in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{name}= on <{tag}>")
+        if any((value or "").strip().lower().startswith("javascript:") for value in attrs.values()):
+            self.found.append(f"javascript: URL on <{tag}>")
+
+
+def inline_code(response) -> list[str]:
+    parser = InlineCode()
+    parser.feed(response.content.decode())
+    return parser.found
+
+
+def test_the_inline_code_finder_finds_what_it_should():
+    parser = InlineCode()
+    parser.feed(
+        '<script>alert(1)</script><script src="/s.js"></script>'
+        '<script type="application/ld+json">{}</script><style>p{}</style>'
+        '<p style="color:red" onclick="x()"><a href="javascript:x()">a</a></p>'
+    )
+    assert len(parser.found) == 5, parser.found
+
+
+@pytest.mark.django_db
+def test_public_pages_have_no_inline_code_the_csp_would_block(production):
+    load_demo()
+    client = https_client()
+    statement = Statement.objects.published().first()
+    for path in (
+        "/",
+        "/statements/",
+        "/statements/?q=immigration",
+        statement.get_absolute_url(),
+        "/people/jon-ossoff/",
+        "/topics/immigration/",
+    ):
+        response = get(client, path)
+        assert response.status_code == 200, path
+        assert inline_code(response) == [], path
+
+
+@pytest.mark.django_db
+def test_the_admin_has_no_inline_code_under_the_csp(production):
+    load_demo()
+    client = https_client()
+    assert inline_code(get(client, "/admin/login/")) == []
+    client.force_login(User.objects.create_superuser("chief", password="x-long-password-2"))
+    statement = Statement.objects.first()
+    for path in (
+        "/admin/",
+        "/admin/statements/statement/",
+        "/admin/statements/statement/add/",
+        f"/admin/statements/statement/{statement.pk}/change/",
+        "/admin/statements/person/?q=ossoff",
+    ):
+        response = get(client, path)
+        assert response.status_code == 200, path
+        assert inline_code(response) == [], path
+
+
+@pytest.mark.django_db
+def test_the_lockout_page_is_served_with_the_same_headers(production):
+    User.objects.create_user("editor", password="a-long-password-1", is_staff=True)
+    client = https_client()
+    for attempt in range(production.AXES_FAILURE_LIMIT):
+        response = client.post(
+            "/admin/login/", {"username": "editor", "password": f"no-{attempt}"}, secure=True
+        )
+    assert response.status_code == 429
+    assert_strict_headers(response)
+
+
+# --- gunicorn, as `make serve` runs it ----------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url, **headers):
+    try:
+        request = urllib.request.Request(url, headers=headers)
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_gunicorn_serves_hashed_static_files_and_strict_headers(tmp_path):
+    """collectstatic, then gunicorn with tracker/gunicorn_conf.py on loopback: the health
+    check answers, the headers are there, hashed files are cached for good, and the
+    access log has one line per request with the request id and no query string."""
+    port = free_port()
+    env = production_env(
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_ROOT=str(tmp_path / "static"),
+        # /healthz and static files need no tables: an empty database will do.
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["css/site.css"]
+    assert re.fullmatch(r"css/site\.[0-9a-f]{12}\.css", hashed)
+
+    log = (tmp_path / "server.log").open("w+")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "tracker/gunicorn_conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                # As nginx forwards it: TLS ended at the proxy.
+                status, headers, body = fetch(
+                    f"{base}/healthz?token=tok-0009", **{"X-Forwarded-Proto": "https"}
+                )
+                break
+            except OSError:
+                assert server.poll() is None, "gunicorn exited"
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        assert status == 200
+        assert json.loads(body) == {"status": "ok", "database": "ok"}
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "Strict-Transport-Security" in headers
+        assert parse_csp(headers["Content-Security-Policy"])["script-src"] == ["'self'"]
+        request_id = headers["X-Request-ID"]
+
+        status, headers, _ = fetch(f"{base}/static/{hashed}")
+        assert status == 200
+        assert headers["Cache-Control"] == "max-age=315360000, public, immutable"
+        status, headers, _ = fetch(f"{base}/static/css/site.css")
+        assert status == 200
+        assert headers["Cache-Control"] == "max-age=3600, public"
+        status, headers, _ = fetch(f"{base}/static/{hashed}", **{"Accept-Encoding": "gzip"})
+        assert status == 200
+        assert headers["Content-Encoding"] == "gzip"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+        log.seek(0)
+        output = log.read()
+        log.close()
+
+    app_lines = [line for line in output.splitlines() if f"request_id={request_id}" in line]
+    assert any(" tracker.access " in line for line in app_lines), output
+    assert any(line.startswith("gunicorn.access ") for line in app_lines), output
+    assert "tok-0009" not in output
+    assert "Booting worker" in output

@@ -1,0 +1,59 @@
+"""Request ids and the access log.
+
+``RequestLogMiddleware`` gives each request an id (a sane incoming ``X-Request-ID``, as a
+proxy such as nginx sets it, or a new uuid4), makes it the ``request_id`` of every log
+record written while the request runs, returns it in the ``X-Request-ID`` response header,
+and writes one access line per request to the ``tracker.access`` logger:
+
+    method=GET path=/statements/ query=q=immigration status=200 duration_ms=12.3
+
+The line holds no cookies, headers or bodies; secret-looking query parameters are
+redacted (``tracker.logging.redact_query``).
+"""
+
+import logging
+import re
+import time
+import uuid
+
+from django.utils.encoding import escape_uri_path
+
+from .logging import redact_query, request_id_var
+
+access_log = logging.getLogger("tracker.access")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+
+
+def incoming_request_id(request) -> str | None:
+    value = request.headers.get(REQUEST_ID_HEADER, "")
+    return value if VALID_REQUEST_ID.fullmatch(value) else None
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = incoming_request_id(request) or uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response[REQUEST_ID_HEADER] = request_id
+            duration_ms = (time.perf_counter() - started) * 1000
+            query = redact_query(request.META.get("QUERY_STRING", ""))
+            access_log.info(
+                "method=%s path=%s%s status=%s duration_ms=%.1f",
+                # The method is whatever the client sent: keep it to a token.
+                re.sub(r"[^A-Z]", "", request.method.upper())[:16] or "-",
+                escape_uri_path(request.path),
+                f" query={query}" if query else "",
+                response.status_code,
+                duration_ms,
+            )
+            return response
+        finally:
+            request_id_var.reset(token)
