@@ -175,3 +175,38 @@ def test_published_hides_every_other_state():
     for state in ("draft", "review", "published", "withdrawn"):
         StatementFactory(state=state)
     assert list(Statement.objects.published().values_list("state", flat=True)) == ["published"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://example.org/file",
+        "vbscript:msgbox",
+        "//example.org/x",
+    ],
+)
+def test_url_fields_accept_only_web_addresses(url):
+    from statements.models import Source
+
+    source = SourceFactory.build(outlet=OrganizationFactory(kind="news"), url=url, archive_url=url)
+    with pytest.raises(ValidationError) as error:
+        source.full_clean()
+    assert {"url", "archive_url"} <= set(error.value.message_dict)
+    organization = OrganizationFactory.build(website=url)
+    with pytest.raises(ValidationError) as error:
+        organization.full_clean()
+    assert "website" in error.value.message_dict
+    assert Source(url=url, archive_url=url).link == ""
+
+
+def test_web_addresses_are_accepted_and_linked():
+    source = SourceFactory.build(
+        outlet=OrganizationFactory(kind="news"),
+        url="https://freebeacon.example/article",
+        archive_url="http://archive.example/x",
+    )
+    source.full_clean()
+    assert source.link == "https://freebeacon.example/article"

@@ -1,6 +1,7 @@
 """Shared pieces: publication state, dates that know their precision."""
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -92,6 +93,12 @@ class EditorialModel(models.Model):
     @property
     def is_published(self) -> bool:
         return self.state == PublicationState.PUBLISHED
+
+
+# Links to sources must be web pages: never javascript:, data:, ftp: or anything else.
+web_url_validator = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
 
 
 def web_url(value: str) -> str:

@@ -4,7 +4,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import DatedMixin, EditorialModel, editorial_history, format_partial_date, web_url
+from .base import (
+    DatedMixin,
+    EditorialModel,
+    editorial_history,
+    format_partial_date,
+    web_url,
+    web_url_validator,
+)
 from .people import Organization
 
 
@@ -58,10 +65,17 @@ class Source(EditorialModel):
         help_text="The news outlet or publisher.",
     )
     title = models.CharField(max_length=500, help_text="The headline, exactly as published.")
-    url = models.URLField(max_length=1000, blank=True, help_text="Leave empty if not known.")
+    url = models.URLField(
+        max_length=1000,
+        blank=True,
+        validators=[web_url_validator],
+        help_text="Leave empty if not known.",
+    )
     author = models.CharField(max_length=300, blank=True, help_text="Leave empty if not known.")
     published_on = models.DateField()
-    archive_url = models.URLField(max_length=1000, blank=True, help_text="An archived copy.")
+    archive_url = models.URLField(
+        max_length=1000, blank=True, validators=[web_url_validator], help_text="An archived copy."
+    )
     text = models.TextField(
         blank=True, help_text="The source's text as published, where we may keep it."
     )

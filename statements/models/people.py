@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .base import EditorialModel, EditorialQuerySet, editorial_history
+from .base import EditorialModel, EditorialQuerySet, editorial_history, web_url_validator
 
 
 class Organization(EditorialModel):
@@ -22,7 +22,7 @@ class Organization(EditorialModel):
     abbreviation = models.CharField(max_length=30, blank=True, help_text="e.g. FAIR, ICE.")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.OTHER)
     description = models.TextField(blank=True)
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[web_url_validator])
 
     history = editorial_history()
 

@@ -176,9 +176,7 @@ class StatementSource(models.Model):
     class Meta:
         verbose_name = "source"
         constraints = [
-            models.UniqueConstraint(
-                fields=["statement", "source"], name="statement_source_unique"
-            ),
+            models.UniqueConstraint(fields=["statement", "source"], name="statement_source_unique"),
         ]
 
     def __str__(self):
@@ -188,9 +186,7 @@ class StatementSource(models.Model):
 class ReactionQuerySet(EditorialQuerySet):
     def published(self):
         """Published reactions by published people, reported by published sources."""
-        return super().published().filter(
-            respondent__state="published", source__state="published"
-        )
+        return super().published().filter(respondent__state="published", source__state="published")
 
 
 class Reaction(EditorialModel):

@@ -16,7 +16,7 @@ import secrets
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from statements.models import (
@@ -178,6 +178,9 @@ class Command(BaseCommand):
             sources = self._sources(max(10, count // 20), outlets)
             statements = self._statements(count, people, events, topics, sources)
             reactions = self._reactions(statements, people, sources)
+        # Fresh planner statistics: without them SQLite picks poor plans for big tables.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(
             f"Generated {len(statements)} statements by {len(people)} people at "
             f"{len(events)} events, citing {len(sources)} sources from {len(outlets)} outlets, "
