@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError, ProgrammingError, connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from jsonschema import Draft3Validator, FormatChecker
 from referencing import Registry, Resource
@@ -451,14 +451,6 @@ def world(demo_data):
         StatementFactory(speaker=ossoff, topics=[program], state=state, text=f"A {state} one.")
 
 
-# The page answers 500 when a search is combined with speaker, party, event or kind: those
-# multiple-choice filters add DISTINCT, and search.ranked_ids' ordered subquery then
-# selects two columns. The API works around it; the page (filters.py) needs distinct=False.
-PAGE_SEARCH_BUG = pytest.mark.xfail(
-    raises=(OperationalError, ProgrammingError),
-    reason="/statements/ fails on q= combined with a multiple-choice filter (DISTINCT)",
-)
-
 FILTER_QUERIES = [
     "",
     "speaker=jon-ossoff",
@@ -491,8 +483,8 @@ FILTER_QUERIES = [
     "q=%22local+law+enforcement%22",
     "q=misguided+or+jobs",
     "q=immigration+-federal",
-    pytest.param("q=border&speaker=jon-ossoff", marks=PAGE_SEARCH_BUG),
-    pytest.param("q=border&kind=direct", marks=PAGE_SEARCH_BUG),
+    "q=border&speaker=jon-ossoff",
+    "q=border&kind=direct",
     "q=border&topic=immigration",
 ]
 

@@ -43,6 +43,7 @@ PAYLOADS = {
     "script": "<script>alert(1)</script>",
     "attribute": '"><img src=x onerror=alert(1)>',
     "end-script": "</script><script>alert(1)</script>",
+    "javascript-url": "javascript:alert(1)",
 }
 HOSTILE_URLS = ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>"]
 SKIPPED_FIELDS = {
