@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -247,11 +248,23 @@ def matching(queryset, query: str):
     if not parsed:
         return queryset.none()
     table = queryset.model._meta.db_table
-    return queryset.filter(pk__in=_ids_matching(table, _vendor(queryset), parsed))
+    vendor = _vendor(queryset)
+    if vendor == "postgresql":
+        # A condition on the row itself, not a self-join: the GIN index answers it directly.
+        # Unqualified on purpose, so it still names the right table inside a subquery.
+        tsquery, params = parsed.tsquery_sql()
+        return queryset.filter(
+            RawSQL(f"search_vector @@ {tsquery}", params, output_field=BooleanField())
+        )
+    return queryset.filter(pk__in=_ids_matching(table, vendor, parsed))
 
 
-def ranked_ids(queryset, query: str, limit: int = 1000) -> list[int]:
+def ranked_ids(queryset, query: str, limit: int = 1000, *, matched: bool = False) -> list[int]:
     """Ids of the statements of ``queryset`` that match, most relevant first.
+
+    Pass ``matched=True`` when ``queryset`` is already filtered by this search (as the
+    StatementFilter's results are): matching twice makes the database misjudge how many
+    rows match, and pick a slow plan.
 
     Only the newest ``limit`` matches are ranked (and returned): ranking costs time in
     proportion to the number of rows ranked, and a very common word matches most rows.
@@ -263,7 +276,8 @@ def ranked_ids(queryset, query: str, limit: int = 1000) -> list[int]:
     vendor = _vendor(queryset)
     connection = connections[queryset.db]
     table = queryset.model._meta.db_table
-    newest = matching(queryset, query).order_by("-said_on", "-id").values("pk")[: int(limit)]
+    candidates = queryset if matched else matching(queryset, query)
+    newest = candidates.order_by("-said_on", "-id").values("pk")[: int(limit)]
     try:
         newest_sql, newest_params = newest.query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:  # e.g. queryset.none(): nothing to rank, nothing to ask

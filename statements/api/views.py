@@ -238,7 +238,7 @@ class StatementViewSet(ReadOnlyViewSet):
                 # subquery can't take on SQLite ("sub-select returns 2 columns").
                 results = visible_statements().filter(pk__in=results.values("pk"))
             try:
-                ranked = search.ranked_ids(results, filterset.search_text)
+                ranked = search.ranked_ids(results, filterset.search_text, matched=True)
             except EmptyResultSet:
                 ranked = []
             ids = paginator.paginate_ranked_ids(ranked, request)

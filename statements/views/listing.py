@@ -20,7 +20,7 @@ def statement_list(request):
 
     if ordering == Ordering.RELEVANCE:
         page = ranked_page(
-            search.ranked_ids(results, query),
+            search.ranked_ids(results, query, matched=True),
             lambda ids: selectors.for_cards(Statement.objects.filter(pk__in=ids)),
             page_number=request.GET.get("page"),
         )
