@@ -80,7 +80,7 @@ def main() -> None:
         ("/statements/ oldest first", "/statements/?ordering=said_on"),
         ("topic filter (with narrower)", "/statements/?topic=immigration"),
         ("speaker + kind filter", "/statements/?speaker=jon-ossoff&kind=direct"),
-        ("search, rare word", "/statements/?q=misguided"),
+        ("search, a word in a few % of rows", "/statements/?q=misguided"),
         ("search, common word, ranked", "/statements/?q=immigration"),
         ("search, common word, by date", "/statements/?q=immigration&ordering=-said_on"),
         ("search, phrase", "/statements/?q=%22bonds+of+trust%22"),
