@@ -18,7 +18,7 @@ from drf_spectacular.utils import (
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
-from .. import search
+from .. import search, selectors
 from ..filters import Ordering, StatementFilter
 from ..models import (
     Affiliation,
@@ -30,7 +30,6 @@ from ..models import (
     Position,
     PublicationState,
     Race,
-    Reaction,
     Source,
     Statement,
     StatementSource,
@@ -48,18 +47,9 @@ BIGINT_MAX = 2**63 - 1
 # --------------------------------------------------------------------------- querysets
 
 
-def visible_statements():
-    """Published statements by published speakers."""
-    return Statement.objects.published().filter(speaker__state=PUBLISHED)
-
-
-def visible_reactions():
-    """Published reactions by published people, reported by published sources."""
-    return (
-        Reaction.objects.published()
-        .filter(respondent__state=PUBLISHED, source__state=PUBLISHED)
-        .select_related("respondent", "respondent_organization", "source__outlet")
-    )
+# The same visibility rules as the pages: one definition, in the selectors.
+visible_statements = selectors.published_statements
+visible_reactions = selectors.published_reactions
 
 
 def with_everything(statements):
