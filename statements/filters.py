@@ -98,9 +98,9 @@ class StatementFilter(django_filters.FilterSet):
         label="Race",
         method="filter_race",
         to_field_name="slug",
-        queryset=Race.objects.published().select_related("election").only(
-            "slug", "name", "election__name"
-        ),
+        queryset=Race.objects.published()
+        .select_related("election")
+        .only("slug", "name", "election__name"),
         help_text="Statements by the race's candidates.",
     )
     event = django_filters.ModelMultipleChoiceFilter(

@@ -86,8 +86,9 @@ def _key_filter(cursor: Cursor, ascending: bool) -> Q:
     return Q(said_on__lte=cursor.said_on) & (Q(said_on__lt=cursor.said_on) | Q(pk__lt=cursor.pk))
 
 
-def keyset_page(queryset, *, ascending: bool, cursor_token=None, page_number=None,
-                size: int = PAGE_SIZE) -> Page:
+def keyset_page(
+    queryset, *, ascending: bool, cursor_token=None, page_number=None, size: int = PAGE_SIZE
+) -> Page:
     """One page of `queryset` in said_on order (newest first unless ascending)."""
     errors: list[str] = []
     cursor = None

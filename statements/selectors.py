@@ -84,9 +84,8 @@ def published_sources() -> QuerySet[Source]:
 
 def published_reactions() -> QuerySet[Reaction]:
     """Published reactions, by published people, reported by published sources."""
-    return (
-        Reaction.objects.published()
-        .select_related("respondent", "respondent_organization", "source__outlet")
+    return Reaction.objects.published().select_related(
+        "respondent", "respondent_organization", "source__outlet"
     )
 
 

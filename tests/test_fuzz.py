@@ -10,16 +10,43 @@ from statements.demo import load_demo
 
 LIST_PAGES = ["/", "/statements/", "/people/", "/topics/", "/events/", "/races/", "/compare/"]
 PARAMETERS = [
-    "q", "speaker", "topic", "party", "race", "event", "kind", "said_after", "said_before",
-    "has_reactions", "ordering", "page", "cursor", "people",
+    "q",
+    "speaker",
+    "topic",
+    "party",
+    "race",
+    "event",
+    "kind",
+    "said_after",
+    "said_before",
+    "has_reactions",
+    "ordering",
+    "page",
+    "cursor",
+    "people",
 ]
 
 values = st.one_of(
     st.text(max_size=40),
     st.sampled_from(
-        ["jon-ossoff", "immigration", "287g-program", "direct", "true", "2020-05-30",
-         "relevance", "-said_on", "1", "-1", "0", '"bonds of trust"', "287(g)", "\x00",
-         "x" * 600, "jon-ossoff,ira-mehlman"]
+        [
+            "jon-ossoff",
+            "immigration",
+            "287g-program",
+            "direct",
+            "true",
+            "2020-05-30",
+            "relevance",
+            "-said_on",
+            "1",
+            "-1",
+            "0",
+            '"bonds of trust"',
+            "287(g)",
+            "\x00",
+            "x" * 600,
+            "jon-ossoff,ira-mehlman",
+        ]
     ),
 )
 query_strings = st.lists(st.tuples(st.sampled_from(PARAMETERS), values), max_size=6).map(

@@ -328,7 +328,6 @@ def test_references_to_finds_what_it_should():
     assert isinstance(Statement._meta.get_field("speaker"), models.ForeignKey)
 
 
-
 @pytest.mark.django_db
 def test_merged_slugs_redirect_on_the_pages_and_the_api(client, publisher):
     survivor, duplicate = PersonFactory(slug="jon-ossoff"), PersonFactory(slug="jonathan-ossoff")

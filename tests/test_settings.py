@@ -25,9 +25,7 @@ def test_production_without_secret_key_refuses_to_start():
 
 
 def test_production_with_secret_key_starts():
-    result = run_check(
-        DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="tracker.example.org"
-    )
+    result = run_check(DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="tracker.example.org")
     assert result.returncode == 0, result.stderr
 
 

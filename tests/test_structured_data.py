@@ -62,8 +62,19 @@ def test_script_end_tag_in_the_text_cannot_break_out(client):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/statements/", "STATEMENT", "/people/", "/people/jon-ossoff/", "/topics/",
-     "/topics/immigration/", "/events/", "/races/", "/compare/", "/corrections/"],
+    [
+        "/",
+        "/statements/",
+        "STATEMENT",
+        "/people/",
+        "/people/jon-ossoff/",
+        "/topics/",
+        "/topics/immigration/",
+        "/events/",
+        "/races/",
+        "/compare/",
+        "/corrections/",
+    ],
 )
 def test_every_page_has_open_graph_and_description(client, path):
     load_demo()
