@@ -269,10 +269,10 @@ def test_random_queries_never_raise(corpus, query):
 
 def test_user_input_never_becomes_fts5_syntax():
     parsed = search.parse('a" OR text:b NEAR(c) * d"e -"f')
-    expression = parsed.fts5_match()
+    expression = search.sqlite.match_expression(parsed)
     # Every operand is a quoted string; the only operators are ours.
     assert expression == '("text:b NEAR(c) * d" AND "e") NOT "f"'
-    assert search.parse("\x00law\x00").fts5_match() == '"law"'
+    assert search.sqlite.match_expression(search.parse("\x00law\x00")) == '"law"'
 
 
 # Ranking -------------------------------------------------------------------------------
@@ -474,7 +474,7 @@ def test_index_exists_after_all_migrations():
 def test_postgresql_match_uses_the_gin_index(corpus):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's query plan")
-    tsquery, params = search.parse("immigration -federal").tsquery_sql()
+    tsquery, params = search.postgres.tsquery_sql(search.parse("immigration -federal"))
     with connection.cursor() as cursor:
         # A table this small is cheaper to scan; the point is that the index can serve.
         cursor.execute("SET LOCAL enable_seqscan = off")

@@ -1,0 +1,58 @@
+"""Search on SQLite: an FTS5 external-content table over text, context and speaker name.
+
+``statements_statement_fts`` (tokenizer ``porter unicode61 remove_diacritics 0``) is
+created and kept in step by triggers in migration 0004. Ranking is FTS5's ``bm25``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from .parser import SearchQuery, Term
+
+FTS_TABLE = "statements_statement_fts"
+# Relative weights of the indexed columns (text, context, speaker_name), as PostgreSQL's
+# ts_rank weighs A (1.0) and B (0.4). bm25 weighs rare words more than ts_rank, so the
+# order of results can differ between databases; the set of results does not.
+BM25_WEIGHTS = (1.0, 0.4, 1.0)
+
+
+def _string(term: Term) -> str:
+    # Inside an FTS5 string everything is literal; the only special character is the
+    # double quote, written twice. The tokenizer splits it as it split the documents.
+    return '"' + term.core.replace('"', '""') + '"'
+
+
+def match_expression(parsed: SearchQuery) -> str:
+    """The FTS5 MATCH expression: every user token is inside a quoted string."""
+    parts = []
+    for group in parsed.groups:
+        alternatives = " OR ".join(_string(term) for term in group)
+        parts.append(f"({alternatives})" if len(group) > 1 else alternatives)
+    expression = " AND ".join(parts)
+    if parsed.excluded:
+        expression = f"({expression})" + "".join(f" NOT {_string(t)}" for t in parsed.excluded)
+    return expression
+
+
+def matching(queryset: QuerySet, parsed: SearchQuery) -> QuerySet:
+    ids = RawSQL(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match_expression(parsed)]
+    )
+    return queryset.filter(pk__in=ids)
+
+
+def ranking_sql(
+    table: str, parsed: SearchQuery, candidates_sql: str, candidates_params: list
+) -> tuple[str, list]:
+    """Ids of the candidates that match, best first (bm25 is lower-is-better)."""
+    weights = ", ".join(repr(float(w)) for w in BM25_WEIGHTS)
+    sql = (
+        f"SELECT s.id FROM {FTS_TABLE} JOIN {table} s ON s.id = {FTS_TABLE}.rowid "
+        # "+rowid": scan the matches once and test each against the candidate ids. Left
+        # bare, SQLite runs the full-text query again for every one of those ids.
+        f"WHERE {FTS_TABLE} MATCH %s AND +{FTS_TABLE}.rowid IN ({candidates_sql}) "
+        f"ORDER BY bm25({FTS_TABLE}, {weights}), s.said_on DESC, s.id DESC"
+    )
+    return sql, [match_expression(parsed), *candidates_params]
