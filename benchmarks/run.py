@@ -32,7 +32,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from statements.models import Statement  # noqa: E402
-from statements.pagination import Cursor  # noqa: E402
+from statements.paging import Cursor  # noqa: E402
 
 
 def prepare(count: int) -> None:

@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils import timezone
 
+from . import paging
 from .models import Correction, Statement
 
 PAGE_SIZE = 50
+NEWEST_FIRST = (("created_at", True), ("id", True))
 
 # How readers are told what changed.
 FIELD_WORDS = {
@@ -67,8 +68,7 @@ def corrections_page(*, before: str | None = None, size: int = PAGE_SIZE) -> dic
         cursor = Correction.objects.filter(pk=int(before)).values("created_at", "id").first()
         if cursor is not None:
             queryset = queryset.filter(
-                Q(created_at__lt=cursor["created_at"])
-                | Q(created_at=cursor["created_at"], id__lt=cursor["id"])
+                paging.after(NEWEST_FIRST, (cursor["created_at"], cursor["id"]))
             )
     rows = list(queryset[: size + 1])
     corrections = _decorate(rows[:size])

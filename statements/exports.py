@@ -54,16 +54,16 @@ Formats:
 from __future__ import annotations
 
 import csv
-import datetime
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from . import paging
 from .filters import Ordering, StatementFilter
 from .models import PublicationState, Reaction, Statement, StatementSource, StatementTopic
 
@@ -154,17 +154,6 @@ def wants_oldest_first(filterset: StatementFilter) -> bool:
 # --------------------------------------------------------------------------- rows
 
 
-def _after(said_on: datetime.date, pk: int, ascending: bool) -> Q:
-    """Rows strictly after (said_on, pk) in the export's order."""
-    if ascending:
-        return Q(said_on__gte=said_on) & (Q(said_on__gt=said_on) | Q(pk__gt=pk))
-    return Q(said_on__lte=said_on) & (Q(said_on__lt=said_on) | Q(pk__lt=pk))
-
-
-def _order(ascending: bool) -> tuple[str, str]:
-    return ("said_on", "id") if ascending else ("-said_on", "-id")
-
-
 def id_batches(
     queryset: QuerySet, *, ascending: bool = False, size: int | None = None
 ) -> Iterator[list[int]]:
@@ -174,17 +163,18 @@ def id_batches(
     one before, so it walks the index however deep it goes, and no row repeats.
     """
     size = size or BATCH_SIZE
-    keys_query = queryset.order_by(*_order(ascending)).values_list("said_on", "id")
-    after = None
+    ordering = paging.OLDEST_FIRST if ascending else paging.NEWEST_FIRST
+    keys_query = queryset.order_by(*paging.order_by(ordering)).values_list("said_on", "id")
+    last = None
     while True:
-        page = keys_query if after is None else keys_query.filter(_after(*after, ascending))
+        page = keys_query if last is None else keys_query.filter(paging.after(ordering, last))
         keys = list(page[:size])
         if not keys:
             return
         yield [pk for _, pk in keys]
         if len(keys) < size:
             return
-        after = keys[-1]
+        last = keys[-1]
 
 
 def _related(ids: list[int]) -> tuple[dict, dict, dict]:
@@ -238,7 +228,7 @@ def export_records(queryset: QuerySet, request: HttpRequest, *, ascending: bool 
         rows = (
             Statement.objects.published()
             .filter(pk__in=ids)
-            .order_by(*_order(ascending))
+            .order_by(*paging.order_by(paging.OLDEST_FIRST if ascending else paging.NEWEST_FIRST))
             .values_list(*_FIELDS)
             .iterator(chunk_size=ROW_CHUNK)
         )

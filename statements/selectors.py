@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     Exists,
@@ -874,60 +873,3 @@ def compare_page(people_params: list[str], topic_param: str) -> dict:
         "rows": rows,
         "problems": problems,
     }
-
-
-# --------------------------------------------------------------------------- paging
-
-
-def page_of(queryset, raw_number: str | None, *, per_page: int):
-    """A numbered page for the short lists (people, events, a topic's statements).
-
-    A page number that is not a number, or is out of range, gives the nearest real page.
-    """
-    raw = (raw_number or "1").strip()
-    number = int(raw) if raw.isdigit() and len(raw) < 7 else 1
-    return Paginator(queryset, per_page).get_page(number)
-
-
-@dataclass
-class SlicePage:
-    """A numbered page found without counting the whole list: one row more than a page
-    is read to know whether there is a next one. Deep pages are not offered."""
-
-    items: list
-    number: int
-    has_next: bool
-    max_page: int
-    too_deep: bool = False
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.has_previous or self.has_next
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def object_list(self) -> list:
-        return self.items
-
-
-def slice_page(queryset, raw_number: str | None, *, per_page: int, max_page: int) -> SlicePage:
-    raw = (raw_number or "1").strip()
-    number = int(raw) if raw.isdigit() and len(raw) < 7 else 1
-    number = max(number, 1)
-    if number > max_page:
-        return SlicePage([], number, has_next=False, max_page=max_page, too_deep=True)
-    start = (number - 1) * per_page
-    rows = list(queryset[start : start + per_page + 1])
-    has_next = len(rows) > per_page and number < max_page
-    return SlicePage(rows[:per_page], number, has_next=has_next, max_page=max_page)

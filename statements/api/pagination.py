@@ -20,11 +20,12 @@ import json
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+
+from .. import paging
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -63,17 +64,6 @@ def decode_cursor(token: str) -> dict:
 def _parse_ordering(ordering) -> list[tuple[str, bool]]:
     """("-said_on", "-id") -> [("said_on", True), ("id", True)]: (field, descending)."""
     return [(name.lstrip("-"), name.startswith("-")) for name in ordering]
-
-
-def _strictly_after(fields: list[tuple[str, bool]], key: list) -> Q:
-    """Rows after ``key`` in this ordering, written so that a composite index serves it:
-    a >= x AND (a > x OR (b >= y AND (b > y OR ...)))."""
-    (name, descending), value = fields[0], key[0]
-    strict = Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
-    if len(fields) == 1:
-        return strict
-    loose = Q(**{f"{name}__{'lte' if descending else 'gte'}": value})
-    return loose & (strict | _strictly_after(fields[1:], key[1:]))
 
 
 def _to_json(value):
@@ -191,8 +181,8 @@ class KeysetPagination(BasePagination):
 
         walk = [(name, descending != backwards) for name, descending in fields]
         if key is not None:
-            queryset = queryset.filter(_strictly_after(walk, key))
-        queryset = queryset.order_by(*[("-" if d else "") + name for name, d in walk])
+            queryset = queryset.filter(paging.after(walk, key))
+        queryset = queryset.order_by(*paging.order_by(walk))
         rows = list(queryset[: self.page_size + 1])
         more = len(rows) > self.page_size
         rows = rows[: self.page_size]

@@ -2,13 +2,13 @@
 
 from django.shortcuts import render
 
-from .. import selectors
+from .. import paging, selectors
 from ..models import Event
 from ..redirects import follows_old_slugs
 
 
 def event_list(request):
-    page = selectors.page_of(selectors.event_list(), request.GET.get("page"), per_page=50)
+    page = paging.page_of(selectors.event_list(), request.GET.get("page"), per_page=50)
     return render(request, "statements/event_list.html", {"page": page})
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from .. import search, selectors
 from ..filters import RECORD_FILTERS, Ordering, StatementFilter
 from ..models import Statement
-from ..pagination import capped_count, keyset_page, ranked_page
+from ..paging import capped_count, keyset_page, ranked_page
 
 
 def statement_list(request):

@@ -2,13 +2,13 @@
 
 from django.shortcuts import render
 
-from .. import selectors
+from .. import paging, selectors
 from ..models import Person
 from ..redirects import follows_old_slugs
 
 
 def person_list(request):
-    page = selectors.page_of(selectors.people_list(), request.GET.get("page"), per_page=100)
+    page = paging.page_of(selectors.people_list(), request.GET.get("page"), per_page=100)
     for person in page.object_list:
         selectors.split_affiliations(person)
     return render(request, "statements/person_list.html", {"page": page})

@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from .. import selectors
+from .. import paging, selectors
 from ..models import Topic
 from ..redirects import follows_old_slugs
 
@@ -19,7 +19,7 @@ def topic_list(request):
 @follows_old_slugs(Topic)
 def topic_detail(request, slug):
     context = selectors.topic_page(slug)
-    page = selectors.slice_page(
+    page = paging.slice_page(
         context.pop("statements"),
         request.GET.get("page"),
         per_page=selectors.TOPIC_PAGE_SIZE,

@@ -1,0 +1,253 @@
+"""Paging that stays as fast on page 10,000 as on page 1, for every output.
+
+One keyset condition (``after``) serves the list page, the API, the exports and the
+corrections log: the next page starts strictly after the last row seen, so the database
+walks an index instead of counting through an OFFSET. Numbered pages are offered only
+near the start, where OFFSET is cheap; one parser (``parse_page_number``) reads them
+everywhere. Relevance ordering pages through a capped, ranked list of ids.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page as NumberedPage
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+
+PAGE_SIZE = 20
+MAX_NUMBERED_PAGE = 25
+COUNT_CAP = 1000
+# Longer than any page number we could serve: read as "not a number".
+MAX_PAGE_DIGITS = 6
+
+# An ordering as (field, descending) pairs, e.g. [("said_on", True), ("id", True)].
+Ordering = Sequence[tuple[str, bool]]
+NEWEST_FIRST: Ordering = (("said_on", True), ("id", True))
+OLDEST_FIRST: Ordering = (("said_on", False), ("id", False))
+
+
+class PagingError(ValueError):
+    """A page or cursor that doesn't make sense; the message is shown to the reader."""
+
+
+def after(ordering: Ordering, key: Sequence[Any]) -> Q:
+    """Rows strictly after ``key`` in ``ordering``, written so that a composite index
+    serves it: a >= x AND (a > x OR (b >= y AND (b > y OR ...)))."""
+    (name, descending), value = ordering[0], key[0]
+    strict = Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+    if len(ordering) == 1:
+        return strict
+    loose = Q(**{f"{name}__{'lte' if descending else 'gte'}": value})
+    return loose & (strict | after(ordering[1:], key[1:]))
+
+
+def reverse(ordering: Ordering) -> list[tuple[str, bool]]:
+    return [(name, not descending) for name, descending in ordering]
+
+
+def order_by(ordering: Ordering) -> list[str]:
+    return [("-" if descending else "") + name for name, descending in ordering]
+
+
+def parse_page_number(raw: str | None, *, max_page: int | None = MAX_NUMBERED_PAGE) -> int:
+    """The page number a reader asked for; PagingError (with a message for them) if it is
+    not a whole number from 1 to ``max_page``."""
+    if raw in (None, ""):
+        return 1
+    text = str(raw).strip()
+    number = int(text) if text.isascii() and text.isdigit() and len(text) <= MAX_PAGE_DIGITS else 0
+    if number < 1:
+        raise PagingError("Page numbers start at 1; showing the first page.")
+    if max_page is not None and number > max_page:
+        raise PagingError(
+            f"Pages are numbered up to {max_page}; use “Next” to go further. "
+            "Showing the first page."
+        )
+    return number
+
+
+def lenient_page_number(raw: str | None) -> int:
+    """For the short lists: anything unreadable is page 1."""
+    try:
+        return parse_page_number(raw, max_page=None)
+    except PagingError:
+        return 1
+
+
+# --------------------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True)
+class Cursor:
+    said_on: datetime.date
+    pk: int
+    backwards: bool = False  # True: the page *before* this row ("newer" in date order)
+
+    def encode(self) -> str:
+        raw = f"{'b' if self.backwards else 'a'}:{self.said_on.isoformat()}:{self.pk}"
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str) -> Cursor:
+        try:
+            padded = token + "=" * (-len(token) % 4)
+            direction, day, pk = base64.urlsafe_b64decode(padded).decode().split(":")
+            if direction not in ("a", "b"):
+                raise ValueError(direction)
+            return cls(datetime.date.fromisoformat(day), int(pk), direction == "b")
+        except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+            raise PagingError(
+                "That page link is damaged or out of date; showing the first page."
+            ) from error
+
+
+@dataclass
+class Page:
+    items: list
+    number: int | None = None  # None when reached through a cursor
+    newer: dict | None = None  # query parameters for the page before, if any
+    older: dict | None = None  # query parameters for the page after, if any
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.newer is not None or self.older is not None
+
+
+def keyset_page(
+    queryset: QuerySet,
+    *,
+    ascending: bool,
+    cursor_token: str | None = None,
+    page_number: str | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """One page of statements in said_on order (newest first unless ascending)."""
+    errors: list[str] = []
+    cursor = None
+    number = 1
+    try:
+        if cursor_token:
+            cursor = Cursor.decode(cursor_token)
+        else:
+            number = parse_page_number(page_number)
+    except PagingError as error:
+        errors.append(str(error))
+        cursor, number = None, 1
+
+    ordering = OLDEST_FIRST if ascending else NEWEST_FIRST
+    if cursor is None:
+        offset = (number - 1) * size
+        rows = list(queryset.order_by(*order_by(ordering))[offset : offset + size + 1])
+        has_more, items = len(rows) > size, rows[:size]
+        has_before = number > 1
+    else:
+        walk = reverse(ordering) if cursor.backwards else ordering
+        rows = list(
+            queryset.filter(after(walk, (cursor.said_on, cursor.pk))).order_by(*order_by(walk))[
+                : size + 1
+            ]
+        )
+        if cursor.backwards:
+            has_before, items, has_more = len(rows) > size, rows[:size][::-1], True
+        else:
+            has_more, items, has_before = len(rows) > size, rows[:size], True
+        number = None
+
+    page = Page(items=items, number=number, errors=errors)
+    if items and has_more:
+        page.older = {"cursor": Cursor(items[-1].said_on, items[-1].pk).encode()}
+    if number and number > 1:
+        page.newer = {"page": str(number - 1)} if number > 2 else {}
+    elif items and has_before:
+        page.newer = {"cursor": Cursor(items[0].said_on, items[0].pk, backwards=True).encode()}
+    return page
+
+
+def ranked_page(
+    ranked_ids: list[int],
+    fetch: Callable[[list[int]], Iterable],
+    *,
+    page_number: str | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """A numbered page through an already ranked, capped list of ids."""
+    errors: list[str] = []
+    try:
+        number = parse_page_number(page_number)
+    except PagingError as error:
+        errors.append(str(error))
+        number = 1
+    window = ranked_ids[(number - 1) * size : number * size]
+    by_pk = {row.pk: row for row in fetch(window)} if window else {}
+    page = Page(items=[by_pk[pk] for pk in window if pk in by_pk], number=number, errors=errors)
+    if number > 1:
+        page.newer = {"page": str(number - 1)} if number > 2 else {}
+    if len(ranked_ids) > number * size and number < MAX_NUMBERED_PAGE:
+        page.older = {"page": str(number + 1)}
+    return page
+
+
+def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows, counting at most cap + 1 of them: (count, more_than_cap)."""
+    count = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(count, cap), count > cap
+
+
+# --------------------------------------------------------------------------- short lists
+
+
+def page_of(queryset: QuerySet, raw_number: str | None, *, per_page: int) -> NumberedPage:
+    """A numbered page for the short lists (people, events). A page number that is not a
+    number, or is out of range, gives the nearest real page."""
+    return Paginator(queryset, per_page).get_page(lenient_page_number(raw_number))
+
+
+@dataclass
+class SlicePage:
+    """A numbered page found without counting the whole list: one row more than a page
+    is read to know whether there is a next one. Deep pages are not offered."""
+
+    items: list
+    number: int
+    has_next: bool
+    max_page: int
+    too_deep: bool = False
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def object_list(self) -> list:
+        return self.items
+
+
+def slice_page(
+    queryset: QuerySet, raw_number: str | None, *, per_page: int, max_page: int
+) -> SlicePage:
+    number = lenient_page_number(raw_number)
+    if number > max_page:
+        return SlicePage([], number, has_next=False, max_page=max_page, too_deep=True)
+    start = (number - 1) * per_page
+    rows = list(queryset[start : start + per_page + 1])
+    has_next = len(rows) > per_page and number < max_page
+    return SlicePage(rows[:per_page], number, has_next=has_next, max_page=max_page)
