@@ -6,7 +6,7 @@ which also gives the "add another" (+) link. Every changelist runs a fixed numbe
 queries whatever its length: relations it shows are joined (`list_select_related`),
 prefetched or counted in the query (`get_queryset`).
 
-Every save goes through statements/services.py, which decides who may do what:
+Every save goes through statements/editorial.py, which decides who may do what:
 
 - change forms carry the version they were loaded at (a hidden field); a save that
   would overwrite someone else's is refused with what they changed, on the re-rendered
@@ -42,7 +42,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from . import services
+from . import editorial
 from .models import (
     Affiliation,
     BackgroundNote,
@@ -64,7 +64,7 @@ from .models import (
     Topic,
 )
 
-PUBLISH_PERMISSION = services.PUBLISH
+PUBLISH_PERMISSION = editorial.PUBLISH
 
 # Editors paste addresses without a scheme; assume https (Django 6's default) now.
 URLS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -175,7 +175,7 @@ class EditorialForm(forms.ModelForm):
         refusal = getattr(self.request, "_editorial_refusal", None)
         if refusal is not None:
             field = getattr(refusal, "field", None)
-            if isinstance(refusal, services.EditConflict):
+            if isinstance(refusal, editorial.EditConflict):
                 message = "Not saved: someone else saved this record first (see the message above)."
             else:
                 message = refusal_text(refusal)
@@ -217,16 +217,16 @@ class EditorialAdminMixin:
         names = []
         if obj is None:
             names.append("form_token")
-        elif services.is_versioned(self.model):
+        elif editorial.is_versioned(self.model):
             names.append("loaded_version")
         if (
             obj is not None
             and issubclass(self.model, EditorialModel)
             and not self.reverting(request)
-            and services.has_rights(request.user, services.PUBLISH)
+            and editorial.has_rights(request.user, editorial.PUBLISH)
         ):
             names.append("state_note")
-        if self.model in services.CORRECTABLE and current_state(obj) == PublicationState.PUBLISHED:
+        if self.model in editorial.CORRECTABLE and current_state(obj) == PublicationState.PUBLISHED:
             names.extend(CORRECTION_CONTROLS)
         return names
 
@@ -294,7 +294,7 @@ class EditorialAdminMixin:
         if request.method != "POST":
             return view()
         if object_id is None and request.POST.get("form_token"):
-            earlier = services.submitted_record(
+            earlier = editorial.submitted_record(
                 token=request.POST["form_token"], user=request.user, model=self.model
             )
             if earlier is not None:
@@ -317,7 +317,7 @@ class EditorialAdminMixin:
         state = obj.state if obj is not None else PublicationState.DRAFT
         return {
             "can_submit_for_review": state == PublicationState.DRAFT
-            and services.may(request.user, "submit for review", self.model)
+            and editorial.may(request.user, "submit for review", self.model)
         }
 
     def guarded(self, request, view):
@@ -327,15 +327,15 @@ class EditorialAdminMixin:
         try:
             with transaction.atomic():
                 return view()
-        except services.DuplicateSubmission as duplicate:
+        except editorial.DuplicateSubmission as duplicate:
             if duplicate.record is not None:
                 return self.already_submitted(request, duplicate.record)
             refusal = duplicate
-        except (services.EditorialRefusal, ValidationError) as error:
+        except (editorial.EditorialRefusal, ValidationError) as error:
             refusal = error
         request._editorial_refusal = refusal
         message = refusal_text(refusal)
-        if isinstance(refusal, services.EditConflict):
+        if isinstance(refusal, editorial.EditConflict):
             current = reverse(admin_urlname(self.opts, "change"), args=[refusal.record.pk])
             message = format_html('{} <a href="{}">Open the current version</a>.', message, current)
         self.message_user(request, message, messages.ERROR)
@@ -376,7 +376,7 @@ class EditorialAdminMixin:
         form.save_m2m = lambda: None  # the services set many-to-many fields themselves
         loaded = form.cleaned_data.get("loaded_version")
         if self.reverting(request):
-            changed = services.revert(
+            changed = editorial.revert(
                 record=obj,
                 user=request.user,
                 history_id=int(request._editorial_revert),
@@ -385,7 +385,7 @@ class EditorialAdminMixin:
             )
             obj.refresh_from_db()
         elif change:
-            changed = services.update_record(
+            changed = editorial.update_record(
                 record=obj,
                 user=request.user,
                 loaded_version=loaded,
@@ -393,7 +393,7 @@ class EditorialAdminMixin:
                 **self.correction_of(form),
             )
         else:
-            changed = services.create_record(
+            changed = editorial.create_record(
                 record=obj, user=request.user, token=form.cleaned_data.get("form_token"), m2m=m2m
             )
         request._editorial_saved = bool(changed)
@@ -404,7 +404,7 @@ class EditorialAdminMixin:
         if change and changed and not getattr(request, "_editorial_saved", False):
             # Only the inlines changed: the record's version still moves (and is checked),
             # so that two editors' changes to the same inline rows cannot cross.
-            services.update_record(
+            editorial.update_record(
                 record=obj,
                 user=request.user,
                 loaded_version=form.cleaned_data.get("loaded_version"),
@@ -421,21 +421,21 @@ class EditorialAdminMixin:
             ]
         note = form.cleaned_data.get("state_note", "") or ""
         for record, state in getattr(request, "_editorial_transitions", []):
-            services.transition(record=record, user=request.user, to_state=state, note=note)
+            editorial.transition(record=record, user=request.user, to_state=state, note=note)
         request._editorial_transitions = []
 
     def save_formset(self, request, form, formset, change):
         formset.save(commit=False)
         forms_of = {id(inline_form.instance): inline_form for inline_form in formset.forms}
         for obj in formset.deleted_objects:
-            services.delete_record(record=obj, user=request.user)
+            editorial.delete_record(record=obj, user=request.user)
         for obj in formset.new_objects:
             self.queue_state(request, obj, forms_of[id(obj)])
-            services.create_record(record=obj, user=request.user)
+            editorial.create_record(record=obj, user=request.user)
         for obj, _ in formset.changed_objects:
             inline_form = forms_of[id(obj)]
             self.queue_state(request, obj, inline_form)
-            services.update_record(
+            editorial.update_record(
                 record=obj,
                 user=request.user,
                 loaded_version=inline_form.cleaned_data.get("loaded_version"),
@@ -444,23 +444,23 @@ class EditorialAdminMixin:
         formset.save_m2m()
 
     def delete_model(self, request, obj):
-        services.delete_record(record=obj, user=request.user)
+        editorial.delete_record(record=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for obj in queryset:
-                services.delete_record(record=obj, user=request.user)
+                editorial.delete_record(record=obj, user=request.user)
 
     # History: readable diffs; revert for publishers only --------------------------------
 
     def get_history_list_display(self, request):
-        return ["version"] if services.is_versioned(self.model) else []
+        return ["version"] if editorial.is_versioned(self.model) else []
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableChanges(self.model, historical_record)
 
     def revert_disabled(self, request, obj=None):
-        return not services.may(request.user, "revert", self.model) or super().revert_disabled(
+        return not editorial.may(request.user, "revert", self.model) or super().revert_disabled(
             request, obj
         )
 
@@ -471,7 +471,7 @@ class EditorialAdminMixin:
         view = partial(super().history_form_view, request, object_id, version_id, extra_context)
         if request.method != "POST":
             return view()
-        if not services.may(request.user, "revert", self.model):
+        if not editorial.may(request.user, "revert", self.model):
             raise PermissionDenied
         return self.guarded(request, view)
 
@@ -486,7 +486,7 @@ class EditorialInlineMixin:
     form = EditorialForm
 
     def wanted_controls(self) -> set[str]:
-        return {"loaded_version"} if services.is_versioned(self.model) else set()
+        return {"loaded_version"} if editorial.is_versioned(self.model) else set()
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -516,7 +516,7 @@ class PublishRightMixin:
     """
 
     def has_publish_permission(self, request) -> bool:
-        return services.has_rights(request.user, PUBLISH_PERMISSION)
+        return editorial.has_rights(request.user, PUBLISH_PERMISSION)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), "published_at", "published_by"]
@@ -544,7 +544,7 @@ class PublicationAdminMixin(PublishRightMixin):
     ]
 
     def has_submit_permission(self, request) -> bool:
-        return services.may(request.user, "submit for review", self.model)
+        return editorial.may(request.user, "submit for review", self.model)
 
     @admin.action(
         permissions=["submit"], description="Submit selected %(verbose_name_plural)s for review"
@@ -553,7 +553,7 @@ class PublicationAdminMixin(PublishRightMixin):
         self.step(
             request,
             queryset.filter(state=PublicationState.DRAFT),
-            services.submit_for_review,
+            editorial.submit_for_review,
             "Submitted {} record(s) for review.",
         )
 
@@ -564,7 +564,7 @@ class PublicationAdminMixin(PublishRightMixin):
         self.step(
             request,
             queryset.filter(state__in=[PublicationState.REVIEW, PublicationState.WITHDRAWN]),
-            services.return_to_draft,
+            editorial.return_to_draft,
             "Returned {} record(s) to draft.",
         )
 
@@ -573,7 +573,7 @@ class PublicationAdminMixin(PublishRightMixin):
         self.step(
             request,
             queryset.exclude(state=PublicationState.PUBLISHED),
-            services.publish,
+            editorial.publish,
             "Published {} record(s).",
         )
 
@@ -585,7 +585,7 @@ class PublicationAdminMixin(PublishRightMixin):
             self.step(
                 request,
                 queryset.filter(state=PublicationState.PUBLISHED),
-                services.withdraw,
+                editorial.withdraw,
                 "Withdrew {} record(s).",
                 reason=reason,
             )
@@ -610,7 +610,7 @@ class PublicationAdminMixin(PublishRightMixin):
             try:
                 with transaction.atomic():
                     service(record=obj, user=request.user, **kwargs)
-            except services.EditorialRefusal as refusal:
+            except editorial.EditorialRefusal as refusal:
                 refused.append(f"{obj}: {refusal.message}")
                 continue
             self.log_change(request, obj, f"Set state to {obj.get_state_display()}.")
@@ -624,12 +624,12 @@ class PublicationAdminMixin(PublishRightMixin):
 
 class MergeAdminMixin:
     """ "Merge into…" for people, organizations and topics: select exactly two, choose the
-    one to keep on the next page. Publishers only; services.merge does the work."""
+    one to keep on the next page. Publishers only; editorial.merge does the work."""
 
     actions = [*PublicationAdminMixin.actions, "merge_selected"]
 
     def has_merge_permission(self, request) -> bool:
-        return services.may(request.user, "merge", self.model)
+        return editorial.may(request.user, "merge", self.model)
 
     @admin.action(permissions=["merge"], description="Merge into…")
     def merge_selected(self, request, queryset):
@@ -647,10 +647,10 @@ class MergeAdminMixin:
                 survivor = keep[0]
                 duplicate = next(record for record in records if record.pk != survivor.pk)
                 try:
-                    report = services.merge(
+                    report = editorial.merge(
                         survivor=survivor, duplicate=duplicate, user=request.user
                     )
-                except services.EditorialRefusal as refusal:
+                except editorial.EditorialRefusal as refusal:
                     error = refusal.message
                 else:
                     self.log_change(

@@ -1,4 +1,4 @@
-"""Reading the public corrections log (writes are statements.services.correct/update_record).
+"""Reading the public corrections log (writes are statements.editorial).
 
 `corrections_for(statement)` is what a statement page shows; `corrections_page()` is the
 /corrections/ page. Both run a fixed number of queries whatever the number of rows.

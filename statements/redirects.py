@@ -2,7 +2,7 @@
 renamed slug. Detail views are decorated with `@follows_old_slugs(Model)`, which calls
 `redirect_for` when a slug is not found; the API's slug lookups do the same.
 
-The services record the redirects (statements.services.merge, update_record).
+The services record the redirects (statements.editorial: merge, update_record).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from statements.admin import PublicationAdminMixin
+from statements.editorial import EDITOR, PUBLISHER
 from statements.models import (
     Affiliation,
     BackgroundNote,
@@ -35,7 +36,6 @@ from statements.models import (
     Statement,
     Topic,
 )
-from statements.roles import EDITOR, PUBLISHER
 
 from .factories import (
     EventFactory,

@@ -26,8 +26,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from statements.demo import load_demo
+from statements.editorial import EDITOR, PUBLISHER
 from statements.models import PublicationState, Statement
-from statements.roles import EDITOR, PUBLISHER, codenames_for
 
 from .factories import StatementFactory
 
@@ -45,15 +45,18 @@ transactional = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def empty_database(transactional_db):
-    """A flushed database with the editorial groups, whatever ran before."""
+    """A flushed database with the editorial groups as the migrations made them."""
+    roles = {
+        group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
+        for group in Group.objects.all()
+    }
     call_command("flush", interactive=False, verbosity=0)
-    for role in (EDITOR, PUBLISHER):
-        group = Group.objects.create(name=role)
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="statements", codename__in=codenames_for(role)
+    for name, rights in roles.items():
+        group = Group.objects.create(name=name)
+        for app_label, codename in rights:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
-        )
 
 
 def snapshot() -> dict:

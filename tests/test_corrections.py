@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from statements import services
+from statements import editorial
 from statements.corrections import corrections_for, corrections_page
 from statements.models import Correction, PublicationState, Reaction, Statement
 
@@ -34,8 +34,8 @@ def editor():
 def test_a_material_change_without_a_note_is_refused(publisher):
     statement = StatementFactory(text="Original.")
 
-    with pytest.raises(services.CorrectionNeeded) as refusal:
-        services.correct(record=statement, user=publisher, changes={"text": "Changed."}, note=" ")
+    with pytest.raises(editorial.CorrectionNeeded) as refusal:
+        editorial.correct(record=statement, user=publisher, changes={"text": "Changed."}, note=" ")
 
     assert "correction note" in refusal.value.message
     assert refusal.value.field == "correction_note"
@@ -58,17 +58,17 @@ def test_a_material_change_without_a_note_is_refused(publisher):
 def test_words_attribution_date_and_kind_are_corrections(publisher, changes):
     statement = StatementFactory()
     statement.__dict__.update(changes)
-    with pytest.raises(services.CorrectionNeeded):
-        services.update_record(record=statement, user=publisher, loaded_version=statement.version)
+    with pytest.raises(editorial.CorrectionNeeded):
+        editorial.update_record(record=statement, user=publisher, loaded_version=statement.version)
 
 
 def test_other_fields_and_drafts_need_no_note(publisher):
     published = StatementFactory(context="Old context.")
     published.context = "New context."
-    services.update_record(record=published, user=publisher, loaded_version=published.version)
+    editorial.update_record(record=published, user=publisher, loaded_version=published.version)
     draft = StatementFactory(state=PublicationState.DRAFT)
     draft.text = "Rewritten while still a draft."
-    services.update_record(record=draft, user=publisher, loaded_version=draft.version)
+    editorial.update_record(record=draft, user=publisher, loaded_version=draft.version)
 
     assert Statement.objects.get(pk=published.pk).context == "New context."
     assert Statement.objects.get(pk=draft.pk).text == "Rewritten while still a draft."
@@ -116,7 +116,7 @@ def test_a_draft_form_has_no_correction_fields(publisher):
 
 def test_a_typo_fix_is_kept_in_history_but_not_listed(publisher, client):
     statement = StatementFactory(text="Teh words.")
-    services.correct(
+    editorial.correct(
         record=statement, user=publisher, changes={"text": "The words."}, note="", material=False
     )
 
@@ -129,7 +129,7 @@ def test_a_typo_fix_is_kept_in_history_but_not_listed(publisher, client):
 
 def test_a_correction_shows_on_the_corrections_page(publisher, client):
     statement = StatementFactory(speaker=PersonFactory(name="Jon Ossoff"), text="Original.")
-    services.correct(
+    editorial.correct(
         record=statement,
         user=publisher,
         changes={"text": "Corrected.", "said_on": datetime.date(2020, 5, 29)},
@@ -149,10 +149,10 @@ def test_a_correction_shows_on_the_corrections_page(publisher, client):
 def test_the_partial_renders_a_statements_corrections(publisher):
     statement = StatementFactory()
     reaction = ReactionFactory(statement=statement, respondent=PersonFactory(name="Ira Mehlman"))
-    services.correct(
+    editorial.correct(
         record=statement, user=publisher, changes={"kind": "paraphrase"}, note="A paraphrase."
     )
-    services.correct(
+    editorial.correct(
         record=reaction, user=publisher, changes={"respondent_role": "spokesman"}, note="His title."
     )
 
@@ -207,7 +207,7 @@ def test_the_corrections_page_is_newest_first_paged_and_constant_in_queries(publ
     def add(n):
         for _ in range(n):
             statement = StatementFactory()
-            services.correct(
+            editorial.correct(
                 record=statement, user=publisher, changes={"text": "New."}, note="Fix."
             )
 

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from statements import services
+from statements import editorial
 from statements.models import (
     Affiliation,
     BackgroundNote,
@@ -71,15 +71,15 @@ def test_every_editorial_model_keeps_its_history(model):
 
 
 def test_every_change_is_recorded_with_who_made_it(editor, publisher):
-    record = services.create_record(
+    record = editorial.create_record(
         record=Person(name="Jon Osoff", sort_name="Osoff, Jon", slug="jon-ossoff"), user=editor
     )
     record.name = "Jon Ossoff"
-    services.update_record(record=record, user=editor, loaded_version=record.version)
+    editorial.update_record(record=record, user=editor, loaded_version=record.version)
     record.sort_name = "Ossoff, Jon"
-    services.update_record(record=record, user=editor, loaded_version=record.version)
-    services.submit_for_review(record=record, user=editor)
-    services.publish(record=record, user=publisher)
+    editorial.update_record(record=record, user=editor, loaded_version=record.version)
+    editorial.submit_for_review(record=record, user=editor)
+    editorial.publish(record=record, user=publisher)
 
     versions = list(record.history.order_by("history_date", "history_id"))
     assert [(v.history_type, v.history_user, v.version) for v in versions] == [
@@ -98,7 +98,7 @@ def test_every_change_is_recorded_with_who_made_it(editor, publisher):
 
 def test_admin_edits_and_many_to_many_changes_are_recorded(publisher):
     client = logged_in(publisher)
-    record = services.create_record(
+    record = editorial.create_record(
         record=Event(name="Town hall", slug="town-hall", date="2020-05-30"), user=publisher
     )
     host = Organization.objects.create(name="College Democrats", slug="cdg")
@@ -118,9 +118,9 @@ def test_admin_edits_and_many_to_many_changes_are_recorded(publisher):
 def test_the_history_page_shows_a_readable_diff(editor, publisher):
     statement = StatementFactory(state=PublicationState.DRAFT, text="First words.")
     statement.text = "Second words."
-    services.update_record(record=statement, user=editor, loaded_version=statement.version)
-    services.submit_for_review(record=statement, user=editor)
-    services.publish(record=statement, user=publisher)
+    editorial.update_record(record=statement, user=editor, loaded_version=statement.version)
+    editorial.submit_for_review(record=statement, user=editor)
+    editorial.publish(record=statement, user=publisher)
 
     response = logged_in(editor).get(admin_url(Statement, "history", statement.pk))
 
@@ -138,7 +138,7 @@ def test_a_publisher_reverts_and_the_revert_is_recorded(publisher):
     record = TopicFactory(name="Immigration", description="Original description.")
     first = record.history.earliest()
     record.description = "Vandalised."
-    services.update_record(record=record, user=publisher, loaded_version=record.version)
+    editorial.update_record(record=record, user=publisher, loaded_version=record.version)
     url = reverse("admin:statements_topic_simple_history", args=[record.pk, first.history_id])
 
     page = client.get(url)
@@ -162,7 +162,7 @@ def test_reverting_a_published_statement_is_a_correction(publisher):
     client = logged_in(publisher)
     statement = StatementFactory(text="The right words.")
     first = statement.history.earliest()
-    services.correct(
+    editorial.correct(
         record=statement, user=publisher, changes={"text": "Wrong words."}, note="Misread."
     )
     url = reverse(
@@ -187,7 +187,7 @@ def test_an_editor_sees_history_but_cannot_revert(editor):
     record = TopicFactory(state=PublicationState.DRAFT, description="Original.")
     first = record.history.earliest()
     record.description = "Changed."
-    services.update_record(record=record, user=editor, loaded_version=record.version)
+    editorial.update_record(record=record, user=editor, loaded_version=record.version)
     url = reverse("admin:statements_topic_simple_history", args=[record.pk, first.history_id])
 
     page = client.get(url)
@@ -197,8 +197,8 @@ def test_an_editor_sees_history_but_cannot_revert(editor):
 
     assert response.status_code == 403
     assert Topic.objects.get(pk=record.pk).description == "Changed."
-    with pytest.raises(services.PermissionRefused):
-        services.revert(
+    with pytest.raises(editorial.PermissionRefused):
+        editorial.revert(
             record=record, user=editor, history_id=first.history_id, loaded_version=record.version
         )
 
@@ -207,14 +207,14 @@ def test_revert_leaves_the_state_alone_and_checks_the_version(publisher):
     record = PersonFactory(name="Old name", state=PublicationState.DRAFT)
     first = record.history.earliest()
     record.name = "New name"
-    services.update_record(record=record, user=publisher, loaded_version=record.version)
-    services.publish(record=record, user=publisher)
+    editorial.update_record(record=record, user=publisher, loaded_version=record.version)
+    editorial.publish(record=record, user=publisher)
 
-    with pytest.raises(services.EditConflict):
-        services.revert(
+    with pytest.raises(editorial.EditConflict):
+        editorial.revert(
             record=record, user=publisher, history_id=first.history_id, loaded_version=1
         )
-    services.revert(
+    editorial.revert(
         record=record, user=publisher, history_id=first.history_id, loaded_version=record.version
     )
 

@@ -4,7 +4,7 @@ changed, by whom, when) if someone saved in between. A double submit creates one
 import pytest
 from django.contrib.messages import get_messages
 
-from statements import services
+from statements import editorial
 from statements.models import PublicationState, Reaction, Statement, StatementTopic, Topic
 
 from .factories import ReactionFactory, StatementFactory, TopicFactory
@@ -72,11 +72,11 @@ def test_the_service_refuses_a_stale_version(editor, publisher):
     mine = Topic.objects.get(pk=TopicFactory(state=DRAFT).pk)
     theirs = Topic.objects.get(pk=mine.pk)
     theirs.description = "Theirs."
-    services.update_record(record=theirs, user=publisher, loaded_version=theirs.version)
+    editorial.update_record(record=theirs, user=publisher, loaded_version=theirs.version)
     mine.name = "Mine"
 
-    with pytest.raises(services.EditConflict) as conflict:
-        services.update_record(record=mine, user=editor, loaded_version=mine.version)
+    with pytest.raises(editorial.EditConflict) as conflict:
+        editorial.update_record(record=mine, user=editor, loaded_version=mine.version)
 
     [change] = conflict.value.changes
     assert (change.field, change.before, change.after, change.by) == (
@@ -93,8 +93,8 @@ def test_a_version_raised_behind_the_services_back_is_caught(editor):
     record = TopicFactory(state=DRAFT)
     Topic.objects.filter(pk=record.pk).update(version=7)
     record.name = "Renamed"
-    with pytest.raises(services.EditConflict, match="Someone else saved this topic"):
-        services.update_record(record=record, user=editor, loaded_version=1)
+    with pytest.raises(editorial.EditConflict, match="Someone else saved this topic"):
+        editorial.update_record(record=record, user=editor, loaded_version=1)
 
 
 def test_a_crafted_post_without_the_version_is_refused(editor):
@@ -140,7 +140,7 @@ def test_saving_an_unchanged_stale_form_overwrites_nothing(editor, publisher):
     stale_page = stale.get(url)
     theirs = Topic.objects.get(pk=record.pk)
     theirs.description = "New."
-    services.update_record(record=theirs, user=publisher, loaded_version=theirs.version)
+    editorial.update_record(record=theirs, user=publisher, loaded_version=theirs.version)
 
     response = stale.post(url, page_form_data(stale_page))
 
@@ -210,12 +210,12 @@ def test_the_service_refuses_a_second_use_of_a_form_token(editor):
     import uuid
 
     token = uuid.uuid4()
-    first = services.create_record(record=Topic(name="A", slug="a"), user=editor, token=token)
+    first = editorial.create_record(record=Topic(name="A", slug="a"), user=editor, token=token)
 
-    with pytest.raises(services.DuplicateSubmission) as duplicate:
-        services.create_record(record=Topic(name="A", slug="a-2"), user=editor, token=token)
+    with pytest.raises(editorial.DuplicateSubmission) as duplicate:
+        editorial.create_record(record=Topic(name="A", slug="a-2"), user=editor, token=token)
 
     assert duplicate.value.record == first
     assert list(Topic.objects.values_list("slug", flat=True)) == ["a"]
-    assert services.submitted_record(token=token, user=editor, model=Topic) == first
-    assert services.submitted_record(token="not-a-token", user=editor, model=Topic) is None
+    assert editorial.submitted_record(token=token, user=editor, model=Topic) == first
+    assert editorial.submitted_record(token="not-a-token", user=editor, model=Topic) is None

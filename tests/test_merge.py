@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from statements import redirects, services
+from statements import editorial, redirects
 from statements.models import (
     Affiliation,
     BackgroundNote,
@@ -113,7 +113,7 @@ def test_merging_people_moves_everything(two_people, publisher):
     survivor, duplicate = two_people["survivor"], two_people["duplicate"]
     duplicate_pk = duplicate.pk
 
-    report = services.merge(survivor=survivor, duplicate=duplicate, user=publisher)
+    report = editorial.merge(survivor=survivor, duplicate=duplicate, user=publisher)
 
     assert not Person.objects.filter(pk=duplicate_pk).exists()
     assert references_to(duplicate) == {}
@@ -138,7 +138,7 @@ def test_merging_people_moves_everything(two_people, publisher):
 
 def test_every_change_of_the_merge_is_in_the_history(two_people, publisher):
     survivor, duplicate = two_people["survivor"], two_people["duplicate"]
-    services.merge(survivor=survivor, duplicate=duplicate, user=publisher)
+    editorial.merge(survivor=survivor, duplicate=duplicate, user=publisher)
 
     statement_version = two_people["statements"][0].history.latest()
     assert statement_version.history_user == publisher
@@ -150,7 +150,7 @@ def test_every_change_of_the_merge_is_in_the_history(two_people, publisher):
 
 def test_the_old_slug_redirects_to_the_survivor(two_people, publisher, client):
     survivor, duplicate = two_people["survivor"], two_people["duplicate"]
-    services.merge(survivor=survivor, duplicate=duplicate, user=publisher)
+    editorial.merge(survivor=survivor, duplicate=duplicate, user=publisher)
 
     response = redirects.redirect_for(Person, "jon-ossof")
 
@@ -166,11 +166,11 @@ def test_the_old_slug_redirects_to_the_survivor(two_people, publisher, client):
 
 def test_redirects_follow_a_second_merge_and_a_rename(publisher):
     first, second, third = (PersonFactory(slug=s) for s in ("ossoff-a", "ossoff-b", "ossoff-c"))
-    services.merge(survivor=second, duplicate=first, user=publisher)
-    services.merge(survivor=third, duplicate=second, user=publisher)
+    editorial.merge(survivor=second, duplicate=first, user=publisher)
+    editorial.merge(survivor=third, duplicate=second, user=publisher)
     third.refresh_from_db()
     third.slug = "jon-ossoff"
-    services.update_record(record=third, user=publisher, loaded_version=third.version)
+    editorial.update_record(record=third, user=publisher, loaded_version=third.version)
 
     for old in ("ossoff-a", "ossoff-b", "ossoff-c"):
         assert redirects.redirect_for(Person, old).url == "/people/jon-ossoff/", old
@@ -178,9 +178,9 @@ def test_redirects_follow_a_second_merge_and_a_rename(publisher):
 
 def test_a_redirect_never_leads_to_an_unpublished_record(publisher):
     survivor, duplicate = PersonFactory(), PersonFactory(state=PublicationState.DRAFT)
-    services.merge(survivor=survivor, duplicate=duplicate, user=publisher)
+    editorial.merge(survivor=survivor, duplicate=duplicate, user=publisher)
     survivor.refresh_from_db()
-    services.withdraw(record=survivor, user=publisher, reason="Not a real person.")
+    editorial.withdraw(record=survivor, user=publisher, reason="Not a real person.")
     assert redirects.redirect_for(Person, duplicate.slug) is None
 
 
@@ -197,7 +197,7 @@ def test_merging_topics_combines_links_and_moves_the_tree(publisher):
     other_note = BackgroundNote.objects.create(title="ICE", text="An agency.")
     other_note.topics.add(duplicate)
 
-    services.merge(survivor=survivor, duplicate=duplicate, user=publisher)
+    editorial.merge(survivor=survivor, duplicate=duplicate, user=publisher)
 
     assert list(both.topics.all()) == [survivor]
     assert StatementTopic.objects.filter(statement=both).count() == 1
@@ -214,7 +214,7 @@ def test_merging_a_topic_into_one_of_its_own_narrower_topics(publisher):
     middle = TopicFactory(name="Local enforcement", parent=duplicate)
     survivor = TopicFactory(name="Enforcement (287(g))", parent=middle)
 
-    services.merge(survivor=survivor, duplicate=duplicate, user=publisher)
+    editorial.merge(survivor=survivor, duplicate=duplicate, user=publisher)
 
     survivor.refresh_from_db()
     assert survivor.parent == top
@@ -230,7 +230,7 @@ def test_merging_organizations(publisher):
     reaction = ReactionFactory(respondent_organization=duplicate)
     Affiliation.objects.create(person=PersonFactory(), organization=duplicate, role="spokesman")
 
-    services.merge(survivor=survivor, duplicate=duplicate, user=publisher)
+    editorial.merge(survivor=survivor, duplicate=duplicate, user=publisher)
 
     assert list(event.hosts.all()) == [survivor]
     assert Event.objects.get(pk=event.pk).history.latest().history_user == publisher
@@ -255,9 +255,9 @@ def test_the_merge_is_one_transaction(two_people, publisher, monkeypatch):
         raise RuntimeError("the database went away mid-merge")
 
     # Everything has been moved by the time the redirect is recorded: fail there.
-    monkeypatch.setattr(services, "_record_slug_redirect", fail)
+    monkeypatch.setattr(editorial.merging, "record_slug_redirect", fail)
     with pytest.raises(RuntimeError):
-        services.merge(survivor=survivor, duplicate=duplicate, user=publisher)
+        editorial.merge(survivor=survivor, duplicate=duplicate, user=publisher)
 
     after = {
         "speakers": sorted(Statement.objects.values_list("pk", "speaker_id", "version")),
@@ -274,15 +274,15 @@ def test_the_merge_is_one_transaction(two_people, publisher, monkeypatch):
 def test_merges_that_are_refused(publisher):
     editor = user_with_role("Editor")
     person, topic = PersonFactory(), TopicFactory()
-    with pytest.raises(services.PermissionRefused):
-        services.merge(survivor=person, duplicate=PersonFactory(), user=editor)
-    with pytest.raises(services.MergeRefused):
-        services.merge(survivor=person, duplicate=topic, user=publisher)
-    with pytest.raises(services.MergeRefused):
-        services.merge(survivor=person, duplicate=person, user=publisher)
+    with pytest.raises(editorial.PermissionRefused):
+        editorial.merge(survivor=person, duplicate=PersonFactory(), user=editor)
+    with pytest.raises(editorial.MergeRefused):
+        editorial.merge(survivor=person, duplicate=topic, user=publisher)
+    with pytest.raises(editorial.MergeRefused):
+        editorial.merge(survivor=person, duplicate=person, user=publisher)
     draft = PersonFactory(state=PublicationState.DRAFT)
-    with pytest.raises(services.MergeRefused, match="Publish"):
-        services.merge(survivor=draft, duplicate=person, user=publisher)
+    with pytest.raises(editorial.MergeRefused, match="Publish"):
+        editorial.merge(survivor=draft, duplicate=person, user=publisher)
     assert Person.objects.filter(pk=person.pk).exists()
 
 
@@ -331,12 +331,12 @@ def test_references_to_finds_what_it_should():
 @pytest.mark.django_db
 def test_merged_slugs_redirect_on_the_pages_and_the_api(client, publisher):
     survivor, duplicate = PersonFactory(slug="jon-ossoff"), PersonFactory(slug="jonathan-ossoff")
-    services.merge(survivor=survivor, duplicate=duplicate, user=publisher)
+    editorial.merge(survivor=survivor, duplicate=duplicate, user=publisher)
     page = client.get("/people/jonathan-ossoff/")
     assert page.status_code == 301 and page["Location"] == "/people/jon-ossoff/"
     api = client.get("/api/v1/people/jonathan-ossoff/?x=1")
     assert api.status_code == 301 and api["Location"] == "/api/v1/people/jon-ossoff/?x=1"
     topic, old_topic = TopicFactory(slug="immigration"), TopicFactory(slug="migration")
-    services.merge(survivor=topic, duplicate=old_topic, user=publisher)
+    editorial.merge(survivor=topic, duplicate=old_topic, user=publisher)
     assert client.get("/topics/migration/")["Location"] == "/topics/immigration/"
     assert client.get("/people/nobody-at-all/").status_code == 404

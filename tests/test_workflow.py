@@ -1,6 +1,6 @@
 """The workflow and who may do what: draft → in review → published → withdrawn.
 
-The rights are enforced by statements/services.py. Every action is tried for every role
+The rights are enforced by statements/editorial.py. Every action is tried for every role
 twice: through the services directly and through the admin (forms, actions, crafted
 POSTs), and both must agree with the expected matrix. Run with -s to see the matrix.
 """
@@ -17,7 +17,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from statements import services
+from statements import editorial
+from statements.editorial import ADMINISTRATOR, EDITOR, PUBLISHER
 from statements.models import (
     CommentRequest,
     Person,
@@ -28,7 +29,6 @@ from statements.models import (
     Statement,
     Topic,
 )
-from statements.roles import ADMINISTRATOR, EDITOR, PUBLISHER
 
 from .factories import (
     EventFactory,
@@ -108,7 +108,7 @@ def refused(call) -> bool:
     """Run a service call; False if the services refused it for want of rights."""
     try:
         call()
-    except services.PermissionRefused:
+    except editorial.PermissionRefused:
         return False
     return True
 
@@ -119,7 +119,7 @@ class Create:
     def service(self, user):
         n = next(_serial)
         done = refused(
-            lambda: services.create_record(
+            lambda: editorial.create_record(
                 record=Topic(name=f"New {n}", slug=f"new-{n}"), user=user
             )
         )
@@ -148,7 +148,7 @@ class Edit:
         record = topic()
         record.description = "Edited."
         done = refused(
-            lambda: services.update_record(record=record, user=user, loaded_version=record.version)
+            lambda: editorial.update_record(record=record, user=user, loaded_version=record.version)
         )
         record.refresh_from_db()
         assert (record.description == "Edited.") == done
@@ -170,7 +170,7 @@ class Submit:
 
     def service(self, user):
         record = topic()
-        done = refused(lambda: services.submit_for_review(record=record, user=user))
+        done = refused(lambda: editorial.submit_for_review(record=record, user=user))
         record.refresh_from_db()
         assert (record.state == REVIEW) == done
         return done
@@ -187,7 +187,7 @@ class Publish:
 
     def service(self, user):
         record = topic(state=REVIEW)
-        done = refused(lambda: services.publish(record=record, user=user))
+        done = refused(lambda: editorial.publish(record=record, user=user))
         record.refresh_from_db()
         assert (record.state == PUBLISHED) == done
         return done
@@ -213,7 +213,7 @@ class Withdraw:
 
     def service(self, user):
         record = topic(state=PUBLISHED)
-        done = refused(lambda: services.withdraw(record=record, user=user, reason="Wrong."))
+        done = refused(lambda: editorial.withdraw(record=record, user=user, reason="Wrong."))
         record.refresh_from_db()
         assert (record.state == WITHDRAWN) == done
         return done
@@ -232,7 +232,7 @@ class Correct:
     def service(self, user):
         statement = StatementFactory()
         done = refused(
-            lambda: services.correct(
+            lambda: editorial.correct(
                 record=statement, user=user, changes={"text": self.NEW}, note="Misquoted."
             )
         )
@@ -256,12 +256,12 @@ class Correct:
 def topic_with_two_versions() -> tuple[Topic, int]:
     """A draft topic renamed once (by someone else); returns it and its first version."""
     someone = root()
-    record = services.create_record(
+    record = editorial.create_record(
         record=Topic(name="Original", slug=f"t-{next(_serial)}"), user=someone
     )
     first = record.history.earliest().history_id
     record.name = "Renamed"
-    services.update_record(record=record, user=someone, loaded_version=record.version)
+    editorial.update_record(record=record, user=someone, loaded_version=record.version)
     return record, first
 
 
@@ -271,7 +271,7 @@ class Revert:
     def service(self, user):
         record, first = topic_with_two_versions()
         done = refused(
-            lambda: services.revert(
+            lambda: editorial.revert(
                 record=record, user=user, history_id=first, loaded_version=record.version
             )
         )
@@ -295,7 +295,7 @@ class Merge:
 
     def service(self, user):
         survivor, duplicate = PersonFactory(), PersonFactory()
-        done = refused(lambda: services.merge(survivor=survivor, duplicate=duplicate, user=user))
+        done = refused(lambda: editorial.merge(survivor=survivor, duplicate=duplicate, user=user))
         assert Person.objects.filter(pk=duplicate.pk).exists() != done
         return done
 
@@ -353,7 +353,7 @@ def test_may_agrees_with_the_groups():
     for role in ROLES:
         user = user_with_role(role)
         for action in ACTIONS:
-            assert services.may(user, action.name, Topic) == EXPECTED[role, action.name], (
+            assert editorial.may(user, action.name, Topic) == EXPECTED[role, action.name], (
                 role,
                 action.name,
             )
@@ -373,14 +373,14 @@ def publisher():
 
 
 def test_each_step_records_who_and_when(editor, publisher):
-    record = services.create_record(
+    record = editorial.create_record(
         record=Topic(name="Border security", slug="border"), user=editor
     )
-    services.submit_for_review(record=record, user=editor)
-    services.return_to_draft(record=record, user=publisher, reason="Needs a description.")
-    services.submit_for_review(record=record, user=editor)
-    services.publish(record=record, user=publisher)
-    services.withdraw(record=record, user=publisher, reason="Duplicate of another topic.")
+    editorial.submit_for_review(record=record, user=editor)
+    editorial.return_to_draft(record=record, user=publisher, reason="Needs a description.")
+    editorial.submit_for_review(record=record, user=editor)
+    editorial.publish(record=record, user=publisher)
+    editorial.withdraw(record=record, user=publisher, reason="Duplicate of another topic.")
 
     record.refresh_from_db()
     assert record.state == WITHDRAWN
@@ -413,27 +413,27 @@ def test_each_step_records_who_and_when(editor, publisher):
 
 def test_steps_only_from_their_states(editor, publisher):
     record = topic(state=PUBLISHED)
-    with pytest.raises(services.TransitionRefused, match="is published"):
-        services.submit_for_review(record=record, user=editor)
-    with pytest.raises(services.TransitionRefused, match="is a draft"):
-        services.withdraw(record=topic(), user=publisher, reason="x")
-    with pytest.raises(services.TransitionRefused, match="Say why"):
-        services.withdraw(record=record, user=publisher, reason="  ")
-    with pytest.raises(services.PermissionRefused):
-        services.return_to_draft(record=topic(state=WITHDRAWN), user=editor)
+    with pytest.raises(editorial.TransitionRefused, match="is published"):
+        editorial.submit_for_review(record=record, user=editor)
+    with pytest.raises(editorial.TransitionRefused, match="is a draft"):
+        editorial.withdraw(record=topic(), user=publisher, reason="x")
+    with pytest.raises(editorial.TransitionRefused, match="Say why"):
+        editorial.withdraw(record=record, user=publisher, reason="  ")
+    with pytest.raises(editorial.PermissionRefused):
+        editorial.return_to_draft(record=topic(state=WITHDRAWN), user=editor)
     # An editor may take back their own submission.
     mine = topic(state=REVIEW)
-    services.return_to_draft(record=mine, user=editor)
+    editorial.return_to_draft(record=mine, user=editor)
     assert Topic.objects.get(pk=mine.pk).state == DRAFT
 
 
 def test_the_state_does_not_change_through_an_edit(publisher):
     record = topic()
     record.state = PUBLISHED
-    with pytest.raises(services.TransitionRefused):
-        services.update_record(record=record, user=publisher, loaded_version=record.version)
-    with pytest.raises(services.TransitionRefused):
-        services.create_record(record=Topic(name="x", slug="x", state=PUBLISHED), user=publisher)
+    with pytest.raises(editorial.TransitionRefused):
+        editorial.update_record(record=record, user=publisher, loaded_version=record.version)
+    with pytest.raises(editorial.TransitionRefused):
+        editorial.create_record(record=Topic(name="x", slug="x", state=PUBLISHED), user=publisher)
 
 
 def test_publishing_with_unpublished_dependencies_is_refused_with_their_names(publisher):
@@ -442,8 +442,8 @@ def test_publishing_with_unpublished_dependencies_is_refused_with_their_names(pu
     event = EventFactory(name="Online town hall", state=WITHDRAWN)
     statement = StatementFactory(speaker=speaker, event=event, sources=[source], state=REVIEW)
 
-    with pytest.raises(services.TransitionRefused) as refusal:
-        services.publish(record=statement, user=publisher)
+    with pytest.raises(editorial.TransitionRefused) as refusal:
+        editorial.publish(record=statement, user=publisher)
 
     assert refusal.value.message == (
         "Cannot publish: speaker Jon Ossoff is a draft; event 'Online town hall' is withdrawn; "
@@ -452,22 +452,22 @@ def test_publishing_with_unpublished_dependencies_is_refused_with_their_names(pu
     assert Statement.objects.get(pk=statement.pk).state == REVIEW
 
     for record in (speaker, source, event):
-        services.publish(record=record, user=publisher)
+        editorial.publish(record=record, user=publisher)
     statement.refresh_from_db()
-    services.publish(record=statement, user=publisher)
+    editorial.publish(record=statement, user=publisher)
     assert Statement.objects.get(pk=statement.pk).state == PUBLISHED
 
 
 def test_a_statement_without_a_source_is_not_published(publisher):
     statement = StatementFactory(sources=[], state=REVIEW)
-    with pytest.raises(services.TransitionRefused, match="cites no source"):
-        services.publish(record=statement, user=publisher)
+    with pytest.raises(editorial.TransitionRefused, match="cites no source"):
+        editorial.publish(record=statement, user=publisher)
 
 
 def test_a_reaction_waits_for_its_statement(publisher):
     reaction = ReactionFactory(statement=StatementFactory(state=DRAFT), state=REVIEW)
-    with pytest.raises(services.TransitionRefused, match="statement '.*' is a draft"):
-        services.publish(record=reaction, user=publisher)
+    with pytest.raises(editorial.TransitionRefused, match="statement '.*' is a draft"):
+        editorial.publish(record=reaction, user=publisher)
 
 
 def test_the_admin_shows_the_named_dependencies(publisher):
@@ -556,7 +556,7 @@ def test_editor_cannot_change_a_published_record(editor):
 
 def test_editor_may_add_a_draft_reaction_to_a_published_statement_but_not_a_topic(editor):
     statement = StatementFactory()
-    services.create_record(
+    editorial.create_record(
         record=Reaction(
             statement=statement,
             respondent=PersonFactory(),
@@ -567,12 +567,12 @@ def test_editor_may_add_a_draft_reaction_to_a_published_statement_but_not_a_topi
         user=editor,
     )
     assert statement.reactions.get().state == DRAFT
-    with pytest.raises(services.PermissionRefused):
-        services.create_record(
+    with pytest.raises(editorial.PermissionRefused):
+        editorial.create_record(
             record=Statement.topics.through(statement=statement, topic=TopicFactory()), user=editor
         )
-    with pytest.raises(services.PermissionRefused):
-        services.create_record(
+    with pytest.raises(editorial.PermissionRefused):
+        editorial.create_record(
             record=CommentRequest(
                 statement=statement,
                 asked_organization=OrganizationFactory(),
@@ -650,7 +650,7 @@ def test_unpublished_records_are_invisible_on_every_public_url(client, publisher
     position.statements.add(shown)
     # A correction of a record readers cannot see is not listed either.
     corrected = StatementFactory(speaker=person_ok, text="Before.")
-    services.correct(
+    editorial.correct(
         record=corrected, user=publisher, changes={"text": "After."}, note=f"{SECRET} note"
     )
     Statement.objects.filter(pk=corrected.pk).update(state=state)

@@ -1,7 +1,42 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from statements.roles import ADMINISTRATOR, EDITOR, PUBLISHER, codenames_for
+
+# Written out, not imported, so that this migration keeps meaning what it meant when it
+# was written (0006 adds the workflow rights).
+EDITOR = "Editor"
+PUBLISHER = "Publisher"
+ADMINISTRATOR = "Administrator"
+
+EDITORIAL_MODELS = [
+    "affiliation",
+    "backgroundnote",
+    "candidacy",
+    "commentrequest",
+    "election",
+    "event",
+    "organization",
+    "person",
+    "position",
+    "race",
+    "reaction",
+    "source",
+    "statement",
+    "statementsource",
+    "statementtopic",
+    "topic",
+]
+
+
+def codenames_for(role: str) -> list[str]:
+    """Editors add, change and view; publishers may also publish and delete."""
+    actions = ["add", "change", "view"]
+    if role in (PUBLISHER, ADMINISTRATOR):
+        actions.append("delete")
+    names = [f"{action}_{model}" for model in EDITORIAL_MODELS for action in actions]
+    if role in (PUBLISHER, ADMINISTRATOR):
+        names.append("publish_records")
+    return names
 
 
 def create_roles(apps, schema_editor):

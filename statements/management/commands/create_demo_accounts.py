@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-from statements.roles import EDITOR, PUBLISHER
+from statements.editorial import EDITOR, PUBLISHER
 
 DEMO_ACCOUNTS = [
     ("editor", EDITOR, "adds and changes records; cannot publish"),

@@ -1,0 +1,152 @@
+"""What the editorial layer knows about any record: its content fields, whether readers
+see it, how to name it to an editor, and how a save is stamped in its history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from ..models import (
+    EditorialModel,
+    Organization,
+    Person,
+    PublicationState,
+    SlugRedirect,
+    Source,
+    Topic,
+)
+from .rights import User
+
+DRAFT = PublicationState.DRAFT
+REVIEW = PublicationState.REVIEW
+PUBLISHED = PublicationState.PUBLISHED
+WITHDRAWN = PublicationState.WITHDRAWN
+
+# Fields that only the services write: never taken from a caller's instance.
+SYSTEM_FIELDS = frozenset(
+    {"state", "published_at", "published_by", "created_at", "updated_at", "version"}
+)
+
+STATE_PHRASE = {
+    DRAFT: "is a draft",
+    REVIEW: "is in review",
+    PUBLISHED: "is published",
+    WITHDRAWN: "is withdrawn",
+}
+
+
+def label(model: type[models.Model]) -> str:
+    return str(model._meta.verbose_name)
+
+
+def is_versioned(model: type[models.Model]) -> bool:
+    return any(field.name == "version" for field in model._meta.concrete_fields)
+
+
+def content_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields an editor writes: everything but the key, derived and system fields."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.editable and not field.primary_key and field.name not in SYSTEM_FIELDS
+    ]
+
+
+def history_m2m_fields(model: type[models.Model]) -> list[models.ManyToManyField]:
+    history = getattr(model, "history", None)
+    return list(getattr(history.model, "_history_m2m_fields", [])) if history else []
+
+
+def fresh(record: models.Model) -> models.Model:
+    return type(record)._default_manager.get(pk=record.pk)
+
+
+def describe(obj: models.Model) -> str:
+    """How a refusal names a record: people and organizations by name, the rest quoted."""
+    if isinstance(obj, Person | Organization | Topic):
+        return obj.name
+    if isinstance(obj, Source):
+        return f"'{obj.title}'"
+    text = str(obj)
+    return f"'{text if len(text) <= 60 else text[:59] + '…'}'"
+
+
+def display_value(field: models.Field, value) -> str:
+    """A field's stored value as an editor would read it."""
+    if value in (None, ""):
+        return "(empty)"
+    if field.choices:
+        return f"“{dict(field.flatchoices).get(value, value)}”"
+    if field.many_to_one:
+        related = field.related_model._base_manager.filter(pk=value).first()
+        return f"“{related}”" if related is not None else f"(deleted #{value})"
+    text = str(value)
+    return f"“{text if len(text) <= 120 else text[:119] + '…'}”"
+
+
+def is_live(record: models.Model) -> bool:
+    """Would a reader see a change to this record right away?
+
+    A published record would. A row without a state of its own (a statement's topic or
+    source link, a comment request, an affiliation, a candidacy) is live when the record
+    it belongs to (the one it cascades from) is.
+    """
+    if isinstance(record, EditorialModel):
+        return record.state == PUBLISHED
+    for field in record._meta.concrete_fields:
+        if field.many_to_one and field.remote_field.on_delete is models.CASCADE:
+            owner_id = getattr(record, field.attname)
+            if owner_id is None:
+                continue
+            owner = field.related_model._default_manager.filter(pk=owner_id).first()
+            if owner is not None and is_live(owner):
+                return True
+    return False
+
+
+def validate(record: models.Model) -> None:
+    """full_clean(), leaving out the fields the model derives itself (speaker_name)."""
+    derived = [
+        field.name
+        for field in record._meta.concrete_fields
+        if not field.editable and getattr(record, field.attname) in field.empty_values
+    ]
+    record.full_clean(exclude=derived)
+
+
+def stamp(record: models.Model, user: User, reason: str) -> None:
+    """Who and why, for the history row that the next save() writes."""
+    record._history_user = user
+    record._change_reason = reason
+
+
+def set_m2m(record: models.Model, m2m: dict[str, Iterable] | None) -> None:
+    for name, values in (m2m or {}).items():
+        getattr(record, name).set(list(values))
+
+
+def m2m_changes(current: models.Model, m2m: dict[str, Iterable] | None) -> list[str]:
+    changed = []
+    for name, values in (m2m or {}).items():
+        wanted = {getattr(value, "pk", value) for value in values}
+        if wanted != set(getattr(current, name).values_list("pk", flat=True)):
+            changed.append(name)
+    return changed
+
+
+def record_slug_redirect(model, old_slug: str, target_pk: int, user: User) -> None:
+    content_type = ContentType.objects.get_for_model(model)
+    SlugRedirect.objects.update_or_create(
+        content_type=content_type,
+        old_slug=old_slug,
+        defaults={"target_id": target_pk, "created_by": user if user.is_authenticated else None},
+    )
+
+
+def forget_slug_redirect(model, slug: str) -> None:
+    """A live record has (re)taken this slug: it wins over any redirect."""
+    SlugRedirect.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), old_slug=slug
+    ).delete()
