@@ -185,13 +185,20 @@ def ranked_page(
         errors.append(str(error))
         number = 1
     window = ranked_ids[(number - 1) * size : number * size]
-    by_pk = {row.pk: row for row in fetch(window)} if window else {}
-    page = Page(items=[by_pk[pk] for pk in window if pk in by_pk], number=number, errors=errors)
+    page = Page(
+        items=in_order(window, fetch(window)) if window else [], number=number, errors=errors
+    )
     if number > 1:
         page.newer = {"page": str(number - 1)} if number > 2 else {}
     if len(ranked_ids) > number * size and number < MAX_NUMBERED_PAGE:
         page.older = {"page": str(number + 1)}
     return page
+
+
+def in_order(ids: Iterable[int], rows: Iterable) -> list:
+    """``rows`` in the order of ``ids`` (rows that have gone are left out)."""
+    by_pk = {row.pk: row for row in rows}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:

@@ -9,6 +9,7 @@ starts from a flush of its own and makes the editorial groups it needs.
 """
 
 import gzip
+import importlib
 import io
 import json
 import os
@@ -45,17 +46,19 @@ transactional = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def empty_database(transactional_db):
-    """A flushed database with the editorial groups as the migrations made them."""
-    roles = {
-        group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
-        for group in Group.objects.all()
-    }
+    """A flushed database with the editorial groups as the migrations make them (from
+    the lists the migrations write out)."""
     call_command("flush", interactive=False, verbosity=0)
-    for name, rights in roles.items():
-        group = Group.objects.create(name=name)
-        for app_label, codename in rights:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    roles = importlib.import_module("statements.migrations.0003_editorial_roles")
+    added = importlib.import_module("statements.migrations.0006_editorial_permissions").ADDED
+    ours = Permission.objects.filter(content_type__app_label="statements")
+    for role in (roles.EDITOR, roles.PUBLISHER, roles.ADMINISTRATOR):
+        group = Group.objects.create(name=role)
+        if role == roles.ADMINISTRATOR:
+            group.permissions.set(ours)
+        else:
+            group.permissions.set(
+                ours.filter(codename__in=[*roles.codenames_for(role), *added.get(role, [])])
             )
 
 

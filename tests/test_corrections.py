@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from statements import editorial
-from statements.corrections import corrections_for, corrections_page
 from statements.models import Correction, PublicationState, Reaction, Statement
+from statements.reading.corrections import corrections_for, corrections_page
 
 from .factories import PersonFactory, ReactionFactory, StatementFactory
 from .test_admin import admin_url, form_errors, inline_prefixes, page_form_data

@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve, reverse
 
 from statements.demo import load_demo
-from statements.exports import COLUMN_NAMES, COLUMNS
 from statements.models import (
     Person,
     PublicationState,
@@ -23,6 +22,7 @@ from statements.models import (
     StatementSource,
     StatementTopic,
 )
+from statements.public.exports import COLUMN_NAMES, COLUMNS
 
 from .factories import (
     EventFactory,
@@ -165,7 +165,7 @@ def test_demo_rows_are_complete_and_exact(client):
 
 
 def test_columns_are_documented():
-    import statements.exports as exports
+    import statements.public.exports as exports
 
     assert [name for name, _ in COLUMNS] == COLUMN_NAMES
     assert len(set(COLUMN_NAMES)) == len(COLUMN_NAMES) == 18

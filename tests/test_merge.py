@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from statements import editorial, redirects
+from statements import editorial
 from statements.models import (
     Affiliation,
     BackgroundNote,
@@ -25,6 +25,7 @@ from statements.models import (
     StatementTopic,
     Topic,
 )
+from statements.reading import redirects
 
 from .factories import (
     EventFactory,

@@ -13,6 +13,7 @@ from statements.models import (
     Statement,
     Topic,
 )
+from statements.reading.tree import TopicTree
 
 from .factories import (
     EventFactory,
@@ -153,7 +154,8 @@ def test_topic_descendants_include_narrower_topics():
     on_grandchild = StatementFactory(topics=[grandchild])
     StatementFactory(topics=[other])
     assert list(Statement.objects.on_topic(root)) == [on_grandchild]
-    assert grandchild.path_display == f"{root.name} › {child.name} › {grandchild.name}"
+    tree = TopicTree.load()
+    assert tree.trail(tree.by_id[grandchild.pk]) == [tree.by_id[root.pk], tree.by_id[child.pk]]
 
 
 def test_dates_show_only_their_precision():

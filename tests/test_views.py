@@ -767,12 +767,12 @@ def test_list_pages_survive_odd_page_numbers(client, demo):
 
 
 def test_server_error_page_is_written_for_people(client, settings, monkeypatch):
-    from statements.views import home as home_view
+    from statements.public.views import home as home_view
 
     def explode(request):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(home_view.selectors, "home_page", explode)
+    monkeypatch.setattr(home_view.reading, "home_page", explode)
     client.raise_request_exception = False
     response = client.get("/")
     assert response.status_code == 500

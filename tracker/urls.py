@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from statements.sitemaps import SITEMAPS
+from statements.public.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,5 +14,5 @@ urlpatterns = [
         name="robots-txt",
     ),
     path("api/v1/", include("statements.api.urls")),
-    path("", include("statements.urls")),
+    path("", include("statements.public.urls")),
 ]

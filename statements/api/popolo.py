@@ -19,13 +19,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import (
-    Affiliation,
     DatePrecision,
-    Event,
-    Organization,
-    Person,
     PublicationState,
 )
+from ..reading import visibility
 
 PUBLISHED = PublicationState.PUBLISHED
 POPOLO_DATE = "^[0-9]{4}(-[0-9]{2}){0,2}$"
@@ -59,7 +56,7 @@ def build_popolo(request=None) -> dict:
             "summary": _or_none(person.summary),
             "links": [{"url": absolute(person.get_absolute_url()), "note": f"{site} page"}],
         }
-        for person in Person.objects.published().order_by("sort_name", "id")
+        for person in visibility.people().order_by("sort_name", "id")
     ]
     organizations = [
         {
@@ -71,7 +68,7 @@ def build_popolo(request=None) -> dict:
             ),
             "links": [{"url": org.website, "note": "website"}] if org.website else [],
         }
-        for org in Organization.objects.published().order_by("name", "id")
+        for org in visibility.organizations().order_by("name", "id")
     ]
     memberships = [
         {
@@ -82,19 +79,17 @@ def build_popolo(request=None) -> dict:
             "start_date": popolo_date(affiliation.start_date),
             "end_date": popolo_date(affiliation.end_date),
         }
-        for affiliation in Affiliation.objects.filter(
-            person__state=PUBLISHED, organization__state=PUBLISHED
-        )
-        .select_related("person", "organization")
+        for affiliation in visibility.affiliations()
+        .select_related("person")
         .order_by("person__sort_name", "person_id", "organization__name", "id")
     ]
     events = []
     for event in (
-        Event.objects.published()
+        visibility.events()
         .prefetch_related(
             Prefetch(
                 "hosts",
-                queryset=Organization.objects.published().order_by("name", "id"),
+                queryset=visibility.organizations().order_by("name", "id"),
                 to_attr="public_hosts",
             )
         )

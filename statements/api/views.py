@@ -6,8 +6,7 @@ through select_related, and nested lists through Prefetch(queryset=...published(
 
 from __future__ import annotations
 
-from django.core.exceptions import EmptyResultSet
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.http import Http404, JsonResponse
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -18,24 +17,15 @@ from drf_spectacular.utils import (
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 
-from .. import search, selectors
 from ..filters import Ordering, StatementFilter
 from ..models import (
-    Affiliation,
-    Candidacy,
-    CommentRequest,
-    Event,
-    Organization,
-    Person,
-    Position,
     PublicationState,
-    Race,
-    Source,
     Statement,
-    StatementSource,
-    Topic,
 )
-from ..redirects import redirect_for
+from ..paging import in_order
+from ..reading import visibility
+from ..reading.listing import StatementList
+from ..reading.redirects import redirect_for
 from . import serializers as s
 from .filters import PersonFilter, StrictFilterBackend
 from .pagination import KeysetPagination
@@ -47,46 +37,32 @@ BIGINT_MAX = 2**63 - 1
 # --------------------------------------------------------------------------- querysets
 
 
-# The same visibility rules as the pages: one definition, in the selectors.
-visible_statements = selectors.published_statements
-visible_reactions = selectors.published_reactions
-
-
 def with_everything(statements):
     """Everything a statement's JSON holds, in six queries whatever the number of rows."""
     return statements.select_related("speaker", "speaker_party", "event").prefetch_related(
         Prefetch(
             "topics",
-            queryset=Topic.objects.published().select_related("parent").order_by("name", "id"),
+            queryset=visibility.topics().select_related("parent").order_by("name", "id"),
             to_attr="public_topics",
         ),
         Prefetch(
             "statementsource_set",
-            queryset=StatementSource.objects.filter(source__state=PUBLISHED)
-            .select_related("source__outlet")
-            .order_by("source__published_on", "source_id"),
+            queryset=visibility.source_links().order_by("source__published_on", "source_id"),
             to_attr="public_source_links",
         ),
         Prefetch(
-            "reactions", queryset=visible_reactions().order_by("id"), to_attr="public_reactions"
+            "reactions", queryset=visibility.reactions().order_by("id"), to_attr="public_reactions"
         ),
         Prefetch(
             "comment_requests",
-            queryset=CommentRequest.objects.filter(source__state=PUBLISHED)
-            .filter(
-                Q(asked_person__state=PUBLISHED)
-                | Q(asked_person__isnull=True, asked_organization__state=PUBLISHED)
-            )
-            .select_related("asked_person", "asked_organization", "requested_by", "source__outlet")
-            .order_by(F("requested_on").asc(nulls_last=True), "id"),
+            queryset=visibility.comment_requests().order_by(
+                F("requested_on").asc(nulls_last=True), "id"
+            ),
             to_attr="public_comment_requests",
         ),
         Prefetch(
             "positions",
-            queryset=Position.objects.published()
-            .filter(person__state=PUBLISHED, topic__state=PUBLISHED)
-            .select_related("person", "topic")
-            .order_by("-as_of", "id"),
+            queryset=visibility.positions().order_by("-as_of", "id"),
             to_attr="public_positions",
         ),
     )
@@ -211,7 +187,7 @@ class StatementViewSet(ReadOnlyViewSet):
     lookup_url_kwarg = "id"
 
     def get_queryset(self):
-        return with_everything(visible_statements())
+        return with_everything(visibility.statements())
 
     def get_keyset_ordering(self, request):
         if self.filterset.ordering_choice == Ordering.OLDEST:
@@ -219,21 +195,12 @@ class StatementViewSet(ReadOnlyViewSet):
         return ("-said_on", "-id")
 
     def list(self, request, *args, **kwargs):
-        results = self.filter_queryset(visible_statements())
-        filterset = self.filterset
+        results = self.filter_queryset(visibility.statements())
+        listing = StatementList(self.filterset)
         paginator = self.paginator
-        if filterset.ordering_choice == Ordering.RELEVANCE:
-            if results.query.distinct:
-                # Multiple-choice filters add DISTINCT, which ranked_ids' ordered
-                # subquery can't take on SQLite ("sub-select returns 2 columns").
-                results = visible_statements().filter(pk__in=results.values("pk"))
-            try:
-                ranked = search.ranked_ids(results, filterset.search_text, matched=True)
-            except EmptyResultSet:
-                ranked = []
-            ids = paginator.paginate_ranked_ids(ranked, request)
-            by_pk = {row.pk: row for row in with_everything(Statement.objects.filter(pk__in=ids))}
-            page = [by_pk[pk] for pk in ids if pk in by_pk]
+        if listing.ranked:
+            ids = paginator.paginate_ranked_ids(listing.ranked_ids(), request)
+            page = in_order(ids, with_everything(Statement.objects.filter(pk__in=ids)))
         else:
             page = paginator.paginate_queryset(with_everything(results), request, view=self)
         serializer = self.get_serializer(page, many=True)
@@ -256,19 +223,17 @@ class PersonViewSet(ReadOnlyViewSet):
     keyset_ordering = ("sort_name", "id")
 
     def get_queryset(self):
-        return Person.objects.published().prefetch_related(
+        return visibility.people().prefetch_related(
             Prefetch(
                 "affiliations",
-                queryset=Affiliation.objects.filter(organization__state=PUBLISHED)
-                .select_related("organization")
-                .order_by(F("start_date").desc(nulls_last=True), "id"),
+                queryset=visibility.affiliations().order_by(
+                    F("start_date").desc(nulls_last=True), "id"
+                ),
                 to_attr="public_affiliations",
             ),
             Prefetch(
                 "candidacies",
-                queryset=Candidacy.objects.filter(
-                    race__state=PUBLISHED, race__election__state=PUBLISHED
-                )
+                queryset=visibility.candidacies()
                 .select_related("race__election", "party")
                 .order_by("race__slug", "id"),
                 to_attr="public_candidacies",
@@ -285,12 +250,12 @@ class TopicViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return (
-            Topic.objects.published()
+            visibility.topics()
             .select_related("parent")
             .prefetch_related(
                 Prefetch(
                     "children",
-                    queryset=Topic.objects.published().order_by("name", "id"),
+                    queryset=visibility.topics().order_by("name", "id"),
                     to_attr="public_children",
                 )
             )
@@ -305,10 +270,10 @@ class EventViewSet(ReadOnlyViewSet):
     keyset_ordering = ("-date", "-id")
 
     def get_queryset(self):
-        return Event.objects.published().prefetch_related(
+        return visibility.events().prefetch_related(
             Prefetch(
                 "hosts",
-                queryset=Organization.objects.published().order_by("name", "id"),
+                queryset=visibility.organizations().order_by("name", "id"),
                 to_attr="public_hosts",
             )
         )
@@ -329,13 +294,12 @@ class RaceViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return (
-            Race.objects.published()
-            .filter(election__state=PUBLISHED)
+            visibility.races()
             .select_related("election", "party")
             .prefetch_related(
                 Prefetch(
                     "candidacies",
-                    queryset=Candidacy.objects.filter(person__state=PUBLISHED)
+                    queryset=visibility.candidacies()
                     .select_related("person", "party")
                     .order_by("person__sort_name", "id"),
                     to_attr="public_candidacies",
@@ -356,11 +320,7 @@ class ReactionViewSet(ReadOnlyViewSet):
     lookup_url_kwarg = "id"
 
     def get_queryset(self):
-        return (
-            visible_reactions()
-            .filter(statement__state=PUBLISHED, statement__speaker__state=PUBLISHED)
-            .select_related("statement__speaker")
-        )
+        return visibility.reactions().select_related("statement__speaker")
 
 
 @documented(
@@ -377,7 +337,7 @@ class OrganizationViewSet(ReadOnlyViewSet):
     keyset_ordering = ("name", "id")
 
     def get_queryset(self):
-        return Organization.objects.published()
+        return visibility.organizations()
 
 
 @documented(
@@ -392,7 +352,7 @@ class SourceViewSet(ReadOnlyViewSet):
     lookup_url_kwarg = "id"
 
     def get_queryset(self):
-        return Source.objects.published().select_related("outlet")
+        return visibility.sources()
 
 
 def not_found(request, *args, **kwargs):

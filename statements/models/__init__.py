@@ -1,4 +1,12 @@
-from .base import DatePrecision, EditorialModel, PublicationState, format_partial_date
+from .base import (
+    SLUG_PATTERN,
+    DatePrecision,
+    EditorialModel,
+    PublicationState,
+    PublicQuerySet,
+    PublicRule,
+    format_partial_date,
+)
 from .editorial import Correction, SlugRedirect, StateChange, SubmissionToken
 from .elections import Candidacy, Election, Race
 from .events import Event, Source
@@ -16,6 +24,9 @@ from .statements import (
 from .topics import Topic
 
 __all__ = [
+    "SLUG_PATTERN",
+    "PublicQuerySet",
+    "PublicRule",
     "Affiliation",
     "BackgroundNote",
     "Candidacy",

@@ -1,5 +1,7 @@
 """Shared pieces: publication state, dates that know their precision."""
 
+import re
+
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
@@ -7,6 +9,10 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 HISTORY_APP = "statements_history"
+
+# What a slug may be, wherever one is read from a URL or a filter: Django's SlugField
+# (validate_slug) and <slug:…> converter accept ASCII letters, digits, "-" and "_".
+SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 
 class PublicationState(models.TextChoices):
@@ -46,18 +52,40 @@ def editorial_history(**options) -> HistoricalRecords:
     return EditorialHistoricalRecords(app=HISTORY_APP, **options)
 
 
-class EditorialQuerySet(models.QuerySet):
+class PublicRule:
+    """Who may see a record: the one definition, used by every public output.
+
+    A record is public when it is published (if it has a state at all) and every record
+    named in ``public_requires`` is public too: a statement cannot be shown without its
+    speaker, a reaction without its respondent, source and statement. A nullable relation
+    in that list must be public when it is set. Relations not listed (a statement's
+    party or event) are optional: the reading layer shows them only when published.
+    """
+
+    public_requires: tuple[str, ...] = ()
+
+    @classmethod
+    def public_condition(cls, prefix: str = "") -> Q:
+        """The rule as a filter, for this model or (with ``prefix="statement__"``) through
+        a relation."""
+        condition = Q()
+        if any(field.name == "state" for field in cls._meta.concrete_fields):
+            condition &= Q(**{f"{prefix}state": PublicationState.PUBLISHED})
+        for name in cls.public_requires:
+            field = cls._meta.get_field(name)
+            related = field.related_model
+            nested = related.public_condition(f"{prefix}{name}__")
+            condition &= Q(**{f"{prefix}{name}__isnull": True}) | nested if field.null else nested
+        return condition
+
+
+class PublicQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(state=PublicationState.PUBLISHED)
-
-    def visible_to(self, user):
-        """Everything for staff, only published records for everyone else."""
-        if user is not None and user.is_active and user.is_staff:
-            return self
-        return self.published()
+        """What the public may see of this model (PublicRule)."""
+        return self.filter(self.model.public_condition())
 
 
-class EditorialModel(models.Model):
+class EditorialModel(PublicRule, models.Model):
     """A record that readers see only once a publisher has published it."""
 
     state = models.CharField(
@@ -85,7 +113,7 @@ class EditorialModel(models.Model):
         help_text="Raised by one on every save through statements.services (optimistic locking).",
     )
 
-    objects = EditorialQuerySet.as_manager()
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -20,21 +20,13 @@ class CorrectionQuerySet(models.QuerySet):
     def public(self):
         """Material corrections of records a reader can see, newest first.
 
-        A statement counts as visible when it and its speaker are published; a reaction
-        when it, its statement (and that statement's speaker), its respondent and its
-        source are published: the same rules as the public pages.
+        The statement and the reaction (if any) must be public by the one rule
+        (models.base.PublicRule) that every public output follows.
         """
-        published = PublicationState.PUBLISHED
-        visible_statement = Q(statement__state=published, statement__speaker__state=published)
-        visible_reaction = Q(
-            reaction__state=published,
-            reaction__respondent__state=published,
-            reaction__source__state=published,
-        )
         return (
             self.filter(material=True)
-            .filter(visible_statement)
-            .filter(Q(reaction__isnull=True) | visible_reaction)
+            .filter(Statement.public_condition("statement__"))
+            .filter(Q(reaction__isnull=True) | Reaction.public_condition("reaction__"))
             .order_by("-created_at", "-id")
         )
 

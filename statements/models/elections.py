@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import DatedMixin, EditorialModel, editorial_history
+from .base import DatedMixin, EditorialModel, PublicQuerySet, PublicRule, editorial_history
 from .people import Organization, Person
 
 
@@ -39,6 +39,8 @@ class Race(EditorialModel, DatedMixin):
         RUNOFF = "runoff", "Runoff"
         SPECIAL = "special", "Special election"
 
+    public_requires = ("election",)
+
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="races")
     stage = models.CharField(max_length=10, choices=Stage)
     party = models.ForeignKey(
@@ -70,13 +72,15 @@ class Race(EditorialModel, DatedMixin):
         return reverse("statements:race-detail", kwargs={"slug": self.slug})
 
 
-class Candidacy(models.Model):
+class Candidacy(PublicRule, models.Model):
     class Result(models.TextChoices):
         PENDING = "pending", "Not yet decided"
         WON = "won", "Won"
         LOST = "lost", "Lost"
         ADVANCED = "advanced", "Advanced to runoff"
         WITHDREW = "withdrew", "Withdrew"
+
+    public_requires = ("person", "race")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="candidacies")
     race = models.ForeignKey(Race, on_delete=models.CASCADE, related_name="candidacies")
@@ -92,6 +96,7 @@ class Candidacy(models.Model):
     result = models.CharField(max_length=10, choices=Result, default=Result.PENDING)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = PublicQuerySet.as_manager()
     history = editorial_history()
 
     class Meta:

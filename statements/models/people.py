@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .base import EditorialModel, EditorialQuerySet, editorial_history, web_url_validator
+from .base import EditorialModel, PublicQuerySet, PublicRule, editorial_history, web_url_validator
 
 
 class Organization(EditorialModel):
@@ -41,17 +41,12 @@ class Organization(EditorialModel):
         return reverse("statements:statement-list") + f"?party={self.slug}"
 
 
-class PersonQuerySet(EditorialQuerySet):
-    pass
-
-
 class Person(EditorialModel):
     name = models.CharField(max_length=200, help_text="As the person is usually named.")
     sort_name = models.CharField(max_length=200, help_text="For alphabetical lists: 'Ossoff, Jon'.")
     slug = models.SlugField(max_length=200, help_text="Used in addresses; keep it stable.")
     summary = models.TextField(blank=True, help_text="One or two neutral sentences.")
 
-    objects = PersonQuerySet.as_manager()
     history = editorial_history()
 
     class Meta:
@@ -70,8 +65,10 @@ class Person(EditorialModel):
         return reverse("statements:person-detail", kwargs={"slug": self.slug})
 
 
-class Affiliation(models.Model):
+class Affiliation(PublicRule, models.Model):
     """A person's role in an organization over a span of time (either end may be open)."""
+
+    public_requires = ("person", "organization")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")
     organization = models.ForeignKey(
@@ -87,6 +84,7 @@ class Affiliation(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = PublicQuerySet.as_manager()
     history = editorial_history()
 
     class Meta:
@@ -111,8 +109,3 @@ class Affiliation(models.Model):
     def __str__(self):
         role = f"{self.role}, " if self.role else ""
         return f"{self.person}: {role}{self.organization}"
-
-    def held_on(self, day) -> bool:
-        return (self.start_date is None or self.start_date <= day) and (
-            self.end_date is None or day <= self.end_date
-        )

@@ -13,7 +13,8 @@ from django.urls import reverse
 from .base import (
     DatedMixin,
     EditorialModel,
-    EditorialQuerySet,
+    PublicQuerySet,
+    PublicRule,
     editorial_history,
     format_partial_date,
 )
@@ -28,10 +29,7 @@ class QuoteKind(models.TextChoices):
     PARAPHRASE = "paraphrase", "Paraphrase"
 
 
-class StatementQuerySet(EditorialQuerySet):
-    def by_speaker(self, *people):
-        return self.filter(speaker__in=people)
-
+class StatementQuerySet(PublicQuerySet):
     def on_topic(self, *topics):
         """Statements on any of these topics or anything narrower."""
         ids = Topic.objects.descendant_ids(topics)
@@ -39,12 +37,10 @@ class StatementQuerySet(EditorialQuerySet):
             pk__in=StatementTopic.objects.filter(topic_id__in=ids).values("statement_id")
         )
 
-    def published(self):
-        """Published statements whose speaker is published too: what the public may see."""
-        return super().published().filter(speaker__state="published")
-
 
 class Statement(EditorialModel, DatedMixin):
+    public_requires = ("speaker",)
+
     speaker = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="statements")
     speaker_role = models.CharField(
         max_length=300,
@@ -147,10 +143,13 @@ class Statement(EditorialModel, DatedMixin):
         return self.kind in (QuoteKind.DIRECT, QuoteKind.PARTIAL)
 
 
-class StatementTopic(models.Model):
+class StatementTopic(PublicRule, models.Model):
+    public_requires = ("statement", "topic")
+
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="statement_links")
 
+    objects = PublicQuerySet.as_manager()
     history = editorial_history()
 
     class Meta:
@@ -164,13 +163,16 @@ class StatementTopic(models.Model):
         return str(self.topic)
 
 
-class StatementSource(models.Model):
+class StatementSource(PublicRule, models.Model):
+    public_requires = ("statement", "source")
+
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statement_links")
     note = models.CharField(
         max_length=300, blank=True, help_text="Where in the source, if it helps (paragraph…)."
     )
 
+    objects = PublicQuerySet.as_manager()
     history = editorial_history()
 
     class Meta:
@@ -183,14 +185,10 @@ class StatementSource(models.Model):
         return str(self.source)
 
 
-class ReactionQuerySet(EditorialQuerySet):
-    def published(self):
-        """Published reactions by published people, reported by published sources."""
-        return super().published().filter(respondent__state="published", source__state="published")
-
-
 class Reaction(EditorialModel):
     """A third party's response to a statement. Never the speaker's own position."""
+
+    public_requires = ("statement", "respondent", "source")
 
     class Stance(models.TextChoices):
         AGREES = "agrees", "Agrees"
@@ -236,7 +234,6 @@ class Reaction(EditorialModel):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reactions")
     reacted_on = models.DateField(null=True, blank=True)
 
-    objects = ReactionQuerySet.as_manager()
     history = editorial_history()
 
     class Meta:
@@ -276,8 +273,10 @@ class Reaction(EditorialModel):
         return [part for part in self.text.split("\n\n") if part.strip()]
 
 
-class CommentRequest(DatedMixin):
+class CommentRequest(PublicRule, DatedMixin):
     """Silence is data: who was asked for comment, by whom, about what, and what came back."""
+
+    public_requires = ("statement", "source", "requested_by", "asked_person", "asked_organization")
 
     class Outcome(models.TextChoices):
         NO_RESPONSE = "no_response", "Did not respond"
@@ -312,6 +311,7 @@ class CommentRequest(DatedMixin):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="comment_requests")
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = PublicQuerySet.as_manager()
     history = editorial_history()
 
     class Meta:
@@ -339,6 +339,8 @@ class CommentRequest(DatedMixin):
 
 class Position(EditorialModel):
     """An editor's one-line summary of where a person stands on a topic, as of a date."""
+
+    public_requires = ("person", "topic")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="positions")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="positions")

@@ -1,28 +1,49 @@
 """Subjects, in a tree: Immigration > 287(g) program."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .base import EditorialModel, EditorialQuerySet, editorial_history
+from .base import EditorialModel, PublicQuerySet, editorial_history
+
+# Walking the tree: the one definition, used by the model, the reading layer and the admin.
 
 
-class TopicQuerySet(EditorialQuerySet):
+def descendants(start: Iterable[int], children_of: Callable[[int], Iterable[int]]) -> set[int]:
+    """The given topic ids and every id below them. Safe against loops."""
+    found: set[int] = set()
+    stack = list(start)
+    while stack:
+        topic_id = stack.pop()
+        if topic_id not in found:
+            found.add(topic_id)
+            stack.extend(children_of(topic_id))
+    return found
+
+
+def ancestors(topic: Topic, parent_of: Callable[[Topic], Topic | None]) -> Iterator[Topic]:
+    """The broader topics above ``topic``, nearest first. Stops at a loop."""
+    seen = {topic.pk}
+    parent = parent_of(topic)
+    while parent is not None and parent.pk not in seen:
+        yield parent
+        seen.add(parent.pk)
+        parent = parent_of(parent)
+
+
+class TopicQuerySet(PublicQuerySet):
     def descendant_ids(self, topics) -> set[int]:
         """Ids of the given topics and everything below them, in one query."""
-        parent_of = dict(Topic.objects.values_list("id", "parent_id"))
         children: dict[int | None, list[int]] = {}
-        for topic_id, parent_id in parent_of.items():
+        for topic_id, parent_id in Topic.objects.values_list("id", "parent_id"):
             children.setdefault(parent_id, []).append(topic_id)
-        found, stack = set(), [t.pk if isinstance(t, Topic) else t for t in topics]
-        while stack:
-            topic_id = stack.pop()
-            if topic_id in found:
-                continue
-            found.add(topic_id)
-            stack.extend(children.get(topic_id, []))
-        return found
+        start = [t.pk if isinstance(t, Topic) else t for t in topics]
+        return descendants(start, lambda topic_id: children.get(topic_id, []))
 
 
 class Topic(EditorialModel):
@@ -58,20 +79,6 @@ class Topic(EditorialModel):
 
     def get_absolute_url(self):
         return reverse("statements:topic-detail", kwargs={"slug": self.slug})
-
-    @property
-    def ancestors(self) -> list["Topic"]:
-        """Broader topics, top first. Walks parents: select_related them for lists."""
-        chain, node, seen = [], self.parent, {self.pk}
-        while node is not None and node.pk not in seen:
-            chain.append(node)
-            seen.add(node.pk)
-            node = node.parent
-        return chain[::-1]
-
-    @property
-    def path_display(self) -> str:
-        return " › ".join([*(t.name for t in self.ancestors), self.name])
 
     def clean(self):
         if self.pk and self.parent_id in Topic.objects.descendant_ids([self.pk]):

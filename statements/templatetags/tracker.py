@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ..models import DatePrecision, Organization, Person, format_partial_date
-from ..selectors import surname as person_surname
+from ..reading.cards import surname as person_surname
 
 register = template.Library()
 

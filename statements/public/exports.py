@@ -63,9 +63,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from . import paging
-from .filters import Ordering, StatementFilter
-from .models import PublicationState, Reaction, Statement, StatementSource, StatementTopic
+from .. import paging
+from ..filters import Ordering, StatementFilter
+from ..models import PublicationState, Reaction, Statement, StatementSource, StatementTopic
 
 COLUMNS: list[tuple[str, str]] = [
     ("id", "the statement's id (stable; the permalink ends with it)"),

@@ -3,37 +3,36 @@
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 
-from .. import search, selectors
-from ..filters import RECORD_FILTERS, Ordering, StatementFilter
-from ..models import Statement
-from ..paging import capped_count, keyset_page, ranked_page
+from ... import search
+from ...filters import RECORD_FILTERS, StatementFilter
+from ...models import Statement
+from ...paging import capped_count, keyset_page, ranked_page
+from ...reading.cards import for_cards
+from ...reading.listing import StatementList
 
 
 def statement_list(request):
     if any("" in request.GET.getlist(name) for name in request.GET):
         # A submitted form sends every empty field; keep shared URLs to what was chosen.
         return redirect(f"{request.path}?{without_empty(request.GET)}")
-    filterset = StatementFilter(request.GET, queryset=Statement.objects.published())
-    results = filterset.results()
-    ordering = filterset.ordering_choice
-    query = filterset.search_text
-
-    if ordering == Ordering.RELEVANCE:
+    listing = StatementList.from_params(request.GET)
+    if listing.ranked:
         page = ranked_page(
-            search.ranked_ids(results, query, matched=True),
-            lambda ids: selectors.for_cards(Statement.objects.filter(pk__in=ids)),
+            listing.ranked_ids(),
+            lambda ids: for_cards(Statement.objects.filter(pk__in=ids)),
             page_number=request.GET.get("page"),
         )
     else:
         page = keyset_page(
-            selectors.for_cards(results),
-            ascending=ordering == Ordering.OLDEST,
+            for_cards(listing.results),
+            ascending=listing.ascending,
             cursor_token=request.GET.get("cursor"),
             page_number=request.GET.get("page"),
         )
-    if query:
-        search.highlight(page.items, query)
-    count, more = capped_count(results)
+    if listing.query:
+        search.highlight(page.items, listing.query)
+    count, more = capped_count(listing.results)
+    filterset = listing.filterset
     return render(
         request,
         "statements/statement_list.html",

@@ -2,8 +2,8 @@
 
 from django.shortcuts import render
 
-from .. import selectors
+from ...reading import home as reading
 
 
 def home(request):
-    return render(request, "statements/home.html", selectors.home_page())
+    return render(request, "statements/home.html", reading.home_page())

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from . import paging
-from .models import Correction, Statement
+from .. import paging
+from ..models import Correction, Statement
 
 PAGE_SIZE = 50
 NEWEST_FIRST = (("created_at", True), ("id", True))

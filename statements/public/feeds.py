@@ -31,9 +31,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
+from ..filters import StatementFilter
+from ..models import DatePrecision, Person, QuoteKind, Source, Statement, Topic
 from .exports import bad_filter_text
-from .filters import StatementFilter
-from .models import DatePrecision, Person, QuoteKind, Source, Statement, Topic
 
 ITEMS = 50
 TITLE_WORDS = 12

@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from ..corrections import corrections_page
+from ...reading.corrections import corrections_page
 
 
 def corrections(request):

@@ -5,9 +5,9 @@ Unknown or malformed choices are explained on the page; they never cause an erro
 
 from django.shortcuts import render
 
-from .. import selectors
+from ...reading import races
 
 
 def compare(request):
-    context = selectors.compare_page(request.GET.getlist("people"), request.GET.get("topic", ""))
+    context = races.compare_page(request.GET.getlist("people"), request.GET.get("topic", ""))
     return render(request, "statements/compare.html", context)

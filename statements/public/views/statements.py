@@ -5,17 +5,17 @@ import json
 from django.shortcuts import render
 from django.utils import timezone
 
-from .. import selectors
-from ..corrections import corrections_for
-from ..models import QuoteKind, Statement, format_partial_date
-from ..templatetags.tracker import kind_label
+from ...models import QuoteKind, Statement, format_partial_date
+from ...reading import statement as reading
+from ...reading.corrections import corrections_for
+from ...templatetags.tracker import kind_label
 
 # Characters that must not appear raw inside a <script> element.
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def statement_detail(request, pk):
-    context = selectors.statement_page(pk)
+    context = reading.statement_page(pk)
     statement = context["statement"]
     permalink = request.build_absolute_uri(statement.get_absolute_url())
     topics = list(statement.topics.all())

@@ -7,7 +7,7 @@ and on) are stable. Only the columns a URL and its lastmod need are read.
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Event, Person, Race, Statement, Topic
+from ..models import Event, Person, Race, Statement, Topic
 
 
 class PublishedSitemap(Sitemap):

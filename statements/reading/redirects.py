@@ -14,7 +14,7 @@ from django.db import models
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 
-from .models import PublicationState, SlugRedirect
+from ..models import SlugRedirect
 
 
 def survivor_for(model: type[models.Model], slug: str) -> models.Model | None:
@@ -28,9 +28,7 @@ def survivor_for(model: type[models.Model], slug: str) -> models.Model | None:
     )
     if redirect is None:
         return None
-    return model._default_manager.filter(
-        pk=redirect["target_id"], state=PublicationState.PUBLISHED
-    ).first()
+    return model._default_manager.published().filter(pk=redirect["target_id"]).first()
 
 
 def redirect_for(

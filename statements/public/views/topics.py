@@ -2,13 +2,15 @@
 
 from django.shortcuts import render
 
-from .. import paging, selectors
-from ..models import Topic
-from ..redirects import follows_old_slugs
+from ... import paging
+from ...models import Topic
+from ...reading import topics as reading
+from ...reading.redirects import follows_old_slugs
+from ...reading.tree import TopicTree
 
 
 def topic_list(request):
-    tree = selectors.TopicTree.load()
+    tree = TopicTree.load()
     return render(
         request,
         "statements/topic_list.html",
@@ -18,12 +20,12 @@ def topic_list(request):
 
 @follows_old_slugs(Topic)
 def topic_detail(request, slug):
-    context = selectors.topic_page(slug)
+    context = reading.topic_page(slug)
     page = paging.slice_page(
         context.pop("statements"),
         request.GET.get("page"),
-        per_page=selectors.TOPIC_PAGE_SIZE,
-        max_page=selectors.TOPIC_MAX_PAGE,
+        per_page=reading.TOPIC_PAGE_SIZE,
+        max_page=reading.TOPIC_MAX_PAGE,
     )
     context["tree"].attach_trails(page.object_list)
     return render(request, "statements/topic_detail.html", {**context, "page": page})

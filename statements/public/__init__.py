@@ -1,0 +1,1 @@
+"""The public site: pages (views/), feeds, exports and sitemaps. URLs in urls.py."""

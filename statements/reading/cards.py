@@ -1,0 +1,72 @@
+"""The statement card, used in every list: what it needs, loaded in a fixed number of
+queries, published only."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from ..models import (
+    Person,
+    Statement,
+)
+from . import visibility
+
+RECENT_ON_PERSON = 5
+
+
+def reaction_count():
+    """The number of a statement's published reactions, as a correlated subquery."""
+    counted = (
+        visibility.reactions()
+        .filter(statement=OuterRef("pk"))
+        .order_by()
+        .values("statement")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def for_cards(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
+    """Everything the statement card shows, published only, in three queries."""
+    return (
+        queryset.select_related("speaker", "speaker_party", "event")
+        .prefetch_related(
+            Prefetch("topics", queryset=visibility.topics().select_related("parent")),
+            Prefetch("sources", queryset=visibility.sources().order_by("published_on", "id")),
+        )
+        .annotate(reaction_count=reaction_count())
+    )
+
+
+def newest_first(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
+    return queryset.order_by("-said_on", "-id")
+
+
+def briefs() -> QuerySet[Statement]:
+    """Statements for a one-line mention (kind, words, date), for a Prefetch.
+
+    Left unordered on purpose: ordered, the database may walk the whole date index to
+    find a handful of rows. Sort the (short) prefetched lists with `sort_newest`.
+    """
+    return visibility.statements().select_related("speaker").order_by()
+
+
+def sort_newest(statements) -> list[Statement]:
+    return sorted(statements, key=lambda s: (s.said_on, s.pk), reverse=True)
+
+
+def surname(person: Person) -> str:
+    """'Ossoff' from sort name 'Ossoff, Jon'; the full name when there is no comma."""
+    if "," in person.sort_name:
+        return person.sort_name.split(",", 1)[0].strip() or person.name
+    return person.name

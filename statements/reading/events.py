@@ -1,0 +1,56 @@
+"""/events/ and /events/<slug>/: events and their statements in order."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from ..models import (
+    Event,
+)
+from . import visibility
+from .cards import for_cards
+from .tree import TopicTree
+
+
+def public_hosts() -> Prefetch:
+    return Prefetch(
+        "hosts", queryset=visibility.organizations().order_by("name"), to_attr="public_hosts"
+    )
+
+
+def event_list() -> QuerySet[Event]:
+    counted = (
+        visibility.statements()
+        .filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        visibility.events()
+        .annotate(statement_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+        .prefetch_related(public_hosts())
+        .order_by("-date", "-id")
+    )
+
+
+def event_page(slug: str) -> dict:
+    try:
+        event = visibility.events().prefetch_related(public_hosts()).get(slug=slug)
+    except Event.DoesNotExist:
+        raise Http404("No published event with that address.") from None
+    statements = list(
+        for_cards(visibility.statements().filter(event=event)).order_by("said_on", "id")
+    )
+    TopicTree.load().attach_trails(statements)
+    return {"event": event, "statements": statements}

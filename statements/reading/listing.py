@@ -1,0 +1,51 @@
+"""The statement list's flow, shared by /statements/ and /api/v1/statements/.
+
+The one StatementFilter selects; then either the matches are ranked by relevance (a
+capped list of ids, paged by number) or they are walked in date order by keyset. Only the
+rows of the page are loaded, by id, and put back in ranked order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from .. import search
+from ..filters import Ordering, StatementFilter
+from . import visibility
+
+
+@dataclass
+class StatementList:
+    filterset: StatementFilter
+
+    @classmethod
+    def from_params(cls, params: Mapping) -> StatementList:
+        return cls(StatementFilter(params, queryset=visibility.statements()))
+
+    @property
+    def results(self) -> QuerySet:
+        """Every statement that matches; nothing at all when a named record is unknown."""
+        return self.filterset.results()
+
+    @property
+    def query(self) -> str:
+        return self.filterset.search_text
+
+    @property
+    def ordering(self) -> str:
+        return self.filterset.ordering_choice
+
+    @property
+    def ranked(self) -> bool:
+        return self.ordering == Ordering.RELEVANCE
+
+    @property
+    def ascending(self) -> bool:
+        return self.ordering == Ordering.OLDEST
+
+    def ranked_ids(self) -> list[int]:
+        """The matches' ids, most relevant first (only the newest few hundred are ranked)."""
+        return search.ranked_ids(self.results, self.query, matched=True)

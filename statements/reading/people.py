@@ -1,0 +1,225 @@
+"""/people/ and /people/<slug>/: who said what, positions by topic, a timeline."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404
+from django.utils import timezone
+
+from ..models import (
+    Organization,
+    Person,
+    Position,
+    Statement,
+    Topic,
+)
+from . import visibility
+from .cards import for_cards, newest_first, sort_newest
+from .tree import TopicTree
+
+RECENT_ON_PERSON = 5
+PER_TOPIC_ON_PERSON = 3
+PER_CELL = 3
+TIMELINE_LENGTH = 100
+REACTIONS_ON_PERSON = 20
+
+
+def with_statement_counts(queryset: QuerySet[Person]) -> QuerySet[Person]:
+    # The outer person is published already: no need to join people again.
+    statements = (
+        visibility.statements()
+        .filter(speaker=OuterRef("pk"))
+        .order_by()
+        .values("speaker")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    reactions = (
+        visibility.reactions()
+        .filter(respondent=OuterRef("pk"))
+        .order_by()
+        .values("respondent")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return queryset.annotate(
+        statement_count=Coalesce(Subquery(statements, output_field=IntegerField()), Value(0)),
+        reaction_count=Coalesce(Subquery(reactions, output_field=IntegerField()), Value(0)),
+    )
+
+
+def public_affiliations() -> Prefetch:
+    return Prefetch(
+        "affiliations",
+        queryset=visibility.affiliations().order_by(
+            F("end_date").desc(nulls_first=True), F("start_date").desc(nulls_last=True), "id"
+        ),
+        to_attr="public_affiliations",
+    )
+
+
+def split_affiliations(person: Person, today: datetime.date | None = None) -> None:
+    """Set person.parties, person.current_roles and person.past_roles from affiliations."""
+    today = today or timezone.localdate()
+    person.parties, person.current_roles, person.past_roles = [], [], []
+    for affiliation in person.public_affiliations:
+        current = affiliation.end_date is None or affiliation.end_date >= today
+        if current and affiliation.organization.kind == Organization.Kind.PARTY:
+            if affiliation.organization not in person.parties:
+                person.parties.append(affiliation.organization)
+        (person.current_roles if current else person.past_roles).append(affiliation)
+
+
+def people_list() -> QuerySet[Person]:
+    return with_statement_counts(visibility.people()).prefetch_related(public_affiliations())
+
+
+@dataclass
+class TopicPositions:
+    topic: Topic
+    trail: list[Topic]
+    current: Position
+    earlier: list[Position]
+
+
+@dataclass
+class TopicStatements:
+    topic: Topic
+    trail: list[Topic]
+    statements: list[Statement]
+    total: int
+
+
+def person_page(slug: str) -> dict:
+    queryset = with_statement_counts(visibility.people()).prefetch_related(
+        public_affiliations(),
+        Prefetch(
+            "candidacies",
+            queryset=visibility.candidacies()
+            .select_related("race__election", "race__party", "party")
+            .order_by(F("race__date").desc(nulls_first=True), "race__name", "id"),
+            to_attr="public_candidacies",
+        ),
+    )
+    try:
+        person = queryset.get(slug=slug)
+    except Person.DoesNotExist:
+        raise Http404("No published person with that address.") from None
+    split_affiliations(person)
+    tree = TopicTree.load()
+    theirs = visibility.statements().filter(speaker=person)
+
+    # Positions by topic: the newest is the current one, the rest are history.
+    positions = (
+        visibility.positions()
+        .filter(person=person)
+        .prefetch_related(
+            Prefetch(
+                "statements",
+                queryset=for_cards(visibility.statements()).order_by(),
+                to_attr="public_statements",
+            )
+        )
+        .order_by("topic_id", "-as_of", "-id")
+    )
+    by_topic: dict[int, list[Position]] = defaultdict(list)
+    for position in positions:
+        by_topic[position.topic_id].append(position)
+    topic_positions = sorted(
+        (
+            TopicPositions(found[0].topic, tree.trail(found[0].topic), found[0], found[1:])
+            for found in by_topic.values()
+        ),
+        key=lambda entry: tree.order.get(entry.topic.pk, 0),
+    )
+    for entry in topic_positions:
+        entry.current.public_statements = sort_newest(entry.current.public_statements)
+        tree.attach_trails(entry.current.public_statements)
+
+    # Topics with statements but no position: the newest few statements on each.
+    ranked = list(
+        visibility.topic_links()
+        .filter(statement__speaker=person)
+        .exclude(topic_id__in=list(by_topic))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("topic_id")],
+                order_by=[F("statement__said_on").desc(), F("statement_id").desc()],
+            ),
+            total=Window(Count("id"), partition_by=[F("topic_id")]),
+        )
+        .filter(rank__lte=PER_TOPIC_ON_PERSON)
+        .values_list("topic_id", "statement_id", "total")
+    )
+    cards = (
+        {
+            s.pk: s
+            for s in for_cards(visibility.statements().filter(pk__in={row[1] for row in ranked}))
+        }
+        if ranked
+        else {}
+    )
+    tree.attach_trails(cards.values())
+    unpositioned: dict[int, TopicStatements] = {}
+    for topic_id, statement_id, total in ranked:
+        topic = tree.by_id.get(topic_id)
+        if topic is None or statement_id not in cards:
+            continue
+        entry = unpositioned.setdefault(
+            topic_id, TopicStatements(topic, tree.trail(topic), [], total)
+        )
+        entry.statements.append(cards[statement_id])
+    for entry in unpositioned.values():
+        entry.statements.sort(key=lambda s: (s.said_on, s.pk), reverse=True)
+    topic_statements = sorted(
+        unpositioned.values(), key=lambda entry: tree.order.get(entry.topic.pk, 0)
+    )
+
+    recent = list(for_cards(newest_first(theirs))[:RECENT_ON_PERSON])
+    tree.attach_trails(recent)
+
+    reactions = list(
+        visibility.reactions()
+        .filter(respondent=person)
+        .select_related("statement__speaker")
+        .order_by("-statement__said_on", "-id")[:REACTIONS_ON_PERSON]
+    )
+
+    timeline = list(
+        newest_first(theirs)
+        .select_related("speaker")
+        .prefetch_related(Prefetch("topics", queryset=visibility.topics()))[:TIMELINE_LENGTH]
+    )
+    months: list[dict] = []
+    for statement in timeline:
+        month = statement.said_on.replace(day=1)
+        if not months or months[-1]["month"] != month:
+            months.append({"month": month, "statements": []})
+        months[-1]["statements"].append(statement)
+
+    return {
+        "person": person,
+        "topic_positions": topic_positions,
+        "topic_statements": topic_statements,
+        "recent": recent,
+        "reactions": reactions,
+        "timeline": months,
+        "timeline_cut": person.statement_count > len(timeline),
+        "timeline_shown": len(timeline),
+    }

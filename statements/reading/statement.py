@@ -1,0 +1,93 @@
+"""/statements/<id>/: one statement, with everything a journalist needs to cite it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Prefetch,
+)
+from django.http import Http404
+
+from ..models import (
+    Reaction,
+    Statement,
+)
+from . import visibility
+from .cards import for_cards, newest_first
+from .tree import TopicTree
+
+ALSO_SAID = 5
+
+
+@dataclass
+class ReactionGroup:
+    stance: str
+    label: str
+    reactions: list[Reaction] = field(default_factory=list)
+
+
+def group_reactions(reactions: list[Reaction]) -> list[ReactionGroup]:
+    """Agrees · disagrees · interprets · adds context; empty groups left out.
+
+    A reaction that agrees and also reads something into the statement appears under both.
+    """
+    groups = {value: ReactionGroup(value, label) for value, label in Reaction.Stance.choices}
+    for reaction in reactions:
+        for stance in reaction.stances:
+            groups[stance].reactions.append(reaction)
+    return [group for group in groups.values() if group.reactions]
+
+
+def statement_page(pk: int) -> dict:
+    queryset = for_cards(visibility.statements()).prefetch_related(
+        Prefetch(
+            "statementsource_set",
+            queryset=visibility.source_links().order_by("source__published_on", "id"),
+            to_attr="source_links",
+        ),
+        Prefetch(
+            "reactions",
+            queryset=visibility.reactions().order_by("reacted_on", "id"),
+            to_attr="public_reactions",
+        ),
+        Prefetch(
+            "comment_requests",
+            queryset=visibility.comment_requests().order_by("requested_on", "id"),
+            to_attr="public_comment_requests",
+        ),
+        Prefetch(
+            "positions",
+            queryset=visibility.positions().order_by("person__sort_name", "topic__name", "-as_of"),
+            to_attr="public_positions",
+        ),
+    )
+    try:
+        statement = queryset.get(pk=pk)
+    except Statement.DoesNotExist:
+        raise Http404("No published statement with that number.") from None
+
+    tree = TopicTree.load()
+    topic_ids = [topic.pk for topic in statement.topics.all()]
+    also_said = list(
+        for_cards(
+            newest_first(
+                visibility.statements()
+                .filter(speaker_id=statement.speaker_id)
+                .filter(
+                    pk__in=visibility.topic_links()
+                    .filter(topic_id__in=topic_ids)
+                    .values("statement_id")
+                )
+                .exclude(pk=statement.pk)
+            )
+        )[:ALSO_SAID]
+    )
+    tree.attach_trails([statement, *also_said])
+    for position in statement.public_positions:
+        position.topic.trail = tree.trail(position.topic)
+    return {
+        "statement": statement,
+        "reaction_groups": group_reactions(statement.public_reactions),
+        "also_said": also_said,
+    }

@@ -1,0 +1,70 @@
+"""/topics/<slug>/: a topic's statements, its narrower topics, people's positions on it."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Prefetch,
+)
+
+from ..models import (
+    BackgroundNote,
+    Position,
+)
+from . import visibility
+from .cards import briefs, for_cards, newest_first, sort_newest
+from .tree import TopicTree
+
+TOPIC_PAGE_SIZE = 20
+TOPIC_MAX_PAGE = 25  # deeper than that, the /statements/ list pages by keyset
+
+
+def topic_page(slug: str) -> dict:
+    tree = TopicTree.load()
+    topic = tree.get(slug)
+    within = tree.descendant_ids(topic)
+    children = tree.children.get(topic.pk, [])
+    positions = list(
+        visibility.positions()
+        .filter(topic_id__in=within)
+        .prefetch_related(
+            Prefetch(
+                "statements",
+                queryset=briefs(),
+                to_attr="public_statements",
+            )
+        )
+        .order_by("person__sort_name", "person_id", "topic_id", "-as_of", "-id")
+    )
+    newest: dict[tuple[int, int], Position] = {}
+    for position in positions:
+        newest.setdefault((position.person_id, position.topic_id), position)
+    shown = sorted(
+        newest.values(),
+        key=lambda p: (p.person.sort_name, p.person_id, tree.order.get(p.topic_id, 0)),
+    )
+    for position in shown:
+        position.topic.trail = tree.trail(position.topic)
+        position.public_statements = sort_newest(position.public_statements)
+    notes = list(
+        BackgroundNote.objects.published()
+        .filter(
+            pk__in=BackgroundNote.topics.through.objects.filter(topic_id__in=within).values(
+                "backgroundnote_id"
+            )
+        )
+        .prefetch_related(
+            Prefetch("sources", queryset=visibility.sources().order_by("published_on", "id")),
+            Prefetch("topics", queryset=visibility.topics()),
+        )
+    )
+    counts = tree.statement_counts()
+    return {
+        "tree": tree,
+        "topic": topic,
+        "trail": tree.trail(topic),
+        "statement_count": counts.get(topic.pk, 0),
+        "narrower": tree.nested(counts, start=children) if children else [],
+        "positions": shown,
+        "notes": notes,
+        "statements": for_cards(newest_first(visibility.statements().on_topic(topic))),
+    }

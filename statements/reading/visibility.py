@@ -1,0 +1,103 @@
+"""Who may see what, as the querysets every public output reads.
+
+The rule is defined once, on the models: a record is public when it is published and
+everything in its ``public_requires`` is public too (models.base.PublicRule). This module
+turns that rule into the rows the pages, the API, the feeds and the exports load, and
+into the related rows they bring along (each consumer orders and prefetches them as it
+needs), so that a published statement's draft reaction, topic, source or comment request
+stays hidden everywhere in the same way.
+
+Optional relations (a statement's party or event, a reaction's organization, an event's
+hosts) are shown only when published: ``shown()`` says whether one may be.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import QuerySet
+
+from ..models import (
+    Affiliation,
+    Candidacy,
+    CommentRequest,
+    Event,
+    Organization,
+    Person,
+    Position,
+    PublicationState,
+    Race,
+    Reaction,
+    Source,
+    Statement,
+    StatementSource,
+    StatementTopic,
+    Topic,
+)
+
+PUBLISHED = PublicationState.PUBLISHED
+
+
+def shown(record: models.Model | None) -> bool:
+    """Whether an optional related record (a party, an event, a host) may be shown."""
+    return record is not None and getattr(record, "state", PUBLISHED) == PUBLISHED
+
+
+def statements() -> QuerySet[Statement]:
+    return Statement.objects.published()
+
+
+def people() -> QuerySet[Person]:
+    return Person.objects.published()
+
+
+def organizations() -> QuerySet[Organization]:
+    return Organization.objects.published()
+
+
+def topics() -> QuerySet[Topic]:
+    return Topic.objects.published()
+
+
+def events() -> QuerySet[Event]:
+    return Event.objects.published()
+
+
+def races() -> QuerySet[Race]:
+    return Race.objects.published()
+
+
+def sources() -> QuerySet[Source]:
+    return Source.objects.published().select_related("outlet")
+
+
+def source_links() -> QuerySet[StatementSource]:
+    """A statement's sources with the note on where in each it appears."""
+    return StatementSource.objects.published().select_related("source__outlet")
+
+
+def topic_links() -> QuerySet[StatementTopic]:
+    return StatementTopic.objects.published()
+
+
+def reactions() -> QuerySet[Reaction]:
+    return Reaction.objects.published().select_related(
+        "respondent", "respondent_organization", "source__outlet"
+    )
+
+
+def comment_requests() -> QuerySet[CommentRequest]:
+    return CommentRequest.objects.published().select_related(
+        "asked_person", "asked_organization", "requested_by", "source__outlet"
+    )
+
+
+def positions() -> QuerySet[Position]:
+    return Position.objects.published().select_related("person", "topic")
+
+
+def affiliations() -> QuerySet[Affiliation]:
+    return Affiliation.objects.published().select_related("organization")
+
+
+def candidacies() -> QuerySet[Candidacy]:
+    return Candidacy.objects.published()
