@@ -1,11 +1,21 @@
-"""The Porter stemmer (M. F. Porter, 1980), as FTS5's "porter" tokenizer applies it, for
-finding the words a search matched so that they can be highlighted."""
+"""The Porter stemmer exactly as SQLite FTS5's "porter" tokenizer applies it, for finding
+the words a search matched so that they can be highlighted.
+
+Hand-written rather than taken from snowballstemmer: that library's "porter" is the 1980
+algorithm, while FTS5 follows Porter's later C version ("bli" -> "ble", "logi" -> "log")
+and has quirks of its own, so the two disagree on words such as "apology" or "humbly".
+tests/test_stemmer.py checks this module against FTS5 itself.
+
+Like FTS5, it works on the UTF-8 bytes of a token: any byte other than a to z is a
+consonant, and tokens shorter than 3 or longer than 64 bytes are left as they are.
+"""
 
 from __future__ import annotations
 
 import functools
 
 _VOWELS = frozenset("aeiou")
+_MAX_BYTES = 64  # FTS5 passes longer tokens through unstemmed
 
 
 def _consonant(word: str, i: int) -> bool:
@@ -32,10 +42,6 @@ def _has_vowel(stem_: str) -> bool:
     return any(not _consonant(stem_, i) for i in range(len(stem_)))
 
 
-def _double_consonant(word: str) -> bool:
-    return len(word) >= 2 and word[-1] == word[-2] and _consonant(word, len(word) - 1)
-
-
 def _cvc(word: str) -> bool:
     return (
         len(word) >= 3
@@ -47,9 +53,10 @@ def _cvc(word: str) -> bool:
 
 
 def _replace(word: str, rules, condition) -> str:
-    """Apply the rule whose suffix is longest, if its stem meets the condition."""
+    """Apply the rule whose suffix is longest, if its stem meets the condition. As in
+    FTS5, a suffix never takes the whole word."""
     for suffix, replacement in rules:
-        if word.endswith(suffix):
+        if len(word) > len(suffix) and word.endswith(suffix):
             stem_ = word[: len(word) - len(suffix)]
             return stem_ + replacement if condition(stem_, suffix) else word
     return word
@@ -85,30 +92,44 @@ _STEP4 = sorted(
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The Porter stem of a lower-case word. Words that are not plain ASCII letters, or
-    shorter than three letters, are left as they are."""
-    if len(word) < 3 or not word.isascii() or not word.isalpha():
+    """The Porter stem of a lower-case word, the same as FTS5's porter tokenizer gives.
+    Words shorter than 3 or longer than 64 bytes in UTF-8 are left as they are."""
+    encoded = word.encode("utf-8", "surrogateescape")
+    if not 3 <= len(encoded) <= _MAX_BYTES:
         return word
-    # Step 1a
-    if word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("ies"):
-        word = word[:-2]
-    elif word.endswith("ss"):
-        pass
-    elif word.endswith("s"):
-        word = word[:-1]
-    # Step 1b
-    if word.endswith("eed"):
+    # One character per byte, so that lengths and positions are FTS5's.
+    stemmed = _stem_bytes(encoded.decode("latin-1"))
+    # FTS5 may cut a multi-byte character in two; keep such bytes as they are.
+    return stemmed.encode("latin-1").decode("utf-8", "surrogateescape")
+
+
+def _stem_bytes(word: str) -> str:
+    # Step 1a. FTS5 keeps "sses" and "ies" themselves as "sse" and "ie".
+    if word.endswith("s"):
+        if word.endswith("es"):
+            if (len(word) > 4 and word.endswith("sses")) or (len(word) > 3 and word[-3] == "i"):
+                word = word[:-2]
+            else:
+                word = word[:-1]
+        elif not word.endswith("ss"):
+            word = word[:-1]
+    # Step 1b. "eed" itself goes to "e" through the "ed" rule, as in FTS5.
+    if len(word) > 3 and word.endswith("eed"):
         if _measure(word[:-3]) > 0:
             word = word[:-1]
     else:
         for suffix in ("ed", "ing"):
             if word.endswith(suffix) and _has_vowel(word[: -len(suffix)]):
                 word = word[: -len(suffix)]
-                if word.endswith(("at", "bl", "iz")):
+                if len(word) > 2 and word.endswith(("at", "bl", "iz")):
                     word += "e"
-                elif _double_consonant(word) and word[-1] not in "lsz":
+                # Here FTS5 takes "y" for a consonant whatever comes before it.
+                elif (
+                    len(word) >= 2
+                    and word[-1] == word[-2]
+                    and word[-1] not in _VOWELS
+                    and word[-1] not in "lsz"
+                ):
                     word = word[:-1]
                 elif _measure(word) == 1 and _cvc(word):
                     word += "e"
@@ -131,6 +152,6 @@ def stem(word: str) -> str:
         if _measure(base) > 1 or (_measure(base) == 1 and not _cvc(base)):
             word = base
     # Step 5b
-    if _measure(word) > 1 and _double_consonant(word) and word.endswith("l"):
+    if _measure(word) > 1 and word.endswith("ll"):
         word = word[:-1]
     return word
