@@ -1,0 +1,137 @@
+"""The editorial form: the model's fields plus the version, the one-time token, the state
+note and the correction note; and the small helpers the admins share."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from simple_history.models import is_historic
+
+from .. import editorial
+from ..models import EditorialModel
+
+# Editors paste addresses without a scheme; assume https (Django 6's default) now.
+URLS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def excerpt(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def count_of(model, field: str):
+    """How many `model` rows point at each listed row through `field`.
+
+    A correlated subquery rather than Count() over a JOIN: it is computed for the page's
+    rows only, and it leaves out the GROUP BY that would drop the model's Meta.ordering
+    (which autocomplete results, built on get_queryset, rely on).
+    """
+    counts = (
+        model._default_manager.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+def current_state(obj) -> str | None:
+    """The state in the database (a revert form's instance carries an old one)."""
+    if obj is None or obj.pk is None or not isinstance(obj, EditorialModel):
+        return None
+    if is_historic(obj):
+        return type(obj)._default_manager.filter(pk=obj.pk).values_list("state", flat=True).first()
+    return obj.state
+
+
+def current_version(obj) -> int | None:
+    if is_historic(obj):
+        return (
+            type(obj)._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+        )
+    return obj.version
+
+
+def refusal_text(refusal) -> str:
+    if isinstance(refusal, ValidationError):
+        return "Not saved: " + " ".join(refusal.messages)
+    return refusal.message
+
+
+# Forms: the version, the one-time token, the state note, the correction note ----------
+
+HIDDEN_CONTROLS = ("loaded_version", "form_token")
+CORRECTION_CONTROLS = ("correction_note", "correction_not_material")
+CONTROL_FIELDS = frozenset({*HIDDEN_CONTROLS, "state_note", *CORRECTION_CONTROLS})
+
+
+class EditorialForm(forms.ModelForm):
+    """The model's fields plus the controls the services need. Each admin keeps only the
+    controls that apply (`EditorialAdminMixin.control_fields`)."""
+
+    loaded_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    state_note = forms.CharField(
+        required=False,
+        label="Reason for the state change",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when withdrawing. Kept in the record's history and state log.",
+    )
+    correction_note = forms.CharField(
+        required=False,
+        label="Correction note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "Required when you change the words, attribution, date or kind of this published "
+            "record: say what was wrong and what is right, for readers. Material corrections "
+            "are listed on the public corrections page."
+        ),
+    )
+    correction_not_material = forms.BooleanField(
+        required=False,
+        label="Not material (typo)",
+        help_text="A typo-level fix: kept in the history, not listed publicly; no note needed.",
+    )
+
+    # Set by the admin on the main form's class: a refused save is shown on the form.
+    request = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "loaded_version" in self.fields and self.instance.pk is not None:
+            self.fields["loaded_version"].initial = current_version(self.instance)
+        if "form_token" in self.fields:
+            self.fields["form_token"].initial = uuid.uuid4
+
+    @property
+    def changed_data(self):
+        return [name for name in super().changed_data if name not in CONTROL_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            # Browsers post CRLF line breaks: keep the stored text byte for byte.
+            if isinstance(value, str) and "\r\n" in value and self._is_text_field(name):
+                cleaned[name] = value.replace("\r\n", "\n")
+        refusal = getattr(self.request, "_editorial_refusal", None)
+        if refusal is not None:
+            field = getattr(refusal, "field", None)
+            if isinstance(refusal, editorial.EditConflict):
+                message = "Not saved: someone else saved this record first (see the message above)."
+            else:
+                message = refusal_text(refusal)
+            self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def _is_text_field(self, name: str) -> bool:
+        try:
+            return isinstance(self._meta.model._meta.get_field(name), models.TextField)
+        except FieldDoesNotExist:
+            return False
+
+
+def without_controls(fields, keep=()) -> list:
+    return [f for f in fields if not (isinstance(f, str) and f in CONTROL_FIELDS and f not in keep)]

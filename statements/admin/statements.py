@@ -1,0 +1,177 @@
+"""Statements and what is said about them (reactions, requests for comment), and the
+editorial summaries (positions, background notes)."""
+
+from django.contrib import admin
+
+from ..models import BackgroundNote, CommentRequest, Position, Reaction, Statement
+from .actions import PublicationAdminMixin
+from .forms import count_of, excerpt
+from .inlines import (
+    CommentRequestInline,
+    ReactionInline,
+    StatementSourceInline,
+    StatementTopicInline,
+)
+from .mixins import EditorialAdmin
+
+
+@admin.register(Statement)
+class StatementAdmin(PublicationAdminMixin, EditorialAdmin):
+    list_display = [
+        "quote",
+        "speaker_name",
+        "kind",
+        "said",
+        "event",
+        "topic_names",
+        "reaction_count",
+        "state",
+    ]
+    list_select_related = ["event"]
+    list_filter = ["state", "kind", "date_inferred", ("topics", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["text", "speaker_name", "speaker__name", "context", "event__name"]
+    autocomplete_fields = ["speaker", "speaker_party", "event"]
+    date_hierarchy = "said_on"
+    save_on_top = True
+    fieldsets = [
+        ("Who", {"fields": ["speaker", "speaker_role", "speaker_party"]}),
+        (
+            "Where and when",
+            {
+                "fields": [
+                    "event",
+                    ("said_on", "date_precision"),
+                    ("date_inferred", "date_inference_note"),
+                ],
+                "description": "The day it was said, not the day it was reported.",
+            },
+        ),
+        ("What was said", {"fields": ["kind", "text", "frame", "context"]}),
+        ("Publication", {"fields": ["state", "published_at", "published_by"]}),
+    ]
+    inlines = [StatementSourceInline, StatementTopicInline, ReactionInline, CommentRequestInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("topics")
+            .annotate(reaction_count=count_of(Reaction, "statement"))
+        )
+
+    @admin.display(description="Statement", ordering="text")
+    def quote(self, statement):
+        return excerpt(statement.text)
+
+    @admin.display(description="Said", ordering="said_on")
+    def said(self, statement):
+        return statement.date_display
+
+    @admin.display(description="Topics")
+    def topic_names(self, statement):
+        return ", ".join(topic.name for topic in statement.topics.all())
+
+    @admin.display(description="Reactions", ordering="reaction_count")
+    def reaction_count(self, statement):
+        return statement.reaction_count
+
+
+@admin.register(Reaction)
+class ReactionAdmin(PublicationAdminMixin, EditorialAdmin):
+    list_display = ["respondent", "stance", "quote", "statement", "source", "state"]
+    list_select_related = ["respondent", "statement", "source__outlet"]
+    list_filter = ["stance", "kind", "state"]
+    search_fields = ["text", "interpretation", "respondent__name", "statement__text"]
+    autocomplete_fields = ["statement", "respondent", "respondent_organization", "source"]
+    date_hierarchy = "reacted_on"
+    fieldsets = [
+        ("To what", {"fields": ["statement"]}),
+        ("Who", {"fields": ["respondent", "respondent_role", "respondent_organization"]}),
+        ("What they said", {"fields": ["stance", "interpretation", "kind", "text"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "channel",
+                    "source",
+                    "reacted_on",
+                    "state",
+                    "published_at",
+                    "published_by",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="Reaction", ordering="text")
+    def quote(self, reaction):
+        return excerpt(reaction.text)
+
+
+@admin.register(CommentRequest)
+class CommentRequestAdmin(EditorialAdmin):
+    list_display = ["asked", "requested_by", "subject", "outcome", "when", "statement"]
+    list_select_related = ["asked_person", "asked_organization", "requested_by", "statement"]
+    list_filter = ["outcome", "repeated"]
+    search_fields = [
+        "subject",
+        "asked_person__name",
+        "asked_organization__name",
+        "requested_by__name",
+    ]
+    autocomplete_fields = [
+        "statement",
+        "asked_person",
+        "asked_organization",
+        "requested_by",
+        "source",
+    ]
+    date_hierarchy = "requested_on"
+
+    @admin.display(description="Asked")
+    def asked(self, request_for_comment):
+        return request_for_comment.asked
+
+    @admin.display(description="Asked on", ordering="requested_on")
+    def when(self, request_for_comment):
+        return request_for_comment.date_display
+
+
+# Editorial summaries ------------------------------------------------------------------
+
+
+@admin.register(Position)
+class PositionAdmin(PublicationAdminMixin, EditorialAdmin):
+    list_display = ["person", "topic", "summary", "as_of", "statement_count", "state"]
+    list_select_related = ["person", "topic"]
+    list_filter = ["state"]
+    search_fields = ["summary", "person__name", "topic__name"]
+    autocomplete_fields = ["person", "topic", "statements", "sources"]
+    date_hierarchy = "as_of"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(statement_count=count_of(Position.statements.through, "position"))
+        )
+
+    @admin.display(description="Statements", ordering="statement_count")
+    def statement_count(self, position):
+        return position.statement_count
+
+
+@admin.register(BackgroundNote)
+class BackgroundNoteAdmin(PublicationAdminMixin, EditorialAdmin):
+    list_display = ["title", "as_of", "topic_names", "state"]
+    list_filter = ["state"]
+    search_fields = ["title", "text"]
+    autocomplete_fields = ["topics", "organizations", "sources"]
+    date_hierarchy = "as_of"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("topics")
+
+    @admin.display(description="Topics")
+    def topic_names(self, note):
+        return ", ".join(topic.name for topic in note.topics.all())
