@@ -1,8 +1,11 @@
 """Topics, shown in their tree."""
 
+from itertools import islice
+
 from django.contrib import admin
 
 from ..models import StatementTopic, Topic
+from ..models.topics import ancestors
 from .actions import MergeAdminMixin, PublicationAdminMixin
 from .forms import count_of
 from .mixins import EditorialAdmin
@@ -33,15 +36,11 @@ class TopicAdmin(MergeAdminMixin, PublicationAdminMixin, EditorialAdmin):
 
         Deeper than TOPIC_PATH_DEPTH broader topics, the rest shows as '…'.
         """
-        names, node = [topic.name], topic
-        for _ in range(TOPIC_PATH_DEPTH):
-            if node.parent_id is None:
-                break
-            node = node.parent
-            names.append(node.name)
-        else:
-            if node.parent_id is not None:
-                names.append("…")
+        # islice stops before asking for the next parent, which the query did not join.
+        broader = list(islice(ancestors(topic, lambda node: node.parent), TOPIC_PATH_DEPTH))
+        names = [topic.name, *(node.name for node in broader)]
+        if len(broader) == TOPIC_PATH_DEPTH and broader[-1].parent_id is not None:
+            names.append("…")
         return " › ".join(reversed(names))
 
     @admin.display(description="Statements", ordering="statement_count")
