@@ -33,6 +33,7 @@ from statements.models import (
     Race,
     Reaction,
     Source,
+    StateChange,
     Statement,
     Topic,
 )
@@ -775,3 +776,67 @@ def test_changelist_query_count_does_not_grow_with_rows(superuser, model):
     )
     assert rows_at_30 > rows_at_3 >= 3
     assert queries_at_30 == queries_at_3
+
+
+# 5. A record that fails validation is refused by the actions, not a server error ------
+
+# Each workflow action, the state it starts from and what else it posts.
+WORKFLOW_ACTIONS = [
+    ("publish_selected", DRAFT, {}),
+    ("submit_selected", DRAFT, {}),
+    ("return_to_draft_selected", PublicationState.REVIEW, {}),
+    ("withdraw_selected", PUBLISHED, {"reason": "The link was wrong.", "apply": "1"}),
+]
+
+
+@pytest.mark.parametrize("bad_url", ["ftp://example.org/x", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "action, state, extra", WORKFLOW_ACTIONS, ids=[a[0] for a in WORKFLOW_ACTIONS]
+)
+def test_workflow_actions_refuse_a_record_that_fails_validation(
+    publisher_client, action, state, extra, bad_url
+):
+    source = SourceFactory(title="Bad link", state=state)
+    # Saved without validation (an import, an older release): full_clean() now fails.
+    Source.objects.filter(pk=source.pk).update(url=bad_url)
+    source.refresh_from_db()
+    history_rows = source.history.count()
+
+    response = publisher_client.post(
+        admin_url(Source, "changelist"),
+        {"action": action, "_selected_action": [source.pk], "index": "0", **extra},
+    )
+
+    assert response.status_code == 302
+    refusals = [str(m) for m in response.wsgi_request._messages if str(m).startswith(f"{source}: ")]
+    assert len(refusals) == 1
+    assert refusals[0].startswith(f"{source}: Not saved: ")
+    assert "Enter a web address starting with http:// or https://." in refusals[0]
+    after = Source.objects.get(pk=source.pk)
+    assert (after.state, after.version, after.published_at, after.url) == (
+        state,
+        source.version,
+        source.published_at,
+        bad_url,
+    )
+    assert after.history.count() == history_rows
+    assert not StateChange.objects.exists()
+    assert not LogEntry.objects.filter(object_id=str(source.pk)).exists()
+
+
+def test_a_refused_record_does_not_stop_the_others(publisher_client):
+    bad = SourceFactory(title="Bad link", state=DRAFT)
+    Source.objects.filter(pk=bad.pk).update(url="javascript:alert(1)")
+    good = SourceFactory(title="Good link", state=DRAFT)
+
+    response = publisher_client.post(
+        admin_url(Source, "changelist"),
+        {"action": "publish_selected", "_selected_action": [bad.pk, good.pk], "index": "0"},
+    )
+
+    assert response.status_code == 302
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert "Published 1 record(s)." in messages
+    assert any(m.startswith(f"{bad}: Not saved:") for m in messages)
+    assert Source.objects.get(pk=good.pk).state == PUBLISHED
+    assert Source.objects.get(pk=bad.pk).state == DRAFT

@@ -3,11 +3,13 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
 
 from .. import editorial
 from ..models import PublicationState
+from .forms import refusal_text
 
 PUBLISH_PERMISSION = editorial.PUBLISH
 
@@ -114,8 +116,10 @@ class PublicationAdminMixin(PublishRightMixin):
             try:
                 with transaction.atomic():
                     service(record=obj, user=request.user, **kwargs)
-            except editorial.EditorialRefusal as refusal:
-                refused.append(f"{obj}: {refusal.message}")
+            except (editorial.EditorialRefusal, ValidationError) as refusal:
+                # A ValidationError: the stored record fails full_clean() (the services
+                # validate before every save), e.g. a link the validators now refuse.
+                refused.append(f"{obj}: {refusal_text(refusal)}")
                 continue
             self.log_change(request, obj, f"Set state to {obj.get_state_display()}.")
             count += 1
