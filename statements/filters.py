@@ -144,7 +144,7 @@ class StatementFilter(django_filters.FilterSet):
 
     class Meta:
         model = Statement
-        fields = []
+        fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
         return search.matching(queryset, value) if value.strip() else queryset

@@ -147,6 +147,7 @@ def keyset_page(
         rows = list(queryset.order_by(*order_by(ordering))[offset : offset + size + 1])
         has_more, items = len(rows) > size, rows[:size]
         has_before = number > 1
+        shown: int | None = number
     else:
         walk = reverse(ordering) if cursor.backwards else ordering
         rows = list(
@@ -158,13 +159,13 @@ def keyset_page(
             has_before, items, has_more = len(rows) > size, rows[:size][::-1], True
         else:
             has_more, items, has_before = len(rows) > size, rows[:size], True
-        number = None
+        shown = None  # reached through a cursor: no page number
 
-    page = Page(items=items, number=number, errors=errors)
+    page = Page(items=items, number=shown, errors=errors)
     if items and has_more:
         page.older = {"cursor": Cursor(items[-1].said_on, items[-1].pk).encode()}
-    if number and number > 1:
-        page.newer = {"page": str(number - 1)} if number > 2 else {}
+    if shown and shown > 1:
+        page.newer = {"page": str(shown - 1)} if shown > 2 else {}
     elif items and has_before:
         page.newer = {"cursor": Cursor(items[0].said_on, items[0].pk, backwards=True).encode()}
     return page

@@ -54,7 +54,7 @@ class PersonFilter(django_filters.FilterSet):
 
     class Meta:
         model = Person
-        fields = []
+        fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -158,7 +158,9 @@ class TopicRefSerializer(PublishedOnlyMixin, serializers.Serializer):
 
 
 class StatementTopicSerializer(TopicRefSerializer):
-    parent = serializers.SerializerMethodField(
+    # An output field: DRF's serializer metaclass takes declared fields off the class, so
+    # it never shadows Field.parent; the stubs cannot tell (djangorestframework-stubs#158).
+    parent = serializers.SerializerMethodField(  # type: ignore[assignment]
         help_text="Slug of the broader topic, or null for a top-level topic."
     )
 
@@ -265,7 +267,8 @@ class ReactionSerializer(serializers.Serializer):
         read_only=True, help_text="How it reached the source, e.g. an email. May be empty."
     )
     reacted_on = serializers.DateField(read_only=True, allow_null=True)
-    source = SourceRefSerializer(read_only=True)
+    # An output field: the metaclass takes it off the class (see StatementTopicSerializer).
+    source = SourceRefSerializer(read_only=True)  # type: ignore[assignment]
 
 
 class ReactionDetailSerializer(ReactionSerializer):
@@ -293,7 +296,8 @@ class CommentRequestSerializer(serializers.Serializer):
     response = serializers.CharField(
         read_only=True, help_text="What came back, verbatim; empty if nothing."
     )
-    source = SourceRefSerializer(read_only=True)
+    # An output field: the metaclass takes it off the class (see StatementTopicSerializer).
+    source = SourceRefSerializer(read_only=True)  # type: ignore[assignment]
 
     def get_asked(self, request) -> str:
         for who in (request.asked_person, request.asked_organization):
@@ -333,7 +337,8 @@ class StatementSerializer(serializers.Serializer):
         read_only=True,
         help_text="Partial quotes: the source's words around the quoted phrase. Else empty.",
     )
-    context = serializers.CharField(read_only=True)
+    # An output field: the metaclass takes it off the class (see StatementTopicSerializer).
+    context = serializers.CharField(read_only=True)  # type: ignore[assignment]
     said_on = serializers.DateField(
         read_only=True, help_text="When it was said (not when it was reported)."
     )

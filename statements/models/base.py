@@ -68,12 +68,15 @@ class PublicRule:
     def public_condition(cls, prefix: str = "") -> Q:
         """The rule as a filter, for this model or (with ``prefix="statement__"``) through
         a relation."""
+        assert issubclass(cls, models.Model), "PublicRule is mixed into models only"
         condition = Q()
         if any(field.name == "state" for field in cls._meta.concrete_fields):
             condition &= Q(**{f"{prefix}state": PublicationState.PUBLISHED})
         for name in cls.public_requires:
             field = cls._meta.get_field(name)
             related = field.related_model
+            assert isinstance(field, models.Field) and isinstance(related, type), name
+            assert issubclass(related, PublicRule), f"{name} leads to a model without a rule"
             nested = related.public_condition(f"{prefix}{name}__")
             condition &= Q(**{f"{prefix}{name}__isnull": True}) | nested if field.null else nested
         return condition

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -46,6 +47,9 @@ class TopicQuerySet(PublicQuerySet):
         return descendants(start, lambda topic_id: children.get(topic_id, []))
 
 
+TopicManager = models.Manager.from_queryset(TopicQuerySet)
+
+
 class Topic(EditorialModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200)
@@ -59,7 +63,7 @@ class Topic(EditorialModel):
     )
     description = models.TextField(blank=True)
 
-    objects = TopicQuerySet.as_manager()
+    objects: ClassVar[TopicManager[Topic]] = TopicManager()
     history = editorial_history()
 
     class Meta:

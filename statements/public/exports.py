@@ -324,7 +324,7 @@ def records_for(request: HttpRequest, filterset: StatementFilter):
 
 
 @require_safe
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = filtered_statements(request)
     if filterset.errors:
         return bad_filter_text(filterset)
@@ -337,7 +337,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = filtered_statements(request)
     if filterset.errors:
         return bad_filter_json(filterset)

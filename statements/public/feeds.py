@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -35,9 +36,20 @@ from ..filters import StatementFilter
 from ..models import DatePrecision, Person, QuoteKind, Source, Statement, Topic
 from .exports import bad_filter_text
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class EntryExtras(TypedDict):
+        """What ``feed_statements`` brings along on each statement."""
+
+        public_topics: list[Topic]
+        public_sources: list[Source]
+
+    FeedStatement = WithAnnotations[Statement, EntryExtras]
+
 ITEMS = 50
 TITLE_WORDS = 12
-KIND_LABELS = {
+KIND_LABELS: dict[str, str] = {
     QuoteKind.DIRECT: "Direct quote",
     QuoteKind.PARTIAL: "Partial quote",
     QuoteKind.PARAPHRASE: "Paraphrase",
@@ -79,7 +91,7 @@ def short_words(statement: Statement) -> str:
     return f"said {first_words(statement.text)}"
 
 
-def feed_statements(statements: QuerySet) -> list[Statement]:
+def feed_statements(statements: QuerySet) -> list[FeedStatement]:
     """The newest ITEMS statements with everything an entry shows: three queries."""
     return list(
         statements.select_related("speaker", "speaker_party", "event")
@@ -147,8 +159,9 @@ class StatementFeed(Feed):
 
     # -- what the feed is about --
 
-    def subject(self, request: HttpRequest, **kwargs) -> tuple[QuerySet, str, str]:
-        """The statements before filtering, the feed's title stem and its page."""
+    def subject(self, request: HttpRequest, **kwargs: Any) -> tuple[QuerySet, str, str]:
+        """The statements before filtering, the feed's title stem and its page; ``kwargs``
+        are the URL's (``slug``)."""
         return Statement.objects.published(), "Statements", reverse("statements:statement-list")
 
     def get_object(self, request, *args, **kwargs) -> FeedScope:
@@ -184,7 +197,7 @@ class StatementFeed(Feed):
     def feed_url(self, scope: FeedScope) -> str:
         return scope.feed_url
 
-    def items(self, scope: FeedScope) -> list[Statement]:
+    def items(self, scope: FeedScope) -> list[FeedStatement]:
         return feed_statements(scope.statements)
 
     # -- each entry --
@@ -204,11 +217,11 @@ class StatementFeed(Feed):
     def item_author_name(self, item: Statement) -> str:
         return item.speaker.name
 
-    def item_categories(self, item: Statement) -> list[str]:
+    def item_categories(self, item: FeedStatement) -> list[str]:
         return [topic.name for topic in item.public_topics]
 
-    def get_context_data(self, **kwargs):
-        statement: Statement = kwargs["item"]
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        statement: FeedStatement = kwargs["item"]
         request: HttpRequest = kwargs["request"]
         absolute = request.build_absolute_uri
         party = statement.speaker_party
@@ -268,8 +281,8 @@ class AtomStatementFeed(StatementFeed):
 class PersonFeed(StatementFeed):
     """/people/<slug>/feed/: one published person's published statements."""
 
-    def subject(self, request, *, slug: str, **kwargs):
-        person = Person.objects.published().get(slug=slug)  # DoesNotExist: 404
+    def subject(self, request: HttpRequest, **kwargs: Any) -> tuple[QuerySet, str, str]:
+        person = Person.objects.published().get(slug=kwargs["slug"])  # DoesNotExist: 404
         return (
             Statement.objects.published().filter(speaker=person),
             f"Statements by {person.name}",
@@ -284,8 +297,8 @@ class AtomPersonFeed(PersonFeed, AtomStatementFeed):
 class TopicFeed(StatementFeed):
     """/topics/<slug>/feed/: published statements on a published topic or a narrower one."""
 
-    def subject(self, request, *, slug: str, **kwargs):
-        topic = Topic.objects.published().get(slug=slug)  # DoesNotExist: 404
+    def subject(self, request: HttpRequest, **kwargs: Any) -> tuple[QuerySet, str, str]:
+        topic = Topic.objects.published().get(slug=kwargs["slug"])  # DoesNotExist: 404
         return (
             Statement.objects.published().on_topic(topic),
             f"Statements on {topic.name}",

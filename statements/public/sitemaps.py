@@ -4,15 +4,17 @@ Each section is ordered by id so that the framework's pages (50,000 URLs each, `
 and on) are stable. Only the columns a URL and its lastmod need are read.
 """
 
+from typing import ClassVar
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from ..models import Event, Person, Race, Statement, Topic
+from ..models import EditorialModel, Event, Person, Race, Statement, Topic
 
 
 class PublishedSitemap(Sitemap):
-    model = None
-    fields = ("slug",)
+    model: ClassVar[type[EditorialModel]]  # set by each section
+    fields: ClassVar[tuple[str, ...]] = ("slug",)
     changefreq = "weekly"
 
     def items(self):

@@ -3,6 +3,8 @@ queries, published only."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import (
     Count,
     IntegerField,
@@ -19,6 +21,19 @@ from ..models import (
     Statement,
 )
 from . import visibility
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from ..models import Position
+
+    class PositionStatements(TypedDict):
+        """What ``Prefetch("statements", ..., to_attr="public_statements")`` brings
+        along on a position: the published statements it rests on."""
+
+        public_statements: list[Statement]
+
+    PositionWithStatements = WithAnnotations[Position, PositionStatements]
 
 RECENT_ON_PERSON = 5
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .. import paging
 from ..models import Correction, Statement
+from .attached import attach
 
 PAGE_SIZE = 50
 NEWEST_FIRST = (("created_at", True), ("id", True))
@@ -45,8 +46,11 @@ def what_changed(correction: Correction) -> str:
 
 def _decorate(corrections: list[Correction]) -> list[Correction]:
     for correction in corrections:
-        correction.what_changed = what_changed(correction)
-        correction.corrected_on = timezone.localdate(correction.created_at)
+        attach(
+            correction,
+            what_changed=what_changed(correction),
+            corrected_on=timezone.localdate(correction.created_at),
+        )
     return corrections
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from django.db.models import (
     Count,
@@ -24,13 +25,31 @@ from django.utils import timezone
 from ..models import (
     Organization,
     Person,
-    Position,
     Statement,
     Topic,
 )
 from . import visibility
+from .attached import attach
 from .cards import for_cards, newest_first, sort_newest
 from .tree import TopicTree
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from ..models import Affiliation
+    from .cards import PositionWithStatements
+
+    class StatementCounts(TypedDict):
+        """What ``with_statement_counts`` annotates a person with."""
+
+        statement_count: int
+        reaction_count: int
+
+    class PublicAffiliations(TypedDict):
+        """What ``public_affiliations()`` brings along on a person."""
+
+        public_affiliations: list[Affiliation]
+
 
 RECENT_ON_PERSON = 5
 PER_TOPIC_ON_PERSON = 3
@@ -39,7 +58,9 @@ TIMELINE_LENGTH = 100
 REACTIONS_ON_PERSON = 20
 
 
-def with_statement_counts(queryset: QuerySet[Person]) -> QuerySet[Person]:
+def with_statement_counts(
+    queryset: QuerySet[Person],
+) -> QuerySet[WithAnnotations[Person, StatementCounts]]:
     # The outer person is published already: no need to join people again.
     statements = (
         visibility.statements()
@@ -63,7 +84,9 @@ def with_statement_counts(queryset: QuerySet[Person]) -> QuerySet[Person]:
     )
 
 
-def public_affiliations() -> Prefetch:
+def public_affiliations() -> Prefetch[
+    Literal["affiliations"], QuerySet[Affiliation], Literal["public_affiliations"]
+]:
     return Prefetch(
         "affiliations",
         queryset=visibility.affiliations().order_by(
@@ -73,16 +96,21 @@ def public_affiliations() -> Prefetch:
     )
 
 
-def split_affiliations(person: Person, today: datetime.date | None = None) -> None:
+def split_affiliations(
+    person: WithAnnotations[Person, PublicAffiliations], today: datetime.date | None = None
+) -> None:
     """Set person.parties, person.current_roles and person.past_roles from affiliations."""
     today = today or timezone.localdate()
-    person.parties, person.current_roles, person.past_roles = [], [], []
+    parties: list[Organization] = []
+    current_roles: list[Affiliation] = []
+    past_roles: list[Affiliation] = []
     for affiliation in person.public_affiliations:
         current = affiliation.end_date is None or affiliation.end_date >= today
         if current and affiliation.organization.kind == Organization.Kind.PARTY:
-            if affiliation.organization not in person.parties:
-                person.parties.append(affiliation.organization)
-        (person.current_roles if current else person.past_roles).append(affiliation)
+            if affiliation.organization not in parties:
+                parties.append(affiliation.organization)
+        (current_roles if current else past_roles).append(affiliation)
+    attach(person, parties=parties, current_roles=current_roles, past_roles=past_roles)
 
 
 def people_list() -> QuerySet[Person]:
@@ -93,8 +121,8 @@ def people_list() -> QuerySet[Person]:
 class TopicPositions:
     topic: Topic
     trail: list[Topic]
-    current: Position
-    earlier: list[Position]
+    current: PositionWithStatements
+    earlier: list[PositionWithStatements]
 
 
 @dataclass
@@ -106,15 +134,20 @@ class TopicStatements:
 
 
 def person_page(slug: str) -> dict:
-    queryset = with_statement_counts(visibility.people()).prefetch_related(
-        public_affiliations(),
-        Prefetch(
-            "candidacies",
-            queryset=visibility.candidacies()
-            .select_related("race__election", "race__party", "party")
-            .order_by(F("race__date").desc(nulls_first=True), "race__name", "id"),
-            to_attr="public_candidacies",
-        ),
+    # One Prefetch per call: django-stubs types the lists a call brings along only when
+    # its lookups are all of one kind.
+    queryset = (
+        with_statement_counts(visibility.people())
+        .prefetch_related(public_affiliations())
+        .prefetch_related(
+            Prefetch(
+                "candidacies",
+                queryset=visibility.candidacies()
+                .select_related("race__election", "race__party", "party")
+                .order_by(F("race__date").desc(nulls_first=True), "race__name", "id"),
+                to_attr="public_candidacies",
+            )
+        )
     )
     try:
         person = queryset.get(slug=slug)
@@ -137,7 +170,7 @@ def person_page(slug: str) -> dict:
         )
         .order_by("topic_id", "-as_of", "-id")
     )
-    by_topic: dict[int, list[Position]] = defaultdict(list)
+    by_topic: dict[int, list[PositionWithStatements]] = defaultdict(list)
     for position in positions:
         by_topic[position.topic_id].append(position)
     topic_positions = sorted(
@@ -147,9 +180,9 @@ def person_page(slug: str) -> dict:
         ),
         key=lambda entry: tree.order.get(entry.topic.pk, 0),
     )
-    for entry in topic_positions:
-        entry.current.public_statements = sort_newest(entry.current.public_statements)
-        tree.attach_trails(entry.current.public_statements)
+    for positioned in topic_positions:
+        positioned.current.public_statements = sort_newest(positioned.current.public_statements)
+        tree.attach_trails(positioned.current.public_statements)
 
     # Topics with statements but no position: the newest few statements on each.
     ranked = list(

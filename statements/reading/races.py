@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 from django.db.models import (
     Count,
@@ -12,6 +13,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Window,
 )
 from django.db.models.functions import RowNumber
@@ -19,6 +21,7 @@ from django.http import Http404
 
 from ..models import (
     SLUG_PATTERN,
+    Candidacy,
     Person,
     Position,
     Race,
@@ -29,17 +32,23 @@ from . import visibility
 from .cards import briefs, sort_newest
 from .tree import TopicTree
 
+if TYPE_CHECKING:
+    from .cards import PositionWithStatements
+
 PER_CELL = 3
 MAX_COMPARED = 8
 
 
-def public_candidacies(to_attr: str = "public_candidacies") -> Prefetch:
+def public_candidacies() -> Prefetch[
+    Literal["candidacies"], QuerySet[Candidacy], Literal["public_candidacies"]
+]:
+    """A race's published candidacies, as ``race.public_candidacies``."""
     return Prefetch(
         "candidacies",
         queryset=visibility.candidacies()
         .select_related("person", "party")
         .order_by("person__sort_name", "person_id"),
-        to_attr=to_attr,
+        to_attr="public_candidacies",
     )
 
 
@@ -71,7 +80,7 @@ def position_grid(
     if not people:
         return []
     topic_filter = Q(topic_id__in=within) if within is not None else Q()
-    positions: dict[tuple[int, int], Position] = {}
+    positions: dict[tuple[int, int], PositionWithStatements] = {}
     for position in (
         visibility.positions()
         .filter(topic_filter, person__in=people)

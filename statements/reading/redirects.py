@@ -8,16 +8,24 @@ The services record the redirects (statements.editorial: merge, update_record).
 from __future__ import annotations
 
 import functools
+from typing import Protocol, cast
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 
-from ..models import SlugRedirect
+from ..models import EditorialModel, SlugRedirect
 
 
-def survivor_for(model: type[models.Model], slug: str) -> models.Model | None:
+class Addressable(Protocol):
+    """What a redirect needs of its target: every model with old slugs has these."""
+
+    slug: str
+
+    def get_absolute_url(self) -> str: ...
+
+
+def survivor_for(model: type[EditorialModel], slug: str) -> EditorialModel | None:
     """The published record that `slug` (of `model`) now stands for, or None."""
     redirect = (
         SlugRedirect.objects.filter(
@@ -32,7 +40,7 @@ def survivor_for(model: type[models.Model], slug: str) -> models.Model | None:
 
 
 def redirect_for(
-    model: type[models.Model],
+    model: type[EditorialModel],
     slug: str,
     *,
     url_name: str | None = None,
@@ -43,9 +51,11 @@ def redirect_for(
     The target is the survivor's `get_absolute_url()`, or `reverse(url_name, slug=…)`
     when given (the API: url_name="api:person-detail"). `query_string` is kept.
     """
-    survivor = survivor_for(model, slug)
-    if survivor is None:
+    found = survivor_for(model, slug)
+    if found is None:
         return None
+    # Only slugged models (Person, Topic, Event, Race, ...) have SlugRedirect rows.
+    survivor = cast(Addressable, found)
     if url_name:
         url = reverse(url_name, kwargs={"slug": survivor.slug})
     else:
@@ -55,7 +65,7 @@ def redirect_for(
     return HttpResponsePermanentRedirect(url)
 
 
-def follows_old_slugs(model: type[models.Model]):
+def follows_old_slugs(model: type[EditorialModel]):
     """Decorate a `(request, slug)` view: a 404 for an old slug becomes a 301 to its survivor."""
 
     def decorate(view):

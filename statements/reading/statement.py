@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Prefetch,
@@ -14,8 +15,22 @@ from ..models import (
     Statement,
 )
 from . import visibility
+from .attached import attach
 from .cards import for_cards, newest_first
 from .tree import TopicTree
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from ..models import StatementSource
+
+    class SourceLinks(TypedDict):
+        """What ``statement_page`` brings along as ``statement.source_links``: the
+        statement's published sources, each with where in it the words appear."""
+
+        source_links: list[StatementSource]
+
+    StatementWithSources = WithAnnotations[Statement, SourceLinks]
 
 ALSO_SAID = 5
 
@@ -40,27 +55,40 @@ def group_reactions(reactions: list[Reaction]) -> list[ReactionGroup]:
 
 
 def statement_page(pk: int) -> dict:
-    queryset = for_cards(visibility.statements()).prefetch_related(
-        Prefetch(
-            "statementsource_set",
-            queryset=visibility.source_links().order_by("source__published_on", "id"),
-            to_attr="source_links",
-        ),
-        Prefetch(
-            "reactions",
-            queryset=visibility.reactions().order_by("reacted_on", "id"),
-            to_attr="public_reactions",
-        ),
-        Prefetch(
-            "comment_requests",
-            queryset=visibility.comment_requests().order_by("requested_on", "id"),
-            to_attr="public_comment_requests",
-        ),
-        Prefetch(
-            "positions",
-            queryset=visibility.positions().order_by("person__sort_name", "topic__name", "-as_of"),
-            to_attr="public_positions",
-        ),
+    # One Prefetch per call: django-stubs types the lists a call brings along only when
+    # its lookups are all of one kind.
+    queryset = (
+        for_cards(visibility.statements())
+        .prefetch_related(
+            Prefetch(
+                "statementsource_set",
+                queryset=visibility.source_links().order_by("source__published_on", "id"),
+                to_attr="source_links",
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "reactions",
+                queryset=visibility.reactions().order_by("reacted_on", "id"),
+                to_attr="public_reactions",
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "comment_requests",
+                queryset=visibility.comment_requests().order_by("requested_on", "id"),
+                to_attr="public_comment_requests",
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=visibility.positions().order_by(
+                    "person__sort_name", "topic__name", "-as_of"
+                ),
+                to_attr="public_positions",
+            )
+        )
     )
     try:
         statement = queryset.get(pk=pk)
@@ -85,7 +113,7 @@ def statement_page(pk: int) -> dict:
     )
     tree.attach_trails([statement, *also_said])
     for position in statement.public_positions:
-        position.topic.trail = tree.trail(position.topic)
+        attach(position.topic, trail=tree.trail(position.topic))
     return {
         "statement": statement,
         "reaction_groups": group_reactions(statement.public_reactions),

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import (
     Prefetch,
 )
 
 from ..models import (
     BackgroundNote,
-    Position,
 )
 from . import visibility
+from .attached import attach
 from .cards import briefs, for_cards, newest_first, sort_newest
 from .tree import TopicTree
+
+if TYPE_CHECKING:
+    from .cards import PositionWithStatements
 
 TOPIC_PAGE_SIZE = 20
 TOPIC_MAX_PAGE = 25  # deeper than that, the /statements/ list pages by keyset
@@ -35,7 +40,7 @@ def topic_page(slug: str) -> dict:
         )
         .order_by("person__sort_name", "person_id", "topic_id", "-as_of", "-id")
     )
-    newest: dict[tuple[int, int], Position] = {}
+    newest: dict[tuple[int, int], PositionWithStatements] = {}
     for position in positions:
         newest.setdefault((position.person_id, position.topic_id), position)
     shown = sorted(
@@ -43,7 +48,7 @@ def topic_page(slug: str) -> dict:
         key=lambda p: (p.person.sort_name, p.person_id, tree.order.get(p.topic_id, 0)),
     )
     for position in shown:
-        position.topic.trail = tree.trail(position.topic)
+        attach(position.topic, trail=tree.trail(position.topic))
         position.public_statements = sort_newest(position.public_statements)
     notes = list(
         BackgroundNote.objects.published()

@@ -15,6 +15,7 @@ from ..models import (
     Topic,
 )
 from . import visibility
+from .attached import attach
 
 COUNTS_CACHE_KEY = "statements:topic-statement-counts"
 COUNTS_TTL = 300
@@ -130,4 +131,4 @@ class TopicTree:
         """Give each card's topics their breadcrumb (`topic.trail`) from the tree."""
         for statement in statements:
             for topic in statement.topics.all():
-                topic.trail = self.trail(topic)
+                attach(topic, trail=self.trail(topic))

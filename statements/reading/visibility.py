@@ -33,6 +33,7 @@ from ..models import (
     StatementTopic,
     Topic,
 )
+from ..models.statements import StatementQuerySet
 
 PUBLISHED = PublicationState.PUBLISHED
 
@@ -42,7 +43,7 @@ def shown(record: models.Model | None) -> bool:
     return record is not None and getattr(record, "state", PUBLISHED) == PUBLISHED
 
 
-def statements() -> QuerySet[Statement]:
+def statements() -> StatementQuerySet:
     return Statement.objects.published()
 
 

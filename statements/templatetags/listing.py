@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from django import template
 from django.http import QueryDict
 
@@ -7,7 +9,7 @@ PAGING_PARAMS = ("page", "cursor")
 
 
 @register.simple_tag(takes_context=True)
-def paged_url(context, params):
+def paged_url(context: template.Context, params: Mapping[str, str] | None) -> str:
     """The current list URL with its filters kept and the paging replaced by `params`."""
     query: QueryDict = context["request"].GET.copy()
     for name in PAGING_PARAMS:

@@ -1,6 +1,9 @@
 """/statements/<id>/: one statement, in full, with everything a journalist needs to cite it."""
 
+from __future__ import annotations
+
 import json
+from typing import TYPE_CHECKING, Any
 
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,6 +12,9 @@ from ...models import QuoteKind, Statement, format_partial_date
 from ...reading import statement as reading
 from ...reading.corrections import corrections_for
 from ...templatetags.tracker import kind_label
+
+if TYPE_CHECKING:
+    from ...reading.statement import StatementWithSources
 
 # Characters that must not appear raw inside a <script> element.
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -47,7 +53,7 @@ def headline(statement: Statement, topics) -> str:
     return f"{statement.speaker.name}{about}: {kind_label(statement.kind).lower()}"
 
 
-def citation(statement: Statement, permalink: str, retrieved) -> str:
+def citation(statement: StatementWithSources, permalink: str, retrieved) -> str:
     """One block of plain text, ready to paste."""
     speaker = statement.speaker.name
     at_the_time = ", ".join(
@@ -86,9 +92,9 @@ def citation(statement: Statement, permalink: str, retrieved) -> str:
     return "\n".join(lines)
 
 
-def json_ld(statement: Statement, permalink: str, topics) -> str:
+def json_ld(statement: StatementWithSources, permalink: str, topics) -> str:
     """schema.org data: a Quotation for quoted words; a paraphrase is not presented as one."""
-    data = {
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Quotation" if statement.is_quote else "CreativeWork",
         "url": permalink,
