@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from statements import editorial
+from statements import editorial, search
 from statements.models import (
     Affiliation,
     BackgroundNote,
@@ -135,6 +135,18 @@ def test_merging_people_moves_everything(two_people, publisher):
     assert list(kept.statements.all()) == [two_people["statements"][0]]
     assert report.moved["statements"] == 2
     assert report.combined == {"affiliations": 1, "candidacies": 1, "positions": 1}
+
+
+def test_search_finds_merged_statements_under_the_survivors_name(publisher):
+    survivor = PersonFactory(name="Jon Ossoff")
+    duplicate = PersonFactory(name="John Osoff")
+    moved = StatementFactory(speaker=duplicate)
+    kept = StatementFactory(speaker=survivor)
+
+    editorial.merge(survivor=survivor, duplicate=duplicate, user=publisher)
+
+    assert set(search.matching(Statement.objects.all(), "Ossoff")) == {moved, kept}
+    assert not search.matching(Statement.objects.all(), "Osoff").exists()
 
 
 def test_every_change_of_the_merge_is_in_the_history(two_people, publisher):

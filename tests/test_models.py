@@ -173,6 +173,18 @@ def test_speaker_name_is_copied_for_search():
     assert Statement.objects.get(pk=statement.pk).speaker_name == "Jon Ossoff"
 
 
+def test_speaker_name_follows_a_rename_of_the_speaker():
+    person = PersonFactory(name="Jon Ossoff")
+    statements = [StatementFactory(speaker=person) for _ in range(2)]
+    bystander = StatementFactory(speaker=PersonFactory(name="Pat Rivera"))
+    person.name = "Thomas Jonathan Ossoff"
+    person.save()
+    assert {Statement.objects.get(pk=s.pk).speaker_name for s in statements} == {
+        "Thomas Jonathan Ossoff"
+    }
+    assert Statement.objects.get(pk=bystander.pk).speaker_name == "Pat Rivera"
+
+
 def test_published_hides_every_other_state():
     for state in ("draft", "review", "published", "withdrawn"):
         StatementFactory(state=state)

@@ -9,14 +9,17 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils.safestring import SafeString
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statements import search
-from statements.models import PublicationState, QuoteKind, Statement
+from statements import editorial, search
+from statements.models import Person, PublicationState, QuoteKind, Statement
 
 from .factories import PersonFactory, StatementFactory
+from .test_admin import admin_url, form_errors, page_form_data
+from .test_workflow import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -443,6 +446,50 @@ def test_new_statements_are_found_at_once():
     statement = StatementFactory(text="Peaches and pecans.", context="")
     assert found("pecan") == {statement}
     assert search.ranked_ids(Statement.objects.all(), "peaches") == [statement.pk]
+
+
+def rename(person, name):
+    person.name = name
+    editorial.update_record(
+        record=person, user=user_with_role("Publisher"), loaded_version=person.version
+    )
+
+
+def test_renaming_a_person_renames_them_in_search(corpus):
+    rename(corpus["other"].speaker, "Pat Delgado")
+    assert found("Delgado") == named(corpus, "other")
+    assert found("Rivera") == set()
+    assert found("Ossoff") == named(corpus, "role", "trust", "misguided", "hire", "country")
+
+
+def test_reverting_a_rename_brings_the_old_name_back(corpus):
+    person = corpus["other"].speaker
+    created = person.history.earliest("history_date")
+    rename(person, "Pat Delgado")
+    assert found("Delgado") == named(corpus, "other")
+    editorial.revert(
+        record=person,
+        user=user_with_role("Publisher"),
+        history_id=created.history_id,
+        loaded_version=person.version,
+    )
+    assert found("Rivera") == named(corpus, "other")
+    assert found("Delgado") == set()
+
+
+def test_renaming_a_person_in_the_admin_renames_them_in_search(corpus):
+    person = corpus["other"].speaker
+    client = Client()
+    client.force_login(user_with_role("Publisher"))
+    url = admin_url(Person, "change", person.pk)
+    data = page_form_data(client.get(url)) | {"name": "Pat Delgado"}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    assert Person.objects.get(pk=person.pk).name == "Pat Delgado"
+    assert found("Delgado") == named(corpus, "other")
+    assert found("Rivera") == set()
 
 
 # Backend internals ---------------------------------------------------------------------

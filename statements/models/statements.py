@@ -126,7 +126,9 @@ class Statement(EditorialModel, DatedMixin):
         return f"{self.speaker_name or self.speaker}: {words}"
 
     def save(self, *args, **kwargs):
-        # Denormalised so that full-text search can rank on the speaker's name.
+        # Denormalised so that full-text search can rank on the speaker's name: copied on
+        # every save (a new statement, a changed speaker); Person.save() carries a rename
+        # to the statements already saved. bulk_create() bypasses both: set it there.
         if self.speaker_id:
             self.speaker_name = self.speaker.name
         super().save(*args, **kwargs)
