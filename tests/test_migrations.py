@@ -1,0 +1,96 @@
+"""Data migrations, run on the historical models of the state they were written for."""
+
+import importlib
+import io
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from statements.models import Organization, Source
+
+from .factories import OrganizationFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+CLEAN_URLS = "0008_clean_non_web_urls"
+
+
+def historical_apps(name):
+    """The models as the migration `name` sees them (its state before it runs)."""
+    executor = MigrationExecutor(connection)
+    return executor.loader.project_state(("statements", name), at_end=False).apps
+
+
+def clean_non_web_urls():
+    migration = importlib.import_module(f"statements.migrations.{CLEAN_URLS}")
+    out = io.StringIO()
+    migration.clean_non_web_urls(historical_apps(CLEAN_URLS), None, stdout=out)
+    return "\n".join(line.strip() for line in out.getvalue().splitlines() if line.strip())
+
+
+def test_non_web_urls_are_blanked_and_reported():
+    ftp = SourceFactory(url="ftp://files.example.org/report.pdf")
+    script = SourceFactory()
+    Source.objects.filter(pk=script.pk).update(
+        url="javascript:alert(1)", archive_url="data:text/html,<b>hi</b>"
+    )
+    kept = SourceFactory(
+        url="HTTPS://News.Example.org/Report", archive_url="http://archive.example.org/report"
+    )
+    unknown = SourceFactory(url="")
+    ftps = OrganizationFactory(website="ftps://example.org")
+    bare = OrganizationFactory()
+    Organization.objects.filter(pk=bare.pk).update(website="www.example.org")
+    site = OrganizationFactory(website="https://example.org/")
+
+    report = clean_non_web_urls()
+
+    assert Source.objects.get(pk=ftp.pk).url == ""
+    assert Source.objects.values("url", "archive_url").get(pk=script.pk) == {
+        "url": "",
+        "archive_url": "",
+    }
+    assert Organization.objects.get(pk=ftps.pk).website == ""
+    assert Organization.objects.get(pk=bare.pk).website == ""
+    # Web addresses and empty fields are left as they were.
+    assert Source.objects.values("url", "archive_url").get(pk=kept.pk) == {
+        "url": "HTTPS://News.Example.org/Report",
+        "archive_url": "http://archive.example.org/report",
+    }
+    assert Source.objects.get(pk=unknown.pk).url == ""
+    assert Organization.objects.get(pk=site.pk).website == "https://example.org/"
+
+    lines = report.splitlines()
+    assert f"Source #{ftp.pk} url: blanked 'ftp://files.example.org/report.pdf'" in lines
+    assert f"Source #{script.pk} url: blanked 'javascript:alert(1)'" in lines
+    assert f"Source #{script.pk} archive_url: blanked 'data:text/html,<b>hi</b>'" in lines
+    assert f"Organization #{ftps.pk} website: blanked 'ftps://example.org'" in lines
+    assert f"Organization #{bare.pk} website: blanked 'www.example.org'" in lines
+    assert lines[-1] == "Blanked 5 addresses that were not http(s) web addresses."
+    assert len(lines) == 6
+
+
+def test_history_keeps_what_was_recorded():
+    source = SourceFactory(url="ftp://files.example.org/report.pdf")
+
+    report = clean_non_web_urls()
+
+    assert report.splitlines()[-1] == "Blanked 1 address that was not an http(s) web address."
+    assert Source.objects.get(pk=source.pk).url == ""
+    assert list(source.history.values_list("url", flat=True)) == [
+        "ftp://files.example.org/report.pdf"
+    ]
+
+
+def test_nothing_to_clean_is_reported_too():
+    SourceFactory(url="https://news.example.org/report")
+
+    assert clean_non_web_urls() == "Blanked 0 addresses that were not http(s) web addresses."
+
+
+def test_the_cleaning_is_a_no_op_backwards():
+    migration = importlib.import_module(f"statements.migrations.{CLEAN_URLS}")
+    operation = migration.Migration.operations[0]
+    assert operation.reversible
+    assert operation.reverse_code is operation.noop
