@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from statements.models import Organization, Source
+from statements import search
+from statements.models import Organization, Source, Statement
 
-from .factories import OrganizationFactory, SourceFactory
+from .factories import OrganizationFactory, PersonFactory, SourceFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +95,27 @@ def test_the_cleaning_is_a_no_op_backwards():
     operation = migration.Migration.operations[0]
     assert operation.reversible
     assert operation.reverse_code is operation.noop
+
+
+RESYNC = "0009_resync_speaker_names"
+
+
+def test_stale_speaker_names_are_copied_again_and_found():
+    person = PersonFactory(name="Pat Delgado")
+    stale = [StatementFactory(speaker=person) for _ in range(2)]
+    current = StatementFactory(speaker=PersonFactory(name="Jon Ossoff"))
+    # What a rename left behind before Person.save() carried it to the statements.
+    Statement.objects.filter(speaker=person).update(speaker_name="Pat Rivera")
+    migration = importlib.import_module(f"statements.migrations.{RESYNC}")
+    out = io.StringIO()
+
+    migration.resync_speaker_names(historical_apps(RESYNC), None, stdout=out)
+
+    assert set(Statement.objects.values_list("speaker_name", flat=True)) == {
+        "Pat Delgado",
+        "Jon Ossoff",
+    }
+    assert set(search.matching(Statement.objects.all(), "Delgado")) == set(stale)
+    assert not search.matching(Statement.objects.all(), "Rivera").exists()
+    assert set(search.matching(Statement.objects.all(), "Ossoff")) == {current}
+    assert out.getvalue().strip() == "Copied the speaker's current name to 2 statements."
