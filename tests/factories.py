@@ -74,6 +74,8 @@ class StatementFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     speaker = factory.SubFactory(PersonFactory)
+    # The editorial services keep this copy for the search index; factories write past them.
+    speaker_name = factory.LazyAttribute(lambda statement: statement.speaker.name)
     event = factory.SubFactory(EventFactory)
     said_on = datetime.date(2020, 5, 30)
     kind = models.QuoteKind.DIRECT

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from statements import editorial
 from statements.models import (
     Affiliation,
     CommentRequest,
@@ -168,17 +169,26 @@ def test_dates_show_only_their_precision():
     assert statement.date_display == "June 1, 2020"
 
 
-def test_speaker_name_is_copied_for_search():
-    statement = StatementFactory(speaker=PersonFactory(name="Jon Ossoff"))
+def test_speaker_name_is_copied_for_search(publisher):
+    speaker = PersonFactory(name="Jon Ossoff")
+    statement = Statement(
+        speaker=speaker, said_on=datetime.date(2020, 5, 30), kind="direct", text="Words."
+    )
+    editorial.create_record(record=statement, user=publisher)
     assert Statement.objects.get(pk=statement.pk).speaker_name == "Jon Ossoff"
 
+    statement = Statement.objects.get(pk=statement.pk)
+    statement.speaker = PersonFactory(name="Teresa Tomlinson", state="draft")
+    editorial.update_record(record=statement, user=publisher, loaded_version=statement.version)
+    assert Statement.objects.get(pk=statement.pk).speaker_name == "Teresa Tomlinson"
 
-def test_speaker_name_follows_a_rename_of_the_speaker():
+
+def test_speaker_name_follows_a_rename_of_the_speaker(publisher):
     person = PersonFactory(name="Jon Ossoff")
     statements = [StatementFactory(speaker=person) for _ in range(2)]
     bystander = StatementFactory(speaker=PersonFactory(name="Pat Rivera"))
     person.name = "Thomas Jonathan Ossoff"
-    person.save()
+    editorial.update_record(record=person, user=publisher, loaded_version=person.version)
     assert {Statement.objects.get(pk=s.pk).speaker_name for s in statements} == {
         "Thomas Jonathan Ossoff"
     }

@@ -31,6 +31,7 @@ from .records import (
     label,
     m2m_changes,
     record_slug_redirect,
+    save,
     set_m2m,
     stamp,
     validate,
@@ -62,8 +63,7 @@ def create_record(
     validate(record)
     if is_versioned(model):
         record.version = 1
-    stamp(record, user, "Created")
-    record.save()
+    save(record, user, "Created")
     set_m2m(record, m2m)
     if "slug" in {field.name for field in model._meta.concrete_fields}:
         forget_slug_redirect(model, record.slug)
@@ -171,8 +171,7 @@ def update_record(
         reason = "Changed " + ", ".join(names or [related_changed])
         if live and corrected:
             reason = ("Correction: " if material else "Typo fix: ") + (note.strip() or reason)
-    stamp(record, user, reason[:100])
-    record.save()
+    save(record, user, reason[:100])
     set_m2m(record, {name: values for name, values in (m2m or {}).items() if name in changed})
 
     if "slug" in changed:

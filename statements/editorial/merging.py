@@ -27,6 +27,7 @@ from .records import (
     fresh,
     is_versioned,
     record_slug_redirect,
+    save,
     stamp,
     validate,
 )
@@ -93,8 +94,7 @@ def _save_moved(row: models.Model, user: User, reason: str) -> None:
         ) from None
     if is_versioned(type(row)):
         claim_version(row, row.version)
-    stamp(row, user, reason)
-    row.save()
+    save(row, user, reason)
 
 
 def _absorb(kept: models.Model, dropped: models.Model, user: User, reason: str) -> None:
@@ -202,6 +202,5 @@ def merge(*, survivor: models.Model, duplicate: models.Model, user: User) -> Mer
 
     survivor = fresh(survivor)
     claim_version(survivor, survivor.version)
-    stamp(survivor, user, f"{reason}: {report.summary()}"[:100])
-    survivor.save()
+    save(survivor, user, f"{reason}: {report.summary()}"[:100])
     return report

@@ -15,6 +15,7 @@ from ..models import (
     PublicationState,
     SlugRedirect,
     Source,
+    Statement,
     Topic,
 )
 from .rights import User
@@ -120,6 +121,20 @@ def stamp(record: models.Model, user: User, reason: str) -> None:
     """Who and why, for the history row that the next save() writes."""
     record._history_user = user
     record._change_reason = reason
+
+
+def save(record: models.Model, user: User, reason: str) -> None:
+    """Save through the one door: who and why for the history, and the copies the search
+    index reads kept in step. ``Statement.speaker_name`` is a copy of the speaker's name
+    (the PostgreSQL generated column and the SQLite FTS5 triggers read it from the
+    statement row): set on every save of a statement, and carried to a person's saved
+    statements when the person is saved (only rows whose copy differs are written)."""
+    stamp(record, user, reason)
+    if isinstance(record, Statement) and record.speaker_id:
+        record.speaker_name = record.speaker.name
+    record.save()
+    if isinstance(record, Person):
+        record.statements.exclude(speaker_name=record.name).update(speaker_name=record.name)
 
 
 def set_m2m(record: models.Model, m2m: dict[str, Iterable] | None) -> None:

@@ -34,7 +34,7 @@ from .records import (
     describe,
     fresh,
     label,
-    stamp,
+    save,
     validate,
 )
 from .rights import PUBLISH, require, rights_for
@@ -103,8 +103,7 @@ def _transition(
     reason = {DRAFT: "Returned to draft", REVIEW: "Submitted for review"}.get(
         to_state, to_state.capitalize()
     )
-    stamp(current, user, f"{reason}: {note}"[:100] if note else reason)
-    current.save()
+    save(current, user, f"{reason}: {note}"[:100] if note else reason)
     StateChange.objects.create(
         content_type=ContentType.objects.get_for_model(model),
         object_id=current.pk,

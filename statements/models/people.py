@@ -1,6 +1,6 @@
 """Who speaks and who they speak for: people, organizations and time-bound roles."""
 
-from django.db import models, router, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
@@ -60,20 +60,6 @@ class Person(EditorialModel):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        # Statement.speaker_name is a copy of this name, kept for the full-text index (the
-        # PostgreSQL generated column and the SQLite FTS5 triggers read it). Statement.save()
-        # copies it; a rename must reach the statements already saved, in the same
-        # transaction. Only rows whose copy differs are written, so a save that keeps the
-        # name writes nothing and reindexes nothing.
-        adding = self._state.adding
-        update_fields = kwargs.get("update_fields")
-        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
-            super().save(*args, **kwargs)
-            if not adding and (update_fields is None or "name" in update_fields):
-                self.statements.exclude(speaker_name=self.name).update(speaker_name=self.name)
 
     def get_absolute_url(self):
         return reverse("statements:person-detail", kwargs={"slug": self.slug})

@@ -125,14 +125,6 @@ class Statement(EditorialModel, DatedMixin):
         words = self.text if len(self.text) <= 60 else self.text[:57] + "…"
         return f"{self.speaker_name or self.speaker}: {words}"
 
-    def save(self, *args, **kwargs):
-        # Denormalised so that full-text search can rank on the speaker's name: copied on
-        # every save (a new statement, a changed speaker); Person.save() carries a rename
-        # to the statements already saved. bulk_create() bypasses both: set it there.
-        if self.speaker_id:
-            self.speaker_name = self.speaker.name
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("statements:statement-detail", kwargs={"pk": self.pk})
 
