@@ -1,6 +1,8 @@
 """The workflow actions (submit for review, return to draft, publish, withdraw) and
 "Merge into…" for people, organizations and topics (publishers only)."""
 
+from collections.abc import Sequence
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
@@ -10,11 +12,12 @@ from django.template.response import TemplateResponse
 from .. import editorial
 from ..models import PublicationState
 from .forms import refusal_text
+from .mixins import AdminBase, ModelAdminBase
 
 PUBLISH_PERMISSION = editorial.PUBLISH
 
 
-class PublishRightMixin:
+class PublishRightMixin(AdminBase):
     """Only a user with the publish right may set a record's publication state.
 
     For everyone else `state` is read-only, so a crafted POST cannot set it either (and
@@ -31,7 +34,7 @@ class PublishRightMixin:
         return readonly
 
 
-class PublicationAdminMixin(PublishRightMixin):
+class PublicationAdminMixin(PublishRightMixin, ModelAdminBase):
     """The workflow for every admin of an EditorialModel (a model with a `state`).
 
     - `state` is read-only without the publish right; with it, a changed state is carried
@@ -42,7 +45,7 @@ class PublicationAdminMixin(PublishRightMixin):
     Each action calls the service per record: a refusal names the record and why.
     """
 
-    actions = [
+    actions: Sequence[str] = [
         "submit_selected",
         "return_to_draft_selected",
         "publish_selected",
@@ -130,11 +133,11 @@ class PublicationAdminMixin(PublishRightMixin):
             self.message_user(request, message, messages.ERROR)
 
 
-class MergeAdminMixin:
+class MergeAdminMixin(ModelAdminBase):
     """ "Merge into…" for people, organizations and topics: select exactly two, choose the
     one to keep on the next page. Publishers only; editorial.merge does the work."""
 
-    actions = [*PublicationAdminMixin.actions, "merge_selected"]
+    actions: Sequence[str] = [*PublicationAdminMixin.actions, "merge_selected"]
 
     def has_merge_permission(self, request) -> bool:
         return editorial.may(request.user, "merge", self.model)

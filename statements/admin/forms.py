@@ -2,6 +2,8 @@
 note and the correction note; and the small helpers the admins share."""
 
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -14,7 +16,9 @@ from .. import editorial
 from ..models import EditorialModel
 
 # Editors paste addresses without a scheme; assume https (Django 6's default) now.
-URLS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+URLS_ASSUME_HTTPS: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 def excerpt(text: str, length: int = 80) -> str:

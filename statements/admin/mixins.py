@@ -13,6 +13,7 @@
 """
 
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
@@ -37,6 +38,19 @@ from .forms import (
     without_controls,
 )
 
+if TYPE_CHECKING:
+    # What the mixins of this package are mixed into, so that their methods may use its
+    # attributes (self.model, self.message_user…). At run time they derive from object,
+    # and the admin classes put them before the Django class they extend.
+    from django.contrib.admin import ModelAdmin
+    from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
+
+    AdminBase = BaseModelAdmin[Any]
+    ModelAdminBase = ModelAdmin[Any]
+    InlineAdminBase = InlineModelAdmin[Any, Any]
+else:
+    AdminBase = ModelAdminBase = InlineAdminBase = object
+
 
 class ReadableChanges(HistoricalRecordContextHelper):
     """History diffs with choice labels ('In review', not 'review') and '(empty)'."""
@@ -49,7 +63,7 @@ class ReadableChanges(HistoricalRecordContextHelper):
         return "(empty)" if value in (None, "") else value
 
 
-class EditorialAdminMixin:
+class EditorialAdminMixin(ModelAdminBase):
     """For every admin of the app: saves through the services, the locking and token
     fields, refusals shown on the re-rendered form, readable history, revert for
     publishers."""
@@ -325,7 +339,7 @@ class EditorialAdmin(EditorialAdminMixin, SimpleHistoryAdmin):
     pass
 
 
-class EditorialInlineMixin:
+class EditorialInlineMixin(InlineAdminBase):
     """Inline rows carry their version too (a reaction edited on its statement's page)."""
 
     form = EditorialForm

@@ -6,6 +6,10 @@ A Position is an editor's one-line summary, citing the statements it rests on.
 A BackgroundNote is a sourced fact that gives context.
 """
 
+from __future__ import annotations
+
+from typing import ClassVar, Self
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -30,12 +34,15 @@ class QuoteKind(models.TextChoices):
 
 
 class StatementQuerySet(PublicQuerySet):
-    def on_topic(self, *topics):
+    def on_topic(self, *topics: Topic | int) -> Self:
         """Statements on any of these topics or anything narrower."""
         ids = Topic.objects.descendant_ids(topics)
         return self.filter(
             pk__in=StatementTopic.objects.filter(topic_id__in=ids).values("statement_id")
         )
+
+
+StatementManager = models.Manager.from_queryset(StatementQuerySet)
 
 
 class Statement(EditorialModel, DatedMixin):
@@ -89,10 +96,14 @@ class Statement(EditorialModel, DatedMixin):
     context = models.TextField(
         blank=True, help_text="One or two sentences on what prompted the remark."
     )
-    topics = models.ManyToManyField(Topic, through="StatementTopic", related_name="statements")
-    sources = models.ManyToManyField(Source, through="StatementSource", related_name="statements")
+    topics: models.ManyToManyField[Topic, StatementTopic] = models.ManyToManyField(
+        Topic, through="StatementTopic", related_name="statements"
+    )
+    sources: models.ManyToManyField[Source, StatementSource] = models.ManyToManyField(
+        Source, through="StatementSource", related_name="statements"
+    )
 
-    objects = StatementQuerySet.as_manager()
+    objects: ClassVar[StatementManager[Statement]] = StatementManager()
     history = editorial_history()
 
     class Meta:
