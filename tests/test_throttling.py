@@ -110,15 +110,23 @@ def test_xhr_lockout_is_also_a_429(client, editor):
 
 # The client's address, with and without proxies we trust --------------------------
 
+PROXY = "127.0.0.1"  # nginx on the same host, as the README sets it up
+DIRECT = "192.0.2.66"  # someone reaching gunicorn directly, not through nginx
+
 
 def request_from(remote, forwarded=None):
     extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     return RequestFactory().post("/admin/login/", REMOTE_ADDR=remote, **extra)
 
 
+def test_trusted_proxies_default_to_loopback_as_gunicorn_does():
+    assert settings.TRUSTED_PROXIES == ["127.0.0.1", "::1"]
+
+
 @override_settings(TRUSTED_PROXY_COUNT=0)
 def test_without_a_trusted_proxy_x_forwarded_for_is_ignored():
     assert client_ip(request_from("198.51.100.7", "203.0.113.1")) == "198.51.100.7"
+    assert client_ip(request_from(PROXY, "203.0.113.1")) == PROXY
 
 
 @override_settings(TRUSTED_PROXY_COUNT=1)
@@ -129,29 +137,67 @@ def test_without_a_trusted_proxy_x_forwarded_for_is_ignored():
         # The client wrote the left part itself: only the proxy's entry counts.
         ("1.2.3.4, 203.0.113.1", "203.0.113.1"),
         ("2001:db8::1", "2001:db8::1"),
-        ("", "10.0.0.5"),
-        ("not-an-address", "10.0.0.5"),
+        ("", PROXY),
+        ("not-an-address", PROXY),
     ],
 )
 def test_behind_one_proxy_the_rightmost_forwarded_address_is_the_client(forwarded, expected):
-    assert client_ip(request_from("10.0.0.5", forwarded)) == expected
+    assert client_ip(request_from(PROXY, forwarded)) == expected
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+@pytest.mark.parametrize("proxy", ["::1", "::ffff:127.0.0.1"])
+def test_loopback_over_ipv6_is_a_trusted_proxy_too(proxy):
+    assert client_ip(request_from(proxy, "203.0.113.1")) == "203.0.113.1"
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+@pytest.mark.parametrize("forwarded", ["203.0.113.1", "1.2.3.4, 203.0.113.1", "127.0.0.1"])
+def test_x_forwarded_for_from_an_untrusted_address_is_ignored(forwarded):
+    assert client_ip(request_from(DIRECT, forwarded)) == DIRECT
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1, TRUSTED_PROXIES=["10.0.0.0/8", "fd00::/8"])
+def test_trusted_proxies_may_be_networks():
+    assert client_ip(request_from("10.1.2.3", "203.0.113.1")) == "203.0.113.1"
+    assert client_ip(request_from("fd00::5", "203.0.113.1")) == "203.0.113.1"
+    assert client_ip(request_from(PROXY, "203.0.113.1")) == PROXY
 
 
 @override_settings(TRUSTED_PROXY_COUNT=2)
 def test_behind_two_proxies_the_second_from_the_right_is_the_client():
-    request = request_from("10.0.0.5", "6.6.6.6, 203.0.113.1, 10.0.0.9")
+    request = request_from(PROXY, "6.6.6.6, 203.0.113.1, 10.0.0.9")
     assert client_ip(request) == "203.0.113.1"
-    assert client_ip(request_from("10.0.0.5", "10.0.0.9")) == "10.0.0.5"
+    assert client_ip(request_from(PROXY, "10.0.0.9")) == PROXY
 
 
 @override_settings(TRUSTED_PROXY_COUNT=1)
 def test_behind_a_proxy_each_reader_is_throttled_on_their_own_address(client, editor):
-    proxy = "10.0.0.5"
-    fail_until_locked(client, address=proxy, HTTP_X_FORWARDED_FOR="203.0.113.1")
-    assert_locked(sign_in(client, RIGHT, address=proxy, HTTP_X_FORWARDED_FOR="203.0.113.1"))
+    fail_until_locked(client, address=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    assert_locked(sign_in(client, RIGHT, address=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.1"))
     # Spoofing a left-hand entry does not help the locked-out client ...
     assert_locked(
-        sign_in(client, RIGHT, address=proxy, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.1")
+        sign_in(client, RIGHT, address=PROXY, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.1")
     )
     # ... and another reader behind the same proxy is not locked out.
-    assert signed_in(sign_in(client, RIGHT, address=proxy, HTTP_X_FORWARDED_FOR="203.0.113.2"))
+    assert signed_in(sign_in(client, RIGHT, address=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.2"))
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_a_forged_x_forwarded_for_sent_straight_to_gunicorn_does_not_dodge_the_lockout(
+    client, editor
+):
+    """Each guess claims another client address, but comes from the same REMOTE_ADDR,
+    which is no proxy of ours: the fifth locks that address out, and the other seven of
+    twelve guesses are refused without their password being checked."""
+    responses = [
+        sign_in(client, f"wrong-{n}", address=DIRECT, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        for n in range(1, 12)
+    ]
+    responses.append(
+        sign_in(client, RIGHT, address=DIRECT, HTTP_X_FORWARDED_FOR="203.0.113.12")
+    )
+    statuses = [response.status_code for response in responses]
+    assert statuses == [200] * 4 + [429] * 8
+    assert_locked(responses[-1])
+    assert "_auth_user_id" not in client.session

@@ -1,5 +1,6 @@
 """Sign-in throttling hooks for django-axes: who the client is, and what a lockout says."""
 
+import functools
 import ipaddress
 
 from django.conf import settings
@@ -21,27 +22,63 @@ def _valid_ip(value: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(
+    entries: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """TRUSTED_PROXIES as networks; an entry that is neither an address nor a network is
+    skipped here and reported by the system check (tracker.checks)."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            continue
+    return tuple(networks)
+
+
+def is_trusted_proxy(address: str | None) -> bool:
+    """Whether ``address`` (REMOTE_ADDR) is one of TRUSTED_PROXIES, our own proxies."""
+    if not address:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 when gunicorn listens on [::]
+    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+def forwarded_for(request) -> list[str]:
+    return [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+
+
 def client_ip(request) -> str | None:
     """The address the request came from.
 
-    With no proxy of ours in front (TRUSTED_PROXY_COUNT=0, the default) that is
-    REMOTE_ADDR. Behind N proxies that each append the address they were reached from to
-    X-Forwarded-For (nginx: ``$proxy_add_x_forwarded_for``), it is the N-th entry from the
-    right: entries further left were written by the client and prove nothing.
+    REMOTE_ADDR, unless REMOTE_ADDR is one of our proxies (TRUSTED_PROXIES, default
+    loopback: nginx on the same host) and TRUSTED_PROXY_COUNT > 0. Then the client is the
+    TRUSTED_PROXY_COUNT-th entry of X-Forwarded-For from the right: each of our proxies
+    appends the address it was reached from (nginx: ``$proxy_add_x_forwarded_for``), and
+    entries further left were written by the client and prove nothing. A request that
+    reaches the app server directly from anywhere else is counted by its REMOTE_ADDR,
+    whatever X-Forwarded-For it carries.
     """
     remote = request.META.get("REMOTE_ADDR", "")
+    remote_ip = _valid_ip(remote)
     count = settings.TRUSTED_PROXY_COUNT
-    if count > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
+    if count > 0 and is_trusted_proxy(remote_ip):
+        forwarded = forwarded_for(request)
         if len(forwarded) >= count:
             found = _valid_ip(forwarded[-count])
             if found:
                 return found
-    return _valid_ip(remote) or remote or None
+    return remote_ip or remote or None
 
 
 def cooloff_minutes() -> int:

@@ -241,9 +241,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tracker.security.lockout_response"
-# The client's address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT says how many proxies of
-# ours (load balancer, nginx) stand in front and append to X-Forwarded-For. Never trust
-# that header otherwise: anyone can send it.
+# The client's address (tracker.security.client_ip): REMOTE_ADDR, unless REMOTE_ADDR is one
+# of TRUSTED_PROXIES (addresses or networks; default loopback, i.e. nginx on the same host,
+# as gunicorn's FORWARDED_ALLOW_IPS) and TRUSTED_PROXY_COUNT says how many proxies of ours
+# (load balancer, nginx) append to X-Forwarded-For: then the client is that many entries
+# from the right of X-Forwarded-For. Anyone can send that header, so a request reaching
+# gunicorn directly from any other address is counted by its REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip"
 
