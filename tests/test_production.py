@@ -57,6 +57,8 @@ PRODUCTION_SETTINGS = [
     "STORAGES",
     "CACHES",
     "SESSION_ENGINE",
+    "TRUSTED_PROXIES",
+    "TRUSTED_PROXY_COUNT",
 ]
 
 EXPECTED_CSP = {
@@ -81,6 +83,9 @@ def production_env(**extra) -> dict:
         "SECURE_SSL_REDIRECT",
         "REDIS_URL",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "TRUSTED_PROXIES",
+        "TRUSTED_PROXY_COUNT",
+        "FORWARDED_ALLOW_IPS",
     }
     env = {k: v for k, v in os.environ.items() if k not in leave_out}
     return {
@@ -198,6 +203,29 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_counts_one_proxy_on_loopback_by_default(production_values):
+    """nginx on the same host, as documented: the client is the last X-Forwarded-For
+    entry, believed only from loopback, the addresses gunicorn's FORWARDED_ALLOW_IPS
+    believes X-Forwarded-Proto from."""
+    assert production_values["TRUSTED_PROXY_COUNT"] == 1
+    assert production_values["TRUSTED_PROXIES"] == ["127.0.0.1", "::1"]
+
+
+def test_check_deploy_warns_behind_a_proxy_with_no_proxy_counted():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(TRUSTED_PROXY_COUNT="0"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "(tracker.W001) SECURE_PROXY_SSL_HEADER says a proxy stands in front" in (
+        result.stdout + result.stderr
+    )
 
 
 # --- headers and cookies on real responses ----------------------------------------------

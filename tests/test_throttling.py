@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import RequestFactory, override_settings
 
+from tracker import checks, security
 from tracker.security import client_ip
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +158,13 @@ def test_x_forwarded_for_from_an_untrusted_address_is_ignored(forwarded):
     assert client_ip(request_from(DIRECT, forwarded)) == DIRECT
 
 
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_a_unix_socket_is_a_trusted_proxy_as_for_gunicorn():
+    # gunicorn bound to a unix socket leaves REMOTE_ADDR empty; only nginx can reach it.
+    assert client_ip(request_from("", "203.0.113.1")) == "203.0.113.1"
+    assert client_ip(request_from("")) is None
+
+
 @override_settings(TRUSTED_PROXY_COUNT=1, TRUSTED_PROXIES=["10.0.0.0/8", "fd00::/8"])
 def test_trusted_proxies_may_be_networks():
     assert client_ip(request_from("10.1.2.3", "203.0.113.1")) == "203.0.113.1"
@@ -194,10 +202,84 @@ def test_a_forged_x_forwarded_for_sent_straight_to_gunicorn_does_not_dodge_the_l
         sign_in(client, f"wrong-{n}", address=DIRECT, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
         for n in range(1, 12)
     ]
-    responses.append(
-        sign_in(client, RIGHT, address=DIRECT, HTTP_X_FORWARDED_FOR="203.0.113.12")
-    )
+    responses.append(sign_in(client, RIGHT, address=DIRECT, HTTP_X_FORWARDED_FOR="203.0.113.12"))
     statuses = [response.status_code for response in responses]
     assert statuses == [200] * 4 + [429] * 8
     assert_locked(responses[-1])
     assert "_auth_user_id" not in client.session
+
+
+# Strangers behind the same proxy as the editor -------------------------------------
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_strangers_behind_the_proxy_cannot_lock_the_editor_out(client, editor):
+    """All traffic comes through nginx on loopback: five bad passwords from one stranger
+    lock out that stranger only, and four more strangers' guesses change nothing."""
+    fail_until_locked(client, address=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    for n in range(2, 6):
+        response = sign_in(
+            client, f"wrong-{n}", address=PROXY, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"
+        )
+        assert response.status_code == 200
+    assert signed_in(sign_in(client, RIGHT, address=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7"))
+
+
+# The deploy check -------------------------------------------------------------------
+
+BEHIND_A_PROXY = {"DEBUG": False, "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")}
+
+
+def deploy_warnings():
+    return [message.id for message in checks.check_proxy_settings_agree(None)]
+
+
+def setting_errors():
+    return [message.id for message in checks.check_proxy_settings(None)]
+
+
+@pytest.fixture
+def gunicorn_env(monkeypatch):
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    return monkeypatch
+
+
+@override_settings(**BEHIND_A_PROXY, TRUSTED_PROXY_COUNT=0)
+def test_deploy_check_warns_when_a_proxy_is_assumed_but_no_proxy_is_counted(gunicorn_env):
+    assert deploy_warnings() == ["tracker.W001"]
+
+
+@override_settings(**BEHIND_A_PROXY, TRUSTED_PROXY_COUNT=1)
+def test_deploy_check_is_quiet_for_nginx_on_the_same_host(gunicorn_env):
+    assert deploy_warnings() == []
+    assert setting_errors() == []
+
+
+@override_settings(DEBUG=True, SECURE_PROXY_SSL_HEADER=None, TRUSTED_PROXY_COUNT=0)
+def test_deploy_check_is_quiet_in_development(gunicorn_env):
+    assert deploy_warnings() == []
+
+
+@override_settings(**BEHIND_A_PROXY, TRUSTED_PROXY_COUNT=1, TRUSTED_PROXIES=[])
+def test_deploy_check_warns_when_no_proxy_is_trusted_but_some_are_counted(gunicorn_env):
+    assert deploy_warnings() == ["tracker.W002", "tracker.W003"]
+
+
+@override_settings(**BEHIND_A_PROXY, TRUSTED_PROXY_COUNT=1)
+@pytest.mark.parametrize(
+    ("forwarded_allow_ips", "expected"),
+    [("::1, 127.0.0.1", []), ("10.0.0.5", ["tracker.W003"]), ("*", ["tracker.W003"])],
+)
+def test_deploy_check_warns_when_gunicorn_trusts_another_proxy(
+    gunicorn_env, forwarded_allow_ips, expected
+):
+    gunicorn_env.setenv("FORWARDED_ALLOW_IPS", forwarded_allow_ips)
+    assert deploy_warnings() == expected
+
+
+@override_settings(TRUSTED_PROXIES=["127.0.0.1", "*", "nginx.internal"], TRUSTED_PROXY_COUNT=-1)
+def test_unusable_proxy_settings_are_errors():
+    assert setting_errors() == ["tracker.E001", "tracker.E002"]
+    # Meanwhile the entries that are addresses still work, the others are skipped.
+    assert security.is_trusted_proxy("127.0.0.1")
+    assert not security.is_trusted_proxy("10.0.0.5")

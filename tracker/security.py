@@ -38,8 +38,13 @@ def _networks(
 
 
 def is_trusted_proxy(address: str | None) -> bool:
-    """Whether ``address`` (REMOTE_ADDR) is one of TRUSTED_PROXIES, our own proxies."""
-    if not address:
+    """Whether ``address`` (REMOTE_ADDR) is one of TRUSTED_PROXIES, our own proxies.
+
+    An empty REMOTE_ADDR is a unix socket, which only the processes allowed to open the
+    socket file can reach (nginx): gunicorn trusts it too, whatever FORWARDED_ALLOW_IPS."""
+    if address == "":
+        return True
+    if address is None:
         return False
     try:
         ip = ipaddress.ip_address(address)
@@ -72,7 +77,7 @@ def client_ip(request) -> str | None:
     remote = request.META.get("REMOTE_ADDR", "")
     remote_ip = _valid_ip(remote)
     count = settings.TRUSTED_PROXY_COUNT
-    if count > 0 and is_trusted_proxy(remote_ip):
+    if count > 0 and is_trusted_proxy(remote_ip if remote else ""):
         forwarded = forwarded_for(request)
         if len(forwarded) >= count:
             found = _valid_ip(forwarded[-count])

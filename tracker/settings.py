@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "simple_history",
     "statements",
     "statements.history",
+    # The project's own system checks (tracker.checks).
+    "tracker",
 ]
 
 MIDDLEWARE = [
@@ -248,7 +250,13 @@ AXES_LOCKOUT_CALLABLE = "tracker.security.lockout_response"
 # from the right of X-Forwarded-For. Anyone can send that header, so a request reaching
 # gunicorn directly from any other address is counted by its REMOTE_ADDR.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+# Default: with DEBUG off, one proxy, as SECURE_PROXY_SSL_HEADER above assumes: the deployment
+# this README documents (nginx on the same host, appending to X-Forwarded-For). It is safe
+# without nginx too (`make serve`: gunicorn alone on loopback): a request with no
+# X-Forwarded-For, or from an address not in TRUSTED_PROXIES, is counted by REMOTE_ADDR.
+# With DEBUG on (runserver, tests) there is no proxy: 0. `check --deploy` warns when a
+# proxy is assumed (SECURE_PROXY_SSL_HEADER) but TRUSTED_PROXY_COUNT is 0 (tracker.checks).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or (0 if DEBUG else 1))
 AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip"
 
 # Logs go to stdout, one line per record, each with the id of the request it belongs to.
