@@ -17,6 +17,13 @@ RIGHT = "the-right-password-42"
 LOCKED_MESSAGE = "Too many failed sign-in attempts; try again in 15 minutes"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_forwarding_warnings():
+    security.reset_forwarding_warnings()
+    yield
+    security.reset_forwarding_warnings()
+
+
 @pytest.fixture
 def editor():
     return User.objects.create_user("editor", password=RIGHT, is_staff=True)
@@ -225,6 +232,25 @@ def test_strangers_behind_the_proxy_cannot_lock_the_editor_out(client, editor):
     assert signed_in(sign_in(client, RIGHT, address=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7"))
 
 
+@override_settings(TRUSTED_PROXY_COUNT=0)
+def test_behind_a_proxy_with_trusted_proxy_count_0_strangers_lock_the_editor_out_and_it_is_logged(
+    client, editor, caplog
+):
+    """The misconfiguration the deploy check and the runtime warning are for: every client
+    is the proxy's address, so five strangers lock the editor out."""
+    for n in range(1, 6):
+        sign_in(client, f"wrong-{n}", address=PROXY, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+    assert_locked(sign_in(client, RIGHT, address=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7"))
+
+    [warning] = [record for record in caplog.records if record.name == "tracker.security"]
+    assert warning.levelname == "WARNING"
+    assert warning.exc_info is None
+    assert warning.getMessage().startswith(
+        "X-Forwarded-For arrived from 127.0.0.1, one of TRUSTED_PROXIES, but "
+        "TRUSTED_PROXY_COUNT is 0: every client is counted as the proxy's address"
+    )
+
+
 # The deploy check -------------------------------------------------------------------
 
 BEHIND_A_PROXY = {"DEBUG": False, "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")}
@@ -283,3 +309,50 @@ def test_unusable_proxy_settings_are_errors():
     # Meanwhile the entries that are addresses still work, the others are skipped.
     assert security.is_trusted_proxy("127.0.0.1")
     assert not security.is_trusted_proxy("10.0.0.5")
+
+
+# The runtime warning ----------------------------------------------------------------
+
+
+def proxy_warnings(caplog):
+    return [r for r in caplog.records if r.name == "tracker.security"]
+
+
+@override_settings(TRUSTED_PROXY_COUNT=0)
+def test_forwarded_for_from_the_proxy_while_no_proxy_is_counted_is_logged_once(client, caplog):
+    for n in range(3):
+        client.get("/healthz", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+    [warning] = proxy_warnings(caplog)
+    assert warning.levelname == "WARNING"
+    assert warning.exc_info is None
+    assert "TRUSTED_PROXY_COUNT is 0" in warning.getMessage()
+    assert "203.0.113" not in warning.getMessage()  # only the proxy's own address
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_forwarded_for_from_an_untrusted_address_is_logged_once(client, caplog):
+    for n in range(3):
+        client.get("/healthz", REMOTE_ADDR=DIRECT, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+    [warning] = proxy_warnings(caplog)
+    assert warning.levelname == "WARNING"
+    assert warning.exc_info is None
+    assert warning.getMessage().startswith(
+        "X-Forwarded-For arrived from 192.0.2.66, which is not in TRUSTED_PROXIES, while "
+        "TRUSTED_PROXY_COUNT is 1: the header is ignored"
+    )
+
+
+@pytest.mark.parametrize(
+    ("count", "remote", "headers"),
+    [
+        (1, PROXY, {"HTTP_X_FORWARDED_FOR": "203.0.113.1"}),  # nginx, counted: as meant
+        (1, PROXY, {}),  # `make serve`: gunicorn alone on loopback
+        (1, DIRECT, {}),
+        (0, DIRECT, {"HTTP_X_FORWARDED_FOR": "203.0.113.1"}),  # no proxy trusted, none used
+        (0, "198.51.100.7", {}),
+    ],
+)
+def test_agreeing_traffic_is_not_logged(client, caplog, settings, count, remote, headers):
+    settings.TRUSTED_PROXY_COUNT = count
+    client.get("/healthz", REMOTE_ADDR=remote, **headers)
+    assert proxy_warnings(caplog) == []

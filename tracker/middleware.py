@@ -1,4 +1,4 @@
-"""Request ids and the access log.
+"""Request ids and the access log; a warning about misconfigured proxy headers.
 
 ``RequestLogMiddleware`` gives each request an id (a sane incoming ``X-Request-ID``, as a
 proxy such as nginx sets it, or a new uuid4), makes it the ``request_id`` of every log
@@ -9,6 +9,9 @@ and writes one access line per request to the ``tracker.access`` logger:
 
 The line holds no cookies, headers or bodies; secret-looking query parameters are
 redacted (``tracker.logging.redact_query``).
+
+``ForwardingHeadersCheckMiddleware`` logs once per process when X-Forwarded-For disagrees
+with TRUSTED_PROXIES / TRUSTED_PROXY_COUNT (``tracker.security.check_forwarding_headers``).
 """
 
 import logging
@@ -19,6 +22,7 @@ import uuid
 from django.utils.encoding import escape_uri_path
 
 from .logging import redact_query, request_id_var
+from .security import check_forwarding_headers
 
 access_log = logging.getLogger("tracker.access")
 
@@ -57,3 +61,15 @@ class RequestLogMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+class ForwardingHeadersCheckMiddleware:
+    """Logs once per process when X-Forwarded-For disagrees with the proxy settings
+    (``tracker.security.check_forwarding_headers``); changes nothing in the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        check_forwarding_headers(request)
+        return self.get_response(request)

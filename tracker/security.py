@@ -1,7 +1,10 @@
-"""Sign-in throttling hooks for django-axes: who the client is, and what a lockout says."""
+"""Sign-in throttling hooks for django-axes: who the client is, and what a lockout says;
+and a warning when the proxy settings disagree with the traffic."""
 
 import functools
 import ipaddress
+import logging
+import threading
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -84,6 +87,56 @@ def client_ip(request) -> str | None:
             if found:
                 return found
     return remote_ip or remote or None
+
+
+# Proxy settings that disagree with the traffic: said once per process, per kind.
+log = logging.getLogger("tracker.security")
+_warned: set[str] = set()
+_warned_lock = threading.Lock()
+UNREAD_FORWARDED_FOR = (
+    "X-Forwarded-For arrived from %s, one of TRUSTED_PROXIES, but TRUSTED_PROXY_COUNT is 0: "
+    "every client is counted as the proxy's address, and a few wrong passwords from anyone "
+    "lock the real editor out. Set TRUSTED_PROXY_COUNT to the number of proxies that append "
+    "to X-Forwarded-For (nginx alone: 1). Logged once per process."
+)
+UNTRUSTED_FORWARDED_FOR = (
+    "X-Forwarded-For arrived from %s, which is not in TRUSTED_PROXIES, while "
+    "TRUSTED_PROXY_COUNT is %d: the header is ignored and the request is counted by its own "
+    "address. If that is your proxy, add it to TRUSTED_PROXIES; if not, the app server is "
+    "reachable without going through the proxy. Logged once per process."
+)
+
+
+def _warn_once(kind: str, message: str, *args) -> None:
+    with _warned_lock:
+        if kind in _warned:
+            return
+        _warned.add(kind)
+    log.warning(message, *args)
+
+
+def reset_forwarding_warnings() -> None:
+    """Forget which warnings were logged (for tests)."""
+    with _warned_lock:
+        _warned.clear()
+
+
+def check_forwarding_headers(request) -> None:
+    """Log, once per process, a request whose X-Forwarded-For disagrees with the settings:
+    sent by a trusted proxy while TRUSTED_PROXY_COUNT is 0 (the header is wasted and all
+    clients share the proxy's address), or sent from an untrusted address while
+    TRUSTED_PROXY_COUNT > 0 (a misnamed proxy, or someone bypassing it)."""
+    if len(_warned) == 2 or "HTTP_X_FORWARDED_FOR" not in request.META:
+        return
+    remote = request.META.get("REMOTE_ADDR", "")
+    remote_ip = _valid_ip(remote)
+    where = remote_ip or ("a unix socket" if remote == "" else "an unparsable address")
+    count = settings.TRUSTED_PROXY_COUNT
+    trusted = is_trusted_proxy(remote_ip if remote else "")
+    if trusted and count <= 0:
+        _warn_once("unread", UNREAD_FORWARDED_FOR, where)
+    elif not trusted and count > 0:
+        _warn_once("untrusted", UNTRUSTED_FORWARDED_FOR, where, count)
 
 
 def cooloff_minutes() -> int:

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that the request id and the timing cover everything below, static files too.
     "tracker.middleware.RequestLogMiddleware",
+    # Warns once per process when X-Forwarded-For disagrees with the proxy settings.
+    "tracker.middleware.ForwardingHeadersCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
