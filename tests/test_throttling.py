@@ -1,15 +1,24 @@
 """Admin sign-in throttling (django-axes): per username AND address, with a cool-off."""
 
 import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from unittest import mock
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import RequestFactory, override_settings
+from django.utils import timezone
 
 from tracker import checks, security
+from tracker.models import KnownSignInAddress, SignInFailure
 from tracker.security import client_ip
+from tracker.signin import admit, backoff_seconds
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +72,7 @@ def test_settings_lock_by_username_and_address_together():
     assert settings.AXES_FAILURE_LIMIT == 5
     assert settings.AXES_COOLOFF_TIME == datetime.timedelta(minutes=15)
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert settings.AXES_HANDLER == "tracker.signin.SignInHandler"
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
     assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
 
@@ -216,6 +226,214 @@ def test_a_forged_x_forwarded_for_sent_straight_to_gunicorn_does_not_dodge_the_l
     assert "_auth_user_id" not in client.session
 
 
+# Per username, across addresses: backoff for new addresses -------------------------
+
+HOME = "198.51.100.7"  # where the editor signs in from
+CAFE = "198.51.100.99"  # somewhere the editor has never signed in from
+START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+BACKOFF_MESSAGE = "Too many failed sign-in attempts for this username from new addresses"
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def known_editor(client, editor):
+    """The editor has signed in from HOME before."""
+    assert signed_in(sign_in(client, RIGHT, address=HOME))
+    client.logout()
+    assert KnownSignInAddress.objects.filter(username="editor", ip_address=HOME).exists()
+    return editor
+
+
+@pytest.fixture
+def password_checks():
+    """Counts the passwords actually checked (ModelBackend runs only when axes and the
+    backoff let an attempt through)."""
+    calls = []
+    original = ModelBackend.authenticate
+
+    def counting(backend, request, username=None, password=None, **kwargs):
+        calls.append(username)
+        return original(backend, request, username=username, password=password, **kwargs)
+
+    with mock.patch.object(ModelBackend, "authenticate", counting):
+        yield calls
+
+
+def assert_backoff(response, seconds):
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(seconds)
+    body = response.content.decode()
+    assert BACKOFF_MESSAGE in body
+    assert "<h1>Too many sign-in attempts</h1>" in body
+
+
+def test_guesses_spread_over_ten_addresses_hit_the_backoff_but_not_the_owner_at_home(
+    client, known_editor, frozen, password_checks
+):
+    """50 guesses, 5 from each of 10 addresses: the first two addresses use up the 10
+    unfamiliar failures; every later guess must wait, and is refused unchecked."""
+    responses = [
+        sign_in(client, f"wrong-{a}-{n}", address=f"203.0.113.{a}")
+        for a in range(1, 11)
+        for n in range(5)
+    ]
+    statuses = [response.status_code for response in responses]
+    assert statuses == ([200] * 4 + [429]) * 2 + [429] * 40
+    assert len(password_checks) == 10
+    assert SignInFailure.objects.filter(username="editor").count() == 10
+    for response in responses[10:]:
+        assert_backoff(response, 1)
+    # The refused guesses were no failures of their own address either.
+    assert not AccessAttempt.objects.filter(ip_address="203.0.113.3").exists()
+
+    # The owner, from where they always sign in, is not delayed ...
+    assert signed_in(sign_in(client, RIGHT, address=HOME))
+    client.logout()
+    # ... and from somewhere new waits like everyone else.
+    assert_backoff(sign_in(client, RIGHT, address=CAFE), 1)
+
+
+def test_the_backoff_doubles_with_each_failure_up_to_the_cool_off():
+    limit = settings.SIGNIN_USERNAME_FAILURE_LIMIT
+    assert limit == 10
+    assert [backoff_seconds(n) for n in range(limit)] == [0] * limit
+    assert [backoff_seconds(n) for n in range(10, 20)] == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+    assert backoff_seconds(20) == backoff_seconds(10_000) == 900
+
+
+def test_a_guess_after_the_wait_is_checked_and_doubles_the_next_wait(client, editor, frozen):
+    for a in range(1, 11):
+        assert sign_in(client, "wrong", address=f"203.0.113.{a}").status_code == 200
+    assert_backoff(sign_in(client, "wrong", address="203.0.113.11"), 1)
+    frozen.shift(datetime.timedelta(seconds=1))
+    assert sign_in(client, "wrong", address="203.0.113.11").status_code == 200
+    assert_backoff(sign_in(client, "wrong", address="203.0.113.12"), 2)
+    frozen.shift(datetime.timedelta(seconds=1))
+    assert_backoff(sign_in(client, "wrong", address="203.0.113.12"), 1)
+    frozen.shift(datetime.timedelta(seconds=1))
+    assert sign_in(client, "wrong", address="203.0.113.12").status_code == 200
+    assert_backoff(sign_in(client, RIGHT, address=CAFE), 4)
+    # Refused attempts do not count: the wait is still 4 s after the 12th failure.
+    frozen.shift(datetime.timedelta(seconds=4))
+    assert signed_in(sign_in(client, RIGHT, address=CAFE))
+
+
+def test_the_wait_is_capped_at_the_cool_off(client, editor, frozen):
+    SignInFailure.objects.bulk_create(
+        SignInFailure(username="editor", ip_address="203.0.113.1", attempted_at=START)
+        for _ in range(40)
+    )
+    response = sign_in(client, RIGHT, address=CAFE)
+    assert_backoff(response, 900)
+    assert "try again in 15 minutes" in response.content.decode()
+    frozen.shift(datetime.timedelta(minutes=15))
+    assert signed_in(sign_in(client, RIGHT, address=CAFE))
+
+
+def test_failures_older_than_the_window_are_forgotten(client, editor, frozen):
+    SignInFailure.objects.bulk_create(
+        SignInFailure(
+            username="editor",
+            ip_address="203.0.113.1",
+            attempted_at=START - datetime.timedelta(hours=24, seconds=1),
+        )
+        for _ in range(40)
+    )
+    assert signed_in(sign_in(client, RIGHT, address=CAFE))
+    assert not SignInFailure.objects.exists()
+
+
+def test_the_backoff_is_the_same_for_a_username_that_does_not_exist(client, frozen):
+    for a in range(1, 11):
+        assert sign_in(client, "x", username="nobody", address=f"203.0.113.{a}").status_code == 200
+    assert_backoff(sign_in(client, "x", username="nobody", address="203.0.113.11"), 1)
+
+
+def test_failures_from_a_known_address_do_not_count(client, known_editor, frozen):
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, f"typo-{n}", address=HOME).status_code == 200
+    assert not SignInFailure.objects.exists()
+
+
+def test_a_known_address_is_still_locked_after_five_failures(client, known_editor, frozen):
+    fail_until_locked(client, address=HOME)
+    assert_locked(sign_in(client, RIGHT, address=HOME))
+    # Other known or new addresses are not locked by that.
+    assert signed_in(sign_in(client, RIGHT, address=CAFE))
+
+
+def test_signing_in_from_a_new_address_makes_it_known_and_clears_its_failures(
+    client, editor, frozen
+):
+    sign_in(client, "wrong", address="203.0.113.1")
+    for n in range(3):
+        assert sign_in(client, f"typo-{n}", address=CAFE).status_code == 200
+    assert SignInFailure.objects.count() == 4
+    assert signed_in(sign_in(client, RIGHT, address=CAFE))
+    assert list(SignInFailure.objects.values_list("ip_address", flat=True)) == ["203.0.113.1"]
+    known = KnownSignInAddress.objects.get(username="editor")
+    assert (known.ip_address, known.first_seen, known.last_seen) == (CAFE, START, START)
+
+    client.logout()
+    frozen.shift(datetime.timedelta(days=3))
+    assert signed_in(sign_in(client, RIGHT, address=CAFE))
+    known.refresh_from_db()
+    assert (known.first_seen, known.last_seen) == (START, START + datetime.timedelta(days=3))
+
+
+def test_force_login_records_no_address(client, editor):
+    client.force_login(editor)
+    assert not KnownSignInAddress.objects.exists()
+
+
+def test_xhr_backoff_is_also_a_429_with_retry_after(client, editor, frozen):
+    for a in range(1, 11):
+        sign_in(client, "wrong", address=f"203.0.113.{a}")
+    response = sign_in(client, RIGHT, address=CAFE, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_cannot_share_the_last_free_slot():
+    """Nine failures on record: of eight guesses arriving at once from new addresses,
+    exactly one is let through to the password check; the others see its record."""
+    if connection.vendor != "postgresql":
+        # SQLite serializes writers anyway (BEGIN IMMEDIATE); but the test database is
+        # in memory with a shared cache, whose table locks fail instead of waiting.
+        pytest.skip("threads on the in-memory SQLite test database fail on table locks")
+    now = timezone.now()
+    SignInFailure.objects.bulk_create(
+        SignInFailure(username="editor", ip_address="203.0.113.1", attempted_at=now)
+        for _ in range(settings.SIGNIN_USERNAME_FAILURE_LIMIT - 1)
+    )
+    barrier = threading.Barrier(8)
+
+    def guess(n):
+        try:
+            barrier.wait(timeout=10)
+            return admit("editor", f"203.0.113.{n}", now)[0]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        waits = list(pool.map(guess, range(10, 18)))
+    assert sorted(waits) == [0] + [1] * 7
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(1, "1 second"), (59, "59 seconds"), (60, "1 minute"), (61, "2 minutes"), (900, "15 minutes")],
+)
+def test_the_wait_in_words(seconds, words):
+    assert security.in_words(seconds) == words
+
+
 # Strangers behind the same proxy as the editor -------------------------------------
 
 
@@ -230,6 +448,20 @@ def test_strangers_behind_the_proxy_cannot_lock_the_editor_out(client, editor):
         )
         assert response.status_code == 200
     assert signed_in(sign_in(client, RIGHT, address=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7"))
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_many_strangers_behind_the_proxy_cannot_keep_the_editor_out_of_home(
+    client, frozen, known_editor
+):
+    """Twelve strangers through nginx: past ten failures the rest wait, but the editor's
+    own address, known from earlier sign-ins through the same nginx, is not delayed."""
+    statuses = [
+        sign_in(client, "wrong", address=PROXY, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(1, 13)
+    ]
+    assert statuses == [200] * 10 + [429] * 2
+    assert signed_in(sign_in(client, RIGHT, address=PROXY, HTTP_X_FORWARDED_FOR=HOME))
 
 
 @override_settings(TRUSTED_PROXY_COUNT=0)
@@ -356,3 +588,22 @@ def test_agreeing_traffic_is_not_logged(client, caplog, settings, count, remote,
     settings.TRUSTED_PROXY_COUNT = count
     client.get("/healthz", REMOTE_ADDR=remote, **headers)
     assert proxy_warnings(caplog) == []
+
+
+def test_administrators_see_and_can_delete_the_backoff_records_but_not_write_them(client):
+    admin_user = User.objects.create_superuser("boss", password=RIGHT)
+    failure = SignInFailure.objects.create(
+        username="editor", ip_address="203.0.113.1", attempted_at=timezone.now()
+    )
+    KnownSignInAddress.objects.create(
+        username="editor", ip_address=HOME, first_seen=timezone.now(), last_seen=timezone.now()
+    )
+    client.force_login(admin_user)
+    for page in ("signinfailure", "knownsigninaddress"):
+        response = client.get(f"/admin/tracker/{page}/")
+        assert response.status_code == 200
+        assert "editor" in response.content.decode()
+        assert client.get(f"/admin/tracker/{page}/add/").status_code == 403
+    response = client.post(f"/admin/tracker/signinfailure/{failure.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not SignInFailure.objects.exists()

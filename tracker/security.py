@@ -4,6 +4,7 @@ and a warning when the proxy settings disagree with the traffic."""
 import functools
 import ipaddress
 import logging
+import math
 import threading
 
 from django.conf import settings
@@ -149,10 +150,34 @@ def lockout_message() -> str:
     return f"Too many failed sign-in attempts; try again in {minutes} {unit}."
 
 
+def in_words(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second" + ("" if seconds == 1 else "s")
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute" + ("" if minutes == 1 else "s")
+
+
+def backoff_message(seconds: int) -> str:
+    return (
+        "Too many failed sign-in attempts for this username from new addresses; "
+        f"try again in {in_words(seconds)}. Signing in from where you have signed in "
+        "before is not delayed."
+    )
+
+
 def lockout_response(request, original_response=None, credentials=None):
-    """The page a locked-out sign-in gets: 429, with the wait in words and in Retry-After."""
+    """The page a locked-out sign-in gets: 429, with the wait in words and in Retry-After.
+
+    Either the username + address pair is locked out for the cool-off (django-axes), or
+    the username is in backoff for sign-ins from new addresses (tracker.signin)."""
+    backoff = getattr(request, "signin_backoff_seconds", 0)
+    if backoff:
+        message, retry_after = backoff_message(backoff), backoff
+    else:
+        message = lockout_message()
+        retry_after = int(settings.AXES_COOLOFF_TIME.total_seconds())
     template = engines["django"].from_string(LOCKOUT_PAGE)
-    body = template.render({"message": lockout_message()}, request)
+    body = template.render({"message": message}, request)
     response = HttpResponse(body, status=429)
-    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    response["Retry-After"] = str(retry_after)
     return response

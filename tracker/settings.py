@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "simple_history",
     "statements",
     "statements.history",
-    # The project's own system checks (tracker.checks).
+    # The project's own: system checks (tracker.checks), the per-username sign-in backoff.
     "tracker",
 ]
 
@@ -245,6 +245,21 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tracker.security.lockout_response"
+# Also per username, across addresses (tracker.signin): an attempt from an address that has
+# never signed in as that username is "unfamiliar". Once SIGNIN_USERNAME_FAILURE_LIMIT
+# unfamiliar attempts failed within SIGNIN_USERNAME_WINDOW, the next unfamiliar one must
+# wait 1 s after the latest, then 2, 4, 8 … s as more fail, at most SIGNIN_BACKOFF_MAX;
+# too early, it gets the 429 page with Retry-After and no password check. Sign-ins from an
+# address the username has signed in from before are never delayed by this rule, only by
+# the lockout of their own username + address pair: strangers guessing from anywhere cannot
+# lock the owner out of where they usually sign in. The window is a day, so that guessing
+# slowly does not reset the count; the longest wait is the cool-off. Kept in the database,
+# like axes' attempts (admin: "Sign-in throttling"; delete a username's failures there to
+# lift its backoff early).
+AXES_HANDLER = "tracker.signin.SignInHandler"
+SIGNIN_USERNAME_FAILURE_LIMIT = int(os.environ.get("SIGNIN_USERNAME_FAILURE_LIMIT") or 10)
+SIGNIN_USERNAME_WINDOW = timedelta(hours=int(os.environ.get("SIGNIN_USERNAME_WINDOW_HOURS") or 24))
+SIGNIN_BACKOFF_MAX = AXES_COOLOFF_TIME
 # The client's address (tracker.security.client_ip): REMOTE_ADDR, unless REMOTE_ADDR is one
 # of TRUSTED_PROXIES (addresses or networks; default loopback, i.e. nginx on the same host,
 # as gunicorn's FORWARDED_ALLOW_IPS) and TRUSTED_PROXY_COUNT says how many proxies of ours
