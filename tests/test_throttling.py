@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
@@ -399,6 +400,20 @@ def test_xhr_backoff_is_also_a_429_with_retry_after(client, editor, frozen):
     assert response["Retry-After"] == "1"
 
 
+def test_asking_twice_about_one_attempt_admits_it_once(editor):
+    request = RequestFactory().post("/admin/login/", REMOTE_ADDR=CAFE)
+    credentials = {"username": "editor"}
+    assert AxesProxyHandler.is_allowed(request, credentials)
+    assert AxesProxyHandler.is_allowed(request, credentials)
+    assert SignInFailure.objects.count() == 1
+
+
+def test_an_attempt_without_an_address_is_unfamiliar(editor):
+    request = RequestFactory().post("/admin/login/", REMOTE_ADDR="")
+    assert AxesProxyHandler.is_allowed(request, {"username": "editor"})
+    assert SignInFailure.objects.get().ip_address is None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_parallel_guesses_cannot_share_the_last_free_slot():
     """Nine failures on record: of eight guesses arriving at once from new addresses,
@@ -541,6 +556,8 @@ def test_unusable_proxy_settings_are_errors():
     # Meanwhile the entries that are addresses still work, the others are skipped.
     assert security.is_trusted_proxy("127.0.0.1")
     assert not security.is_trusted_proxy("10.0.0.5")
+    assert not security.is_trusted_proxy("nginx.internal")
+    assert not security.is_trusted_proxy(None)
 
 
 # The runtime warning ----------------------------------------------------------------
