@@ -1,4 +1,4 @@
-"""gunicorn settings for production and for `make serve` / `make loadtest`.
+"""gunicorn settings for production and for `make serve` / `make serve-nginx` / `make loadtest`.
 
     gunicorn -c tracker/gunicorn_conf.py
 
@@ -7,9 +7,36 @@ Everything can be changed from the environment:
 - GUNICORN_BIND: address to listen on (default 127.0.0.1:$PORT, PORT default 8000). Keep
   it on loopback or a private interface: nginx or the load balancer faces the internet.
 - WEB_CONCURRENCY: worker processes (default 2 × cores + 1).
-- GUNICORN_TIMEOUT: seconds before a stuck worker is killed and replaced (default 30).
+- GUNICORN_THREADS: threads per worker (default 8). At most WEB_CONCURRENCY ×
+  GUNICORN_THREADS requests run at once, each on a database connection of its own.
+- GUNICORN_TIMEOUT: seconds before a worker whose main loop stopped answering is killed
+  and replaced (default 30). It does not limit a request: see below.
 - FORWARDED_ALLOW_IPS: proxies whose X-Forwarded-Proto gunicorn believes (its default:
   127.0.0.1,::1, i.e. nginx on the same host).
+
+Threaded workers (gthread), not sync ones. A sync worker serves one connection at a time,
+from the first byte of the request to the last byte of the response, so five clients that
+send their headers slowly, or read an export slowly, stop five workers, i.e. the site; and
+its `timeout` kills a worker that streams a long export, which cuts the download short.
+A gthread worker's main loop accepts connections and reports to the arbiter while its
+threads serve requests, so:
+
+- `timeout` no longer ends a long request: an export takes as long as the client needs.
+  A runaway request is bounded by the database instead (e.g. PostgreSQL's
+  statement_timeout) and, for slow clients, by nginx in front.
+- A worker takes a connection only when it has a free thread for it (worker_connections
+  = threads below; the others wait in the listen queue for any worker with a free
+  thread), so slow clients never queue a quick request behind themselves. Up to
+  WEB_CONCURRENCY × GUNICORN_THREADS slow clients at once cannot stop the site; more
+  can, which is why production puts nginx in front (deploy/nginx/tracker.conf): nginx
+  waits for slow clients, gunicorn never sees them.
+- No keep-alive: a kept-alive idle connection would hold one of those places. Behind
+  nginx (or on a private network) a new connection per request costs next to nothing.
+
+Django is thread-safe for this: each thread has its own database connection (kept for
+CONN_MAX_AGE seconds), so a server opens up to WEB_CONCURRENCY × GUNICORN_THREADS
+connections; PostgreSQL's max_connections must exceed that sum over all app servers
+(or put PgBouncer in between). The cache (local memory or Redis) is thread-safe too.
 """
 
 import os
@@ -26,10 +53,13 @@ wsgi_app = "tracker.wsgi:application"
 # Explicit, because gunicorn's own default binds 0.0.0.0 whenever PORT is set.
 bind = [os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT') or 8000}"]
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores() + 1)
-worker_class = "sync"
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS") or 8)
+# A connection only when a thread is free for it; hence no keep-alive (see above).
+worker_connections = threads
+keepalive = 0
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30
-keepalive = 5
 # Recycle each worker now and then, staggered, so a slow leak never takes the site down.
 max_requests = 2000
 max_requests_jitter = 200
