@@ -1,4 +1,4 @@
-"""Streamed exports of exactly the filtered statements: /statements/export.csv and .json.
+r"""Streamed exports of exactly the filtered statements: /statements/export.csv and .json.
 
 Both take the same query string as /statements/ (see ``statements.filters.StatementFilter``)
 and return *all* the matching published statements, not one page. A malformed filter
@@ -44,17 +44,42 @@ Formats:
   RFC 4180 quoting, CRLF line ends, the header row first. Any cell that begins with ``=``,
   ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with a single quote ``'``
   so that spreadsheets do not run it as a formula. That is the one place where an export
-  alters the words: use the JSON export for the text byte for byte.
-* JSON: one array of objects, one object per statement, keys as above, in column order.
-  ``id`` and ``reaction_count`` are numbers, ``date_inferred`` a boolean, ``topics`` and
-  ``sources`` lists of strings, everything else strings (empty when unknown). Non-ASCII
-  characters are written as themselves, in UTF-8.
+  alters the words: use the JSON export for the text byte for byte. Any cell that holds a
+  ``#`` is quoted, like one that holds a comma.
+* JSON: one object, ``{"statements": [...], "count": N, "complete": true}``. ``statements``
+  holds one object per statement, keys as above, in column order. ``id`` and
+  ``reaction_count`` are numbers, ``date_inferred`` a boolean, ``topics`` and ``sources``
+  lists of strings, everything else strings (empty when unknown). Non-ASCII characters
+  are written as themselves, in UTF-8.
+
+The end marker: an export is complete only if it ends with one.
+
+* CSV: the last line is ``# end of export: N statements`` (``1 statement`` for one),
+  where N is the number of data rows above it; it matches
+  ``^# end of export: (\d+) statements?$``. No data row begins with ``#`` (the first
+  column is the numeric id), and a ``#`` inside a cell is always within quotes, so a
+  reader that skips comment lines skips exactly this one, e.g. pandas'
+  ``read_csv(..., comment="#")`` with its default (C) parser. Spreadsheets show it as a
+  last row: delete it after checking it.
+* JSON: ``count`` (the length of ``statements``) and ``"complete": true`` come after the
+  list, so a cut-off body is not valid JSON at all, and a streaming parser that reads the
+  statements one by one learns at the end that it has them all.
+
+Exports are streamed with chunked transfer encoding (HTTP/1.1) and can take minutes. If
+the server stops mid-way (a restart, a crash, a database error), the connection is
+closed without the terminating chunk, which HTTP clients report as an error (curl: exit
+18, "transfer closed with outstanding read data remaining"; Python's http.client:
+IncompleteRead), and the end marker is missing. No client gets a complete-looking file
+from a cut stream: a file without the marker is incomplete, whatever the status code
+said (200 is sent before the first row). An HTTP/1.0 client, which gets no chunks and
+sees the connection close at the end, has only the marker to go by. A HEAD request gets
+the headers and no body.
 """
 
 from __future__ import annotations
 
-import csv
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
@@ -97,6 +122,8 @@ FLUSH_BYTES = 64 * 1024  # write out at least this much at a time (whole rows on
 LIST_SEPARATOR = "; "
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_BOM = "\ufeff"
+# A CSV cell holding any of these is quoted: RFC 4180's four, and the comment sign.
+CSV_NEEDS_QUOTES = re.compile(r'[,"\r\n#]')
 
 # What the row query reads for each statement, in this order.
 _FIELDS = (
@@ -278,13 +305,6 @@ def csv_cell(value) -> str:
     return "" if value is None else str(value)
 
 
-class _Line:
-    """A file-like object whose write() hands back what it was given."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _chunks(pieces: Iterable[str], first: str = "") -> Iterator[bytes]:
     """Join pieces into UTF-8 chunks of about FLUSH_BYTES, never splitting a piece."""
     buffer, size = [first] if first else [], len(first)
@@ -298,20 +318,41 @@ def _chunks(pieces: Iterable[str], first: str = "") -> Iterator[bytes]:
         yield "".join(buffer).encode("utf-8")
 
 
+def csv_quote(cell: str) -> str:
+    """RFC 4180 quoting, and a cell with a "#" quoted too, so no "#" is outside quotes."""
+    if CSV_NEEDS_QUOTES.search(cell):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def csv_line(cells: Iterable[str]) -> str:
+    return ",".join(csv_quote(cell) for cell in cells) + "\r\n"
+
+
+def csv_trailer(count: int) -> str:
+    """The end marker, the export's last line (see the module's docstring)."""
+    return f"# end of export: {count} statement{'' if count == 1 else 's'}\r\n"
+
+
 def csv_lines(records: Iterable[dict]) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    yield writer.writerow(COLUMN_NAMES)
+    yield csv_line(COLUMN_NAMES)
+    count = 0
     for record in records:
-        yield writer.writerow([csv_cell(record[name]) for name in COLUMN_NAMES])
+        yield csv_line([csv_cell(record[name]) for name in COLUMN_NAMES])
+        count += 1
+    yield csv_trailer(count)
 
 
 def json_pieces(records: Iterable[dict]) -> Iterator[str]:
-    yield "["
+    """{"statements": [...], "count": N, "complete": true}, one statement per line."""
+    yield '{"statements": ['
     separator = "\n"
+    count = 0
     for record in records:
         yield separator + json.dumps(record, ensure_ascii=False)
         separator = ",\n"
-    yield "\n]\n"
+        count += 1
+    yield f'\n], "count": {count}, "complete": true}}\n'
 
 
 # --------------------------------------------------------------------------- views
@@ -323,17 +364,22 @@ def records_for(request: HttpRequest, filterset: StatementFilter):
     return export_records(filterset.results(), request, ascending=wants_oldest_first(filterset))
 
 
+def streamed(request: HttpRequest, content, content_type: str, filename: str):
+    # HEAD: no body at all, not even an end marker that would claim "no rows".
+    if request.method == "HEAD":
+        content = iter(())
+    response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @require_safe
 def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = filtered_statements(request)
     if filterset.errors:
         return bad_filter_text(filterset)
-    records = records_for(request, filterset)
-    response = StreamingHttpResponse(
-        _chunks(csv_lines(records), first=CSV_BOM), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="statements.csv"'
-    return response
+    content = _chunks(csv_lines(records_for(request, filterset)), first=CSV_BOM)
+    return streamed(request, content, "text/csv; charset=utf-8", "statements.csv")
 
 
 @require_safe
@@ -341,7 +387,5 @@ def export_json(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = filtered_statements(request)
     if filterset.errors:
         return bad_filter_json(filterset)
-    records = records_for(request, filterset)
-    response = StreamingHttpResponse(_chunks(json_pieces(records)), content_type="application/json")
-    response["Content-Disposition"] = 'attachment; filename="statements.json"'
-    return response
+    content = _chunks(json_pieces(records_for(request, filterset)))
+    return streamed(request, content, "application/json", "statements.json")
