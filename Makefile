@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup db demo serve lint clean loadtest backup-pg restore-pg
+.PHONY: run test setup db demo serve serve-nginx lint clean loadtest backup-pg restore-pg
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or later is needed")'
@@ -38,20 +38,36 @@ clean:
 
 # --- Production-like serving, load test, PostgreSQL backups (see README, "Deployment") ---
 
-# `make serve`: gunicorn with DEBUG off and hashed, compressed static files, on loopback.
-# Without SECRET_KEY in the environment a throwaway key is kept in .secret_key (untracked).
-# SSL redirect is off and ALLOWED_HOSTS is 127.0.0.1,localhost: for this machine only.
-serve: db
+# `make serve`: gunicorn alone with DEBUG off and hashed, compressed static files (served by
+# WhiteNoise), on loopback. Without SECRET_KEY in the environment a throwaway key is kept in
+# .secret_key (untracked). SSL redirect is off and ALLOWED_HOSTS is 127.0.0.1,localhost:
+# for this machine only. Production puts nginx in front: see `make serve-nginx`.
+define throwaway_secret_key
 	@if [ -z "$$SECRET_KEY" ] && [ ! -s .secret_key ]; then \
 	  (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key); \
 	  echo "Wrote a throwaway SECRET_KEY to .secret_key (local use only)"; fi
-	@export DEBUG=false SECURE_SSL_REDIRECT=false \
+endef
+SERVE_ENV = export DEBUG=false SECURE_SSL_REDIRECT=false \
 	  SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}" \
-	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
-	  GUNICORN_BIND=127.0.0.1:$(PORT); \
+	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}"
+
+serve: db
+	$(throwaway_secret_key)
+	@$(SERVE_ENV) GUNICORN_BIND=127.0.0.1:$(PORT); \
 	$(BIN)/python manage.py collectstatic --noinput -v 0 && \
-	echo "Serving with DEBUG off on http://localhost:$(PORT)/ (gunicorn; Ctrl-C stops)" && \
+	echo "Serving with DEBUG off on http://localhost:$(PORT)/ (gunicorn alone; Ctrl-C stops)" && \
 	exec $(BIN)/gunicorn -c tracker/gunicorn_conf.py
+
+# `make serve-nginx`: the production topology on loopback. nginx in the foreground on
+# http://localhost:$(PORT)/, with the config of deploy/nginx/ rendered into .serve/
+# (untracked: pid, temporary files, access log), serves the static files and passes the
+# rest to gunicorn on a free loopback port. Ctrl-C stops both. Needs nginx (apt-get
+# install -y nginx). The environment is the same as for `make serve`.
+serve-nginx: db
+	$(throwaway_secret_key)
+	@$(SERVE_ENV); \
+	$(BIN)/python manage.py collectstatic --noinput -v 0 && \
+	exec $(BIN)/python deploy/serve.py --port $(PORT)
 
 # `make loadtest`: a production-like server on 127.0.0.1 with its own database (demo data
 # plus 50,000 generated statements, made once), driven by locust for a fixed time.
