@@ -10,6 +10,7 @@ client, so MIDDLEWARE and friends take effect).
 import json
 import os
 import re
+import runpy
 import secrets
 import signal
 import socket
@@ -18,8 +19,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent import futures
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
@@ -495,3 +499,42 @@ def test_gunicorn_serves_hashed_static_files_and_strict_headers(tmp_path):
     assert any(line.startswith("gunicorn.access ") for line in app_lines), output
     assert "tok-0009" not in output
     assert "Booting worker" in output
+
+
+def test_gunicorn_runs_threads_that_take_a_connection_only_when_one_is_free(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("GUNICORN_THREADS", "6")
+    conf = runpy.run_path(str(ROOT / "tracker" / "gunicorn_conf.py"))
+    assert conf["worker_class"] == "tracker.gunicorn_worker.ThreadWorker"
+    assert (conf["workers"], conf["threads"]) == (3, 6)
+    assert conf["worker_connections"] == conf["threads"]
+    assert conf["keepalive"] == 0
+    monkeypatch.delenv("GUNICORN_THREADS")
+    assert runpy.run_path(str(ROOT / "tracker" / "gunicorn_conf.py"))["threads"] == 8
+
+
+def test_the_worker_closes_finished_connections_off_its_main_loop():
+    from gunicorn.workers import gthread
+
+    from tracker.gunicorn_worker import ThreadWorker
+
+    worker = ThreadWorker.__new__(ThreadWorker)  # no process, no main loop
+    worker.nr_conns = 2
+    submitted = []
+    worker.closer = SimpleNamespace(submit=lambda fn, **kw: submitted.append((fn, kw)))
+    connection = SimpleNamespace(close=lambda graceful=False: None)
+
+    finished = futures.Future()
+    finished.set_result(False)  # the response is done and the connection is to close
+    worker.finish_request(connection, finished)
+    assert worker.nr_conns == 1
+    assert submitted == [(connection.close, {"graceful": True})]
+
+    # Keep-alive, deferral and errors stay gthread's own business.
+    for outcome in (True, object()):
+        other = futures.Future()
+        other.set_result(outcome)
+        with mock.patch.object(gthread.ThreadWorker, "finish_request") as parent:
+            worker.finish_request(connection, other)
+        parent.assert_called_once_with(connection, other)
+    assert len(submitted) == 1

@@ -32,6 +32,8 @@ threads serve requests, so:
   waits for slow clients, gunicorn never sees them.
 - No keep-alive: a kept-alive idle connection would hold one of those places. Behind
   nginx (or on a private network) a new connection per request costs next to nothing.
+- Finished connections are closed off the main loop (tracker/gunicorn_worker.py): a
+  client still reading its response no longer freezes the worker for 2 seconds.
 
 Django is thread-safe for this: each thread has its own database connection (kept for
 CONN_MAX_AGE seconds), so a server opens up to WEB_CONCURRENCY × GUNICORN_THREADS
@@ -53,7 +55,7 @@ wsgi_app = "tracker.wsgi:application"
 # Explicit, because gunicorn's own default binds 0.0.0.0 whenever PORT is set.
 bind = [os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT') or 8000}"]
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores() + 1)
-worker_class = "gthread"
+worker_class = "tracker.gunicorn_worker.ThreadWorker"  # gthread, see that module
 threads = int(os.environ.get("GUNICORN_THREADS") or 8)
 # A connection only when a thread is free for it; hence no keep-alive (see above).
 worker_connections = threads
