@@ -161,6 +161,7 @@ class SlowClients:
         interval: float = 1.0,
         rate: int = 64 * 1024,
         export_path: str = "/statements/export.csv",
+        again: bool = True,
     ):
         self.stop = threading.Event()
         self.loris = Tally()
@@ -175,7 +176,7 @@ class SlowClients:
         ] + [
             threading.Thread(
                 target=read_slowly,
-                args=(host, port, export_path, self.stop, self.reading, rate),
+                args=(host, port, export_path, self.stop, self.reading, rate, 4096, again),
                 daemon=True,
             )
             for _ in range(readers)
