@@ -238,7 +238,6 @@ def behind_nginx(nginx, site, tmp_path_factory):
     )
     server = Server(process, log, port)
     wait_until_up(server, lambda: server.logged(r"Ctrl-C stops both") == 1, "serve-nginx")
-    server.runtime = work
     yield server
     assert stop(process, signal.SIGINT, timeout=60) == 0, log.read_text()
     assert not (work / "nginx.pid").exists()
