@@ -8,12 +8,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from simple_history.models import is_historic
 
 from .. import editorial
 from ..models import EditorialModel
+from ..models.base import count_per_row
 
 # Editors paste addresses without a scheme; assume https (Django 6's default) now.
 URLS_ASSUME_HTTPS: Mapping[type[models.Field], Mapping[str, Any]] = {
@@ -26,20 +25,9 @@ def excerpt(text: str, length: int = 80) -> str:
 
 
 def count_of(model, field: str):
-    """How many `model` rows point at each listed row through `field`.
-
-    A correlated subquery rather than Count() over a JOIN: it is computed for the page's
-    rows only, and it leaves out the GROUP BY that would drop the model's Meta.ordering
-    (which autocomplete results, built on get_queryset, rely on).
-    """
-    counts = (
-        model._default_manager.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counts), 0)
+    """How many `model` rows point at each listed row through `field` (a correlated
+    subquery: see models.base.count_per_row), e.g. statements per topic."""
+    return count_per_row(model._default_manager.all(), field)
 
 
 def current_state(obj) -> str | None:

@@ -5,7 +5,8 @@ import re
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 HISTORY_APP = "statements_history"
@@ -179,3 +180,17 @@ class DatedMixin(models.Model):
                 violation_error_message="An inferred date needs a note saying how it was inferred.",
             ),
         ]
+
+
+def count_per_row(rows: QuerySet, field: str) -> Coalesce:
+    """How many of ``rows`` point at each row of the outer query through ``field``, as a
+    correlated subquery: computed for the listed rows only, 0 where none, and without the
+    GROUP BY that a Count() over a join adds (which would drop the outer Meta.ordering)."""
+    counted = (
+        rows.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

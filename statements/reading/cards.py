@@ -6,20 +6,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 
 from ..models import (
     Person,
     Statement,
 )
+from ..models.base import count_per_row
 from . import visibility
 
 if TYPE_CHECKING:
@@ -40,15 +35,7 @@ RECENT_ON_PERSON = 5
 
 def reaction_count():
     """The number of a statement's published reactions, as a correlated subquery."""
-    counted = (
-        visibility.reactions()
-        .filter(statement=OuterRef("pk"))
-        .order_by()
-        .values("statement")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+    return count_per_row(visibility.reactions(), "statement")
 
 
 def for_cards(queryset: QuerySet[Statement]) -> QuerySet[Statement]:

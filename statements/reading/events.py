@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from ..models import (
     Event,
 )
+from ..models.base import count_per_row
 from . import visibility
 from .cards import for_cards
 from .tree import TopicTree
@@ -28,17 +24,9 @@ def public_hosts() -> Prefetch:
 
 
 def event_list() -> QuerySet[Event]:
-    counted = (
-        visibility.statements()
-        .filter(event=OuterRef("pk"))
-        .order_by()
-        .values("event")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
     return (
         visibility.events()
-        .annotate(statement_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+        .annotate(statement_count=count_per_row(visibility.statements(), "event"))
         .prefetch_related(public_hosts())
         .order_by("-date", "-id")
     )

@@ -10,15 +10,11 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 from django.db.models import (
     Count,
     F,
-    IntegerField,
-    OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
-    Value,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,6 +24,7 @@ from ..models import (
     Statement,
     Topic,
 )
+from ..models.base import count_per_row
 from . import visibility
 from .attached import attach
 from .cards import for_cards, newest_first, sort_newest
@@ -62,25 +59,9 @@ def with_statement_counts(
     queryset: QuerySet[Person],
 ) -> QuerySet[WithAnnotations[Person, StatementCounts]]:
     # The outer person is published already: no need to join people again.
-    statements = (
-        visibility.statements()
-        .filter(speaker=OuterRef("pk"))
-        .order_by()
-        .values("speaker")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    reactions = (
-        visibility.reactions()
-        .filter(respondent=OuterRef("pk"))
-        .order_by()
-        .values("respondent")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
     return queryset.annotate(
-        statement_count=Coalesce(Subquery(statements, output_field=IntegerField()), Value(0)),
-        reaction_count=Coalesce(Subquery(reactions, output_field=IntegerField()), Value(0)),
+        statement_count=count_per_row(visibility.statements(), "speaker"),
+        reaction_count=count_per_row(visibility.reactions(), "respondent"),
     )
 
 
