@@ -1,4 +1,4 @@
-"""Writing a data module (ossoff.py) to the database.
+"""Writing the demo's data modules (ossoff.py, …) to the database.
 
 ``load_demo()`` is idempotent: records are found by natural key (slugs; for
 statements, speaker + event + text) and written only when something differs, so a
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from django.db import models, transaction
 
@@ -33,29 +34,10 @@ from ..models import (
     StatementTopic,
     Topic,
 )
-from .ossoff import (
-    AFFILIATIONS,
-    ARTICLE,
-    ARTICLE_BODY,
-    ARTICLE_DATE,
-    ARTICLE_TITLE,
-    AS_REPORTED,
-    BACKGROUND_NOTES,
-    COMMENT_REQUESTS,
-    ELECTION,
-    EVENT,
-    ORGANIZATIONS,
-    PEOPLE,
-    POSITIONS,
-    PUBLISHED_AT,
-    RACES,
-    REACTIONS,
-    STATEMENT_DEFAULTS,
-    STATEMENTS,
-    TOPICS,
-    TOWN_HALL_DATE,
-    TOWN_HALL_DATE_NOTE,
-)
+from . import ossoff
+
+# The data modules, loaded in this order. Each declares the names listed in load().
+DATA_SETS: tuple[ModuleType, ...] = (ossoff,)
 
 
 @dataclass
@@ -97,12 +79,32 @@ class LoadReport:
 
 
 class _Loader:
+    """Loads data modules one after the other. Organizations, people and topics are
+    known by slug to every module loaded after the one that declares them; a record
+    declared by two modules must be declared the same way in both."""
+
     def __init__(self):
         self.report = LoadReport()
         self.orgs: dict[str, Organization] = {}
         self.people: dict[str, Person] = {}
         self.topics: dict[str, Topic] = {}
-        self.statements: dict[str, Statement] = {}
+
+    def load(self, data: ModuleType):
+        """Write one data module. It declares ARTICLE, ARTICLE_BODY (the paragraphs after
+        the headline and dateline), SOURCE, ORGANIZATIONS, PEOPLE, AFFILIATIONS,
+        AS_REPORTED (the affiliations' note), ELECTION, RACES, EVENT, EVENT_DATE, TOPICS,
+        STATEMENTS with STATEMENT_DEFAULTS, REACTIONS, COMMENT_REQUESTS, POSITIONS and
+        BACKGROUND_NOTES, shaped as in ossoff.py."""
+        self.data = data
+        self.statements: dict[str, Statement] = {}  # by the module's own labels (S1…)
+        self.load_organizations()
+        self.load_people()
+        self.load_elections()
+        self.load_event_and_source()
+        self.load_topics()
+        self.load_statements()
+        self.load_reactions_and_requests()
+        self.load_positions_and_notes()
 
     # -- the one write path: find by natural key, validate, save only what differs --
 
@@ -150,35 +152,35 @@ class _Loader:
 
     @staticmethod
     def published(**values) -> dict:
-        return {"state": PublicationState.PUBLISHED, "published_at": PUBLISHED_AT, **values}
+        return {"state": PublicationState.PUBLISHED, "published_at": ossoff.PUBLISHED_AT, **values}
 
     # -- one method per family of records --
 
     def load_organizations(self):
-        for row in ORGANIZATIONS:
+        for row in self.data.ORGANIZATIONS:
             values = {"abbreviation": "", "description": "", **row}
             slug = values.pop("slug")
             self.orgs[slug] = self.upsert(Organization, {"slug": slug}, self.published(**values))
 
     def load_people(self):
-        for row in PEOPLE:
+        for row in self.data.PEOPLE:
             values = dict(row)
             slug = values.pop("slug")
             self.people[slug] = self.upsert(Person, {"slug": slug}, self.published(**values))
-        for person, org, role in AFFILIATIONS:
+        for person, org, role in self.data.AFFILIATIONS:
             key = {
                 "person": self.people[person],
                 "organization": self.orgs[org],
                 "role": role,
                 "start_date": None,
             }
-            self.upsert(Affiliation, key, {"end_date": None, "note": AS_REPORTED})
+            self.upsert(Affiliation, key, {"end_date": None, "note": self.data.AS_REPORTED})
 
     def load_elections(self):
-        values = dict(ELECTION)
+        values = dict(self.data.ELECTION)
         slug = values.pop("slug")
         election = self.upsert(Election, {"slug": slug}, self.published(**values))
-        for row in RACES:
+        for row in self.data.RACES:
             values = dict(row)
             slug, candidacies = values.pop("slug"), values.pop("candidacies")
             values["party"] = self.orgs.get(values["party"])
@@ -195,34 +197,21 @@ class _Loader:
                 )
 
     def load_event_and_source(self):
-        values = dict(EVENT)
+        values = dict(self.data.EVENT)
         slug, hosts = values.pop("slug"), values.pop("hosts")
         self.event = self.upsert(
             Event,
             {"slug": slug},
-            self.published(
-                date=TOWN_HALL_DATE,
-                date_precision=DatePrecision.DAY,
-                date_inferred=True,
-                date_inference_note=TOWN_HALL_DATE_NOTE,
-                location="",
-                **values,
-            ),
+            self.published(**{"location": "", **self.data.EVENT_DATE, **values}),
         )
         self.event.hosts.set([self.orgs[h] for h in hosts])
-        self.source = self.upsert(
-            Source,
-            {
-                "outlet": self.orgs["washington-free-beacon"],
-                "title": ARTICLE_TITLE,
-                "published_on": ARTICLE_DATE,
-            },
-            # The article text gives no URL, author or archived copy: left empty.
-            self.published(url="", author="", archive_url="", text=ARTICLE),
-        )
+        values = dict(self.data.SOURCE)
+        key = {"outlet": self.orgs[values.pop("outlet")]}
+        key.update({name: values.pop(name) for name in ("title", "published_on")})
+        self.source = self.upsert(Source, key, self.published(**values))
 
     def load_topics(self):
-        for slug, name, parent in TOPICS:
+        for slug, name, parent in self.data.TOPICS:
             self.topics[slug] = self.upsert(
                 Topic,
                 {"slug": slug},
@@ -230,10 +219,12 @@ class _Loader:
             )
 
     def load_statements(self):
-        for label, row in STATEMENTS.items():
-            _check_in_article(row["text"], quoted=row["kind"] != QuoteKind.PARAPHRASE)
+        defaults, when = self.data.STATEMENT_DEFAULTS, dict(self.data.EVENT_DATE)
+        when["said_on"] = when.pop("date")
+        for label, row in self.data.STATEMENTS.items():
+            self.check_in_article(row["text"], quoted=row["kind"] != QuoteKind.PARAPHRASE)
             key = {
-                "speaker": self.people[STATEMENT_DEFAULTS["speaker"]],
+                "speaker": self.people[defaults["speaker"]],
                 "event": self.event,
                 "text": row["text"],
             }
@@ -241,12 +232,9 @@ class _Loader:
                 Statement,
                 key,
                 self.published(
-                    speaker_role=STATEMENT_DEFAULTS["speaker_role"],
-                    speaker_party=self.orgs[STATEMENT_DEFAULTS["speaker_party"]],
-                    said_on=TOWN_HALL_DATE,
-                    date_precision=DatePrecision.DAY,
-                    date_inferred=True,
-                    date_inference_note=TOWN_HALL_DATE_NOTE,
+                    speaker_role=defaults["speaker_role"],
+                    speaker_party=self.orgs[defaults["speaker_party"]],
+                    **when,
                     kind=row["kind"],
                     frame=row.get("frame", ""),
                     context=row["context"],
@@ -255,14 +243,14 @@ class _Loader:
             self.statements[label] = statement
             topics = [self.topics[t] for t in row["topics"]]
             self.link(StatementTopic, "statement", statement, "topic", topics)
-            where = {"note": _paragraph(row["text"])}
+            where = {"note": self.paragraph(row["text"])}
             self.link(StatementSource, "statement", statement, "source", [self.source], where)
 
     def load_reactions_and_requests(self):
-        for row in REACTIONS:
+        for row in self.data.REACTIONS:
             for fragment in row["fragments"]:
-                _check_in_article(fragment, quoted=True)
-            _check_in_article(row["interpretation"], quoted=False)
+                self.check_in_article(fragment, quoted=True)
+            self.check_in_article(row["interpretation"], quoted=False)
             self.upsert(
                 Reaction,
                 {
@@ -281,7 +269,7 @@ class _Loader:
                     reacted_on=None,
                 ),
             )
-        for row in COMMENT_REQUESTS:
+        for row in self.data.COMMENT_REQUESTS:
             values = dict(row)
             key = {
                 "statement": self.statements[values.pop("statement")],
@@ -292,19 +280,24 @@ class _Loader:
             self.upsert(CommentRequest, key, {"asked_person": None, "response": "", **values})
 
     def load_positions_and_notes(self):
-        for topic, summary, labels in POSITIONS:
+        for topic, summary, labels in self.data.POSITIONS:
+            # Whose position it is and as of when follow from the statements it rests on.
+            statements = [self.statements[s] for s in labels]
+            speakers = {s.speaker for s in statements}
+            if len(speakers) != 1:
+                raise ValueError(f"A position rests on one person's statements: {labels!r}")
             position = self.upsert(
                 Position,
                 {
-                    "person": self.people["jon-ossoff"],
+                    "person": speakers.pop(),
                     "topic": self.topics[topic],
-                    "as_of": TOWN_HALL_DATE,
+                    "as_of": max(s.said_on for s in statements),
                 },
                 self.published(summary=summary),
             )
-            position.statements.set([self.statements[s] for s in labels])
+            position.statements.set(statements)
             position.sources.set([self.source])
-        for row in BACKGROUND_NOTES:
+        for row in self.data.BACKGROUND_NOTES:
             values = dict(row)
             title, topics = values.pop("title"), values.pop("topics")
             orgs = values.pop("organizations")
@@ -313,32 +306,25 @@ class _Loader:
             note.organizations.set([self.orgs[o] for o in orgs])
             note.sources.set([self.source])
 
+    # -- guards against a slip in the data: quotes must be the article's own words --
 
-def _check_in_article(text: str, *, quoted: bool):
-    """Guard against a slip in the data above: quotes must be the article's own words."""
-    if text not in ARTICLE:
-        raise ValueError(f"Not in the article, byte for byte: {text!r}")
-    if quoted and f'"{text}' not in ARTICLE:
-        raise ValueError(f"Not at the start of a quotation in the article: {text!r}")
+    def check_in_article(self, text: str, *, quoted: bool):
+        if text not in self.data.ARTICLE:
+            raise ValueError(f"Not in the article, byte for byte: {text!r}")
+        if quoted and f'"{text}' not in self.data.ARTICLE:
+            raise ValueError(f"Not at the start of a quotation in the article: {text!r}")
 
-
-def _paragraph(text: str) -> str:
-    for number, paragraph in enumerate(ARTICLE_BODY, start=1):
-        if text in paragraph:
-            return f"paragraph {number} after the dateline"
-    raise ValueError(f"Not in the article: {text!r}")
+    def paragraph(self, text: str) -> str:
+        for number, paragraph in enumerate(self.data.ARTICLE_BODY, start=1):
+            if text in paragraph:
+                return f"paragraph {number} after the dateline"
+        raise ValueError(f"Not in the article: {text!r}")
 
 
 @transaction.atomic
 def load_demo() -> LoadReport:
     """Create or update the demo data set. Safe to run any number of times."""
     loader = _Loader()
-    loader.load_organizations()
-    loader.load_people()
-    loader.load_elections()
-    loader.load_event_and_source()
-    loader.load_topics()
-    loader.load_statements()
-    loader.load_reactions_and_requests()
-    loader.load_positions_and_notes()
+    for data in DATA_SETS:
+        loader.load(data)
     return loader.report

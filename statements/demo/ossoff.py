@@ -90,6 +90,17 @@ ARTICLE_DATE = datetime.date(2020, 6, 5)
 ARTICLE_BODY = ARTICLE.split("\n\n")[2:]  # the paragraphs after the headline and dateline
 AS_REPORTED = "As reported by the Washington Free Beacon, June 5, 2020"
 
+# The article as a source. Its text gives no URL, author or archived copy: left empty.
+SOURCE = {
+    "outlet": "washington-free-beacon",
+    "title": ARTICLE_TITLE,
+    "published_on": ARTICLE_DATE,
+    "url": "",
+    "author": "",
+    "archive_url": "",
+    "text": ARTICLE,
+}
+
 # "said Saturday", in an article published on Friday, June 5, 2020.
 TOWN_HALL_DATE = datetime.date(2020, 5, 30)
 TOWN_HALL_DATE_NOTE = (
@@ -247,6 +258,14 @@ EVENT = {
         "Bhavin Patel, president of the College Democrats of Georgia, asked Ossoff about his "
         "immigration views."
     ),
+}
+
+# When the town hall took place, and how that was worked out; its statements share it.
+EVENT_DATE = {
+    "date": TOWN_HALL_DATE,
+    "date_precision": DatePrecision.DAY,
+    "date_inferred": True,
+    "date_inference_note": TOWN_HALL_DATE_NOTE,
 }
 
 # (slug, name, parent slug)
