@@ -1,10 +1,11 @@
 """The demo data set: the Washington Free Beacon article of June 5, 2020, entered in full.
 
-ossoff.py declares the article's data; loader.py writes it to the database. The
-article's names are also available from here (``statements.demo.STATEMENTS`` …).
+ossoff.py declares the article's data; loader.py writes it to the database through the
+editorial services, as the "demo-loader" account. The article's names are also
+available from here (``statements.demo.STATEMENTS`` …).
 """
 
-from .loader import LoadReport, load_demo
+from .loader import LOADER_USERNAME, LoadReport, load_demo
 from .ossoff import (
     AFFILIATIONS,
     ARTICLE,
@@ -20,7 +21,6 @@ from .ossoff import (
     ORGANIZATIONS,
     PEOPLE,
     POSITIONS,
-    PUBLISHED_AT,
     RACES,
     REACTIONS,
     SOURCE,
@@ -46,7 +46,6 @@ __all__ = [
     "ORGANIZATIONS",
     "PEOPLE",
     "POSITIONS",
-    "PUBLISHED_AT",
     "RACES",
     "REACTIONS",
     "SOURCE",
@@ -55,6 +54,7 @@ __all__ = [
     "TOPICS",
     "TOWN_HALL_DATE",
     "TOWN_HALL_DATE_NOTE",
+    "LOADER_USERNAME",
     "LoadReport",
     "load_demo",
 ]

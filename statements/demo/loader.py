@@ -1,24 +1,46 @@
-"""Writing the demo's data modules (ossoff.py, …) to the database.
+"""Writing the demo's data modules (ossoff.py, …) to the database, through the editorial
+services like any edit.
+
+Every write goes through ``statements.editorial``: records are created as drafts with
+``create_record``, changed with ``update_record``, published with ``publish``, and
+rows removed with ``delete_record``. So the demo leaves what any edit leaves: history
+rows naming the loader account and a reason, a ``StateChange`` for each publication,
+``published_by``/``published_at``, and versions raised by the optimistic lock. The
+services check the rights and validate; the loader has no rules of its own.
 
 ``load_demo()`` is idempotent: records are found by natural key (slugs; for
-statements, speaker + event + text) and written only when something differs, so a
-second run changes nothing, not even ``updated_at``.
+statements, speaker + event + text), changed only when something differs and published
+only when not yet published, so a second run writes nothing, not even ``updated_at``.
+``published_at`` is when the demo was first loaded (``publish`` sets it), not a date
+of the article's.
+
+A re-run after the data changed (or after someone edited a demo record) brings the
+records back to what the data declares. On a published statement or reaction, changing
+its words, attribution, date or kind is a correction: the loader records it as a
+material one, with CORRECTION_NOTE for readers, because it cannot tell a typo from a
+change of meaning.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import ModuleType
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.db import models, transaction
 
+from .. import editorial
 from ..models import (
     Affiliation,
     BackgroundNote,
     Candidacy,
     CommentRequest,
     DatePrecision,
+    EditorialModel,
     Election,
     Event,
     Organization,
@@ -39,10 +61,23 @@ from . import ossoff
 # The data modules, loaded in this order. Each declares the names listed in load().
 DATA_SETS: tuple[ModuleType, ...] = (ossoff,)
 
+# Who the demo's history says wrote it: a system account with the Publisher role's
+# rights that cannot sign in (no usable password, not staff).
+LOADER_USERNAME = "demo-loader"
+
+# The note for readers when a re-run changes the words, attribution, date or kind of a
+# published statement or reaction (a material correction: see the module docstring).
+CORRECTION_NOTE = "Updated to match the demo data set."
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
 
 @dataclass
 class LoadReport:
-    """What a run found and did: rows per model, and how many were created or changed."""
+    """What a run found and did: rows per model, and how many were created or changed.
+
+    A row counts as updated when the run changed any of its fields or links, or
+    published it again; as unchanged when the run wrote nothing to it."""
 
     counts: Counter = field(default_factory=Counter)
     created: int = 0
@@ -66,6 +101,10 @@ class LoadReport:
         BackgroundNote,
     )
 
+    def add(self, model: type[models.Model], outcome: str) -> None:
+        self.counts[model] += 1
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
     def summary(self) -> str:
         parts = []
         for model in self.SUMMARY_MODELS:
@@ -78,12 +117,31 @@ class LoadReport:
         )
 
 
+def loader_account():
+    """The account the demo is written as, created on first use. It holds the rights
+    through the Publisher role (the migrations make it), so it may do what a publisher
+    may and nothing more; with no usable password and no staff flag it never signs in."""
+    try:
+        role = Group.objects.get(name=editorial.PUBLISHER)
+    except Group.DoesNotExist:
+        raise RuntimeError(
+            f"The {editorial.PUBLISHER} role does not exist: run `manage.py migrate` first."
+        ) from None
+    user, _ = get_user_model()._default_manager.get_or_create(
+        username=LOADER_USERNAME,
+        defaults={"password": make_password(None), "is_active": True, "is_staff": False},
+    )
+    user.groups.add(role)  # writes nothing when it already has the role
+    return user
+
+
 class _Loader:
     """Loads data modules one after the other. Organizations, people and topics are
     known by slug to every module loaded after the one that declares them; a record
     declared by two modules must be declared the same way in both."""
 
-    def __init__(self):
+    def __init__(self, user):
+        self.user = user
         self.report = LoadReport()
         self.orgs: dict[str, Organization] = {}
         self.people: dict[str, Person] = {}
@@ -92,9 +150,13 @@ class _Loader:
     def load(self, data: ModuleType):
         """Write one data module. It declares ARTICLE, ARTICLE_BODY (the paragraphs after
         the headline and dateline), SOURCE, ORGANIZATIONS, PEOPLE, AFFILIATIONS,
-        AS_REPORTED (the affiliations' note), ELECTION, RACES, EVENT, EVENT_DATE, TOPICS,
-        STATEMENTS with STATEMENT_DEFAULTS, REACTIONS, COMMENT_REQUESTS, POSITIONS and
-        BACKGROUND_NOTES, shaped as in ossoff.py."""
+        AS_REPORTED (the affiliations' note), ELECTION, RACES, EVENT, EVENT_DATE, TOPICS
+        (a parent before its children), STATEMENTS with STATEMENT_DEFAULTS, REACTIONS,
+        COMMENT_REQUESTS, POSITIONS and BACKGROUND_NOTES, shaped as in ossoff.py.
+
+        The order is the publishing order: what a record stands on (editorial
+        DEPENDENCIES) is published before it, and a statement's sources are linked
+        before it is published (NEEDS_A_SOURCE)."""
         self.data = data
         self.statements: dict[str, Statement] = {}  # by the module's own labels (S1…)
         self.load_organizations()
@@ -106,53 +168,60 @@ class _Loader:
         self.load_reactions_and_requests()
         self.load_positions_and_notes()
 
-    # -- the one write path: find by natural key, validate, save only what differs --
+    # -- writing, through the editorial services only --
 
-    def upsert(self, model: type[models.Model], key: dict, values: dict) -> models.Model:
-        """Like ``update_or_create(**key, defaults=values)``, but calls ``full_clean()``
-        and saves only when a value differs, so that unchanged rows (and their
-        ``updated_at``) are left alone."""
+    def save(
+        self,
+        model: type[models.Model],
+        key: dict,
+        values: dict,
+        m2m: dict[str, Iterable] | None = None,
+    ) -> tuple[models.Model, str]:
+        """Find the record by its natural key and create it (a draft, if it has a
+        state) or change what differs from `values` and `m2m`. Not yet counted."""
         try:
-            obj, created = model._default_manager.get(**key), False
+            record = model._default_manager.get(**key)
         except model.DoesNotExist:
-            obj, created = model(**key), True
-        changed = created
+            record = model(**key, **values)
+            editorial.create_record(record=record, user=self.user, m2m=m2m)
+            return record, CREATED
         for name, value in values.items():
-            f = model._meta.get_field(name)
-            if f.many_to_one:
-                current, wanted = getattr(obj, f.attname), getattr(value, "pk", None)
-            else:
-                current, wanted = getattr(obj, name), value
-            if current != wanted:
-                setattr(obj, name, value)
-                changed = True
-        if changed:
-            # Fields the model fills in itself on save (e.g. Statement.speaker_name) are
-            # not ours to set; everything else is validated.
-            derived = [
-                f.name
-                for f in model._meta.concrete_fields
-                if not f.editable and getattr(obj, f.attname) in f.empty_values
-            ]
-            obj.full_clean(exclude=derived)
-            obj.save()
-        self.report.counts[model] += 1
-        if created:
-            self.report.created += 1
-        elif changed:
-            self.report.updated += 1
-        else:
-            self.report.unchanged += 1
-        return obj
+            setattr(record, name, value)
+        # update_record compares with the stored row and writes nothing if all is equal.
+        changed = editorial.update_record(
+            record=record,
+            user=self.user,
+            loaded_version=getattr(record, "version", None),
+            m2m=m2m,
+            note=CORRECTION_NOTE,
+            material=True,
+        )
+        return record, UPDATED if changed else UNCHANGED
+
+    def publish(self, record: models.Model, outcome: str) -> str:
+        """Publish the record unless it is published (or has no state of its own)."""
+        if not isinstance(record, EditorialModel) or record.state == PublicationState.PUBLISHED:
+            return outcome
+        editorial.publish(record=record, user=self.user)
+        return UPDATED if outcome == UNCHANGED else outcome
+
+    def put(
+        self,
+        model: type[models.Model],
+        key: dict,
+        values: dict,
+        m2m: dict[str, Iterable] | None = None,
+    ) -> models.Model:
+        """Save, publish and count a record that needs nothing linked first."""
+        record, outcome = self.save(model, key, values, m2m)
+        self.report.add(model, self.publish(record, outcome))
+        return record
 
     def link(self, through, owner: str, obj, target: str, items, values=None):
         """Rows of an explicit through model: exactly ``items``, nothing else."""
-        keep = [self.upsert(through, {owner: obj, target: item}, values or {}).pk for item in items]
-        through._default_manager.filter(**{owner: obj}).exclude(pk__in=keep).delete()
-
-    @staticmethod
-    def published(**values) -> dict:
-        return {"state": PublicationState.PUBLISHED, "published_at": ossoff.PUBLISHED_AT, **values}
+        keep = [self.put(through, {owner: obj, target: item}, values or {}).pk for item in items]
+        for extra in through._default_manager.filter(**{owner: obj}).exclude(pk__in=keep):
+            editorial.delete_record(record=extra, user=self.user)
 
     # -- one method per family of records --
 
@@ -160,13 +229,13 @@ class _Loader:
         for row in self.data.ORGANIZATIONS:
             values = {"abbreviation": "", "description": "", **row}
             slug = values.pop("slug")
-            self.orgs[slug] = self.upsert(Organization, {"slug": slug}, self.published(**values))
+            self.orgs[slug] = self.put(Organization, {"slug": slug}, values)
 
     def load_people(self):
         for row in self.data.PEOPLE:
             values = dict(row)
             slug = values.pop("slug")
-            self.people[slug] = self.upsert(Person, {"slug": slug}, self.published(**values))
+            self.people[slug] = self.put(Person, {"slug": slug}, values)
         for person, org, role in self.data.AFFILIATIONS:
             key = {
                 "person": self.people[person],
@@ -174,23 +243,23 @@ class _Loader:
                 "role": role,
                 "start_date": None,
             }
-            self.upsert(Affiliation, key, {"end_date": None, "note": self.data.AS_REPORTED})
+            self.put(Affiliation, key, {"end_date": None, "note": self.data.AS_REPORTED})
 
     def load_elections(self):
         values = dict(self.data.ELECTION)
         slug = values.pop("slug")
-        election = self.upsert(Election, {"slug": slug}, self.published(**values))
+        election = self.put(Election, {"slug": slug}, values)
         for row in self.data.RACES:
             values = dict(row)
             slug, candidacies = values.pop("slug"), values.pop("candidacies")
             values["party"] = self.orgs.get(values["party"])
-            race = self.upsert(
+            race = self.put(
                 Race,
                 {"slug": slug},
-                self.published(election=election, date_precision=DatePrecision.DAY, **values),
+                {"election": election, "date_precision": DatePrecision.DAY, **values},
             )
             for person, party, incumbent in candidacies:
-                self.upsert(
+                self.put(
                     Candidacy,
                     {"race": race, "person": self.people[person]},
                     {"party": self.orgs[party], "incumbent": incumbent, "result": "pending"},
@@ -199,23 +268,23 @@ class _Loader:
     def load_event_and_source(self):
         values = dict(self.data.EVENT)
         slug, hosts = values.pop("slug"), values.pop("hosts")
-        self.event = self.upsert(
+        self.event = self.put(
             Event,
             {"slug": slug},
-            self.published(**{"location": "", **self.data.EVENT_DATE, **values}),
+            {"location": "", **self.data.EVENT_DATE, **values},
+            m2m={"hosts": [self.orgs[h] for h in hosts]},
         )
-        self.event.hosts.set([self.orgs[h] for h in hosts])
         values = dict(self.data.SOURCE)
         key = {"outlet": self.orgs[values.pop("outlet")]}
         key.update({name: values.pop(name) for name in ("title", "published_on")})
-        self.source = self.upsert(Source, key, self.published(**values))
+        self.source = self.put(Source, key, values)
 
     def load_topics(self):
         for slug, name, parent in self.data.TOPICS:
-            self.topics[slug] = self.upsert(
+            self.topics[slug] = self.put(
                 Topic,
                 {"slug": slug},
-                self.published(name=name, parent=self.topics.get(parent), description=""),
+                {"name": name, "parent": self.topics.get(parent), "description": ""},
             )
 
     def load_statements(self):
@@ -228,46 +297,48 @@ class _Loader:
                 "event": self.event,
                 "text": row["text"],
             }
-            statement = self.upsert(
+            statement, outcome = self.save(
                 Statement,
                 key,
-                self.published(
-                    speaker_role=defaults["speaker_role"],
-                    speaker_party=self.orgs[defaults["speaker_party"]],
+                {
+                    "speaker_role": defaults["speaker_role"],
+                    "speaker_party": self.orgs[defaults["speaker_party"]],
                     **when,
-                    kind=row["kind"],
-                    frame=row.get("frame", ""),
-                    context=row["context"],
-                ),
+                    "kind": row["kind"],
+                    "frame": row.get("frame", ""),
+                    "context": row["context"],
+                },
             )
             self.statements[label] = statement
             topics = [self.topics[t] for t in row["topics"]]
             self.link(StatementTopic, "statement", statement, "topic", topics)
             where = {"note": self.paragraph(row["text"])}
             self.link(StatementSource, "statement", statement, "source", [self.source], where)
+            # Published once its sources are linked: no claim without a source.
+            self.report.add(Statement, self.publish(statement, outcome))
 
     def load_reactions_and_requests(self):
         for row in self.data.REACTIONS:
             for fragment in row["fragments"]:
                 self.check_in_article(fragment, quoted=True)
             self.check_in_article(row["interpretation"], quoted=False)
-            self.upsert(
+            self.put(
                 Reaction,
                 {
                     "statement": self.statements[row["statement"]],
                     "respondent": self.people[row["respondent"]],
                     "source": self.source,
                 },
-                self.published(
-                    respondent_role=row["respondent_role"],
-                    respondent_organization=self.orgs[row["respondent_organization"]],
-                    stance=row["stance"],
-                    interpretation=row["interpretation"],
-                    kind=QuoteKind.DIRECT,
-                    text="\n\n".join(row["fragments"]),
-                    channel=row["channel"],
-                    reacted_on=None,
-                ),
+                {
+                    "respondent_role": row["respondent_role"],
+                    "respondent_organization": self.orgs[row["respondent_organization"]],
+                    "stance": row["stance"],
+                    "interpretation": row["interpretation"],
+                    "kind": QuoteKind.DIRECT,
+                    "text": "\n\n".join(row["fragments"]),
+                    "channel": row["channel"],
+                    "reacted_on": None,
+                },
             )
         for row in self.data.COMMENT_REQUESTS:
             values = dict(row)
@@ -277,7 +348,7 @@ class _Loader:
                 "requested_by": self.orgs[values.pop("requested_by")],
                 "source": self.source,
             }
-            self.upsert(CommentRequest, key, {"asked_person": None, "response": "", **values})
+            self.put(CommentRequest, key, {"asked_person": None, "response": "", **values})
 
     def load_positions_and_notes(self):
         for topic, summary, labels in self.data.POSITIONS:
@@ -286,25 +357,30 @@ class _Loader:
             speakers = {s.speaker for s in statements}
             if len(speakers) != 1:
                 raise ValueError(f"A position rests on one person's statements: {labels!r}")
-            position = self.upsert(
+            self.put(
                 Position,
                 {
                     "person": speakers.pop(),
                     "topic": self.topics[topic],
                     "as_of": max(s.said_on for s in statements),
                 },
-                self.published(summary=summary),
+                {"summary": summary},
+                m2m={"statements": statements, "sources": [self.source]},
             )
-            position.statements.set(statements)
-            position.sources.set([self.source])
         for row in self.data.BACKGROUND_NOTES:
             values = dict(row)
             title, topics = values.pop("title"), values.pop("topics")
             orgs = values.pop("organizations")
-            note = self.upsert(BackgroundNote, {"title": title}, self.published(**values))
-            note.topics.set([self.topics[t] for t in topics])
-            note.organizations.set([self.orgs[o] for o in orgs])
-            note.sources.set([self.source])
+            self.put(
+                BackgroundNote,
+                {"title": title},
+                values,
+                m2m={
+                    "topics": [self.topics[t] for t in topics],
+                    "organizations": [self.orgs[o] for o in orgs],
+                    "sources": [self.source],
+                },
+            )
 
     # -- guards against a slip in the data: quotes must be the article's own words --
 
@@ -323,8 +399,9 @@ class _Loader:
 
 @transaction.atomic
 def load_demo() -> LoadReport:
-    """Create or update the demo data set. Safe to run any number of times."""
-    loader = _Loader()
+    """Create or update the demo data set, as the loader account, through the editorial
+    services. Safe to run any number of times."""
+    loader = _Loader(loader_account())
     for data in DATA_SETS:
         loader.load(data)
     return loader.report

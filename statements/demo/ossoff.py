@@ -12,9 +12,6 @@ import datetime
 
 from ..models import DatePrecision, QuoteKind
 
-# Everything is published, at a fixed moment, so that a second run changes nothing.
-PUBLISHED_AT = datetime.datetime(2020, 6, 5, 12, 0, tzinfo=datetime.UTC)
-
 # The article, byte for byte: straight quotes, two em dashes and two no-break spaces
 # (after "communities...." and before "Washington Free Beacon"). No trailing newline.
 ARTICLE = "\n\n".join(
