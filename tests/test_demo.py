@@ -1,4 +1,5 @@
-"""The demo data set reproduces the Free Beacon article exactly, completely and idempotently."""
+"""The demo data set reproduces the Free Beacon article exactly, completely and idempotently,
+written through the editorial services like any edit."""
 
 import datetime
 import re
@@ -8,15 +9,20 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
 
+from statements import editorial
 from statements.demo import LOADER_USERNAME, load_demo
+from statements.demo.loader import CORRECTION_NOTE
 from statements.models import (
     Affiliation,
     BackgroundNote,
     Candidacy,
     CommentRequest,
+    Correction,
     EditorialModel,
     Election,
     Event,
@@ -26,6 +32,7 @@ from statements.models import (
     Race,
     Reaction,
     Source,
+    StateChange,
     Statement,
     StatementSource,
     StatementTopic,
@@ -524,6 +531,16 @@ def test_a_rerun_restores_edited_records_in_place(demo):
     assert StatementTopic.objects.count() == 9
 
 
+def history_rows():
+    """Every history row of every model: (model, history id, record id, user, reason)."""
+    return {
+        (model._meta.label, row.history_id, row.id, row.history_user_id, row.history_change_reason)
+        for model in apps.get_app_config("statements_history").get_models()
+        if hasattr(model, "history_user")
+        for row in model._default_manager.all()
+    }
+
+
 def _ids():
     return {
         m._meta.label: list(m._default_manager.values_list("pk", flat=True))
@@ -550,3 +567,144 @@ def test_load_demo_command_on_an_empty_database():
     call_command("load_demo", stdout=out)
     assert "1 comment request," in out.getvalue()
     assert Statement.objects.count() == 7
+
+
+# --------------------------------------------------------------------------- as any edit
+
+
+def editorial_records():
+    for model in apps.get_app_config("statements").get_models():
+        if issubclass(model, EditorialModel):
+            yield from model.objects.all()
+
+
+def loader():
+    return User.objects.get(username=LOADER_USERNAME)
+
+
+def test_the_loader_account_has_the_publisher_role_and_cannot_sign_in(demo):
+    account = loader()
+    assert account.is_active
+    assert not account.has_usable_password()
+    assert not (account.is_staff or account.is_superuser)
+    assert list(account.groups.values_list("name", flat=True)) == [editorial.PUBLISHER]
+    assert not account.user_permissions.exists()
+    load_demo()
+    assert User.objects.filter(username=LOADER_USERNAME).count() == 1
+
+
+def test_every_row_has_history_by_the_loader_account(demo):
+    account = loader()
+    for s in Statement.objects.all():
+        rows = s.history.order_by("history_date", "history_id")
+        assert [(r.history_type, r.history_change_reason) for r in rows] == [
+            ("+", "Created"),
+            ("~", "Published"),
+        ]
+        assert {r.history_user for r in rows} == {account}
+        assert [r.version for r in rows] == [1, 2]
+    for model in (StatementTopic, StatementSource, Affiliation, Candidacy, CommentRequest):
+        for row in model.objects.all():
+            created = model.history.get(id=row.pk)
+            assert (created.history_type, created.history_user) == ("+", account), row
+    assert {user for _, _, _, user, _ in history_rows()} == {account.pk}
+
+
+def test_each_editorial_record_was_published_once_by_the_loader_account(demo):
+    account = loader()
+    records = list(editorial_records())
+    assert len(records) == 43  # 9 + 6 + 1 + 2 + 1 + 1 + 8 + 7 + 2 + 4 + 2
+    for record in records:
+        changes = StateChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        )
+        assert [(c.from_state, c.to_state, c.user) for c in changes] == [
+            ("draft", "published", account)
+        ], record
+        # Publishing was the last write to the record.
+        assert record.published_at <= changes.get().at == record.updated_at
+    assert StateChange.objects.count() == 43
+
+
+def test_versions_count_the_writes(demo):
+    # Created (version 1), then published (version 2); rows without a state are created only.
+    for record in editorial_records():
+        assert record.version == 2, record
+    for model in (Affiliation, Candidacy, CommentRequest):
+        assert set(model.objects.values_list("version", flat=True)) == {1}, model
+
+
+def test_a_second_run_adds_no_history_state_change_or_version(demo):
+    history, before = history_rows(), snapshot()
+    versions = {(type(r), r.pk): (r.version, r.updated_at) for r in editorial_records()}
+    counts = (StateChange.objects.count(), Correction.objects.count(), User.objects.count())
+
+    load_demo()
+
+    assert history_rows() == history
+    assert {(type(r), r.pk): (r.version, r.updated_at) for r in editorial_records()} == versions
+    assert (StateChange.objects.count(), Correction.objects.count(), User.objects.count()) == counts
+    assert snapshot() == before
+
+
+def test_a_rerun_writes_its_restoring_edits_as_the_loader_account(demo):
+    person = Person.objects.get(slug="jon-ossoff")
+    Person.objects.filter(pk=person.pk).update(summary="Edited.")
+    history = history_rows()
+
+    assert load_demo().updated == 1
+
+    person.refresh_from_db()
+    assert person.version == 3
+    added = history_rows() - history
+    assert {(label, user, reason) for label, _, _, user, reason in added} == {
+        ("statements_history.HistoricalPerson", loader().pk, "Changed summary")
+    }
+
+
+def test_a_rerun_that_changes_a_published_statements_attribution_is_a_correction(demo):
+    s1 = statement("I don't think")
+    Statement.objects.filter(pk=s1.pk).update(speaker_role="candidate")
+
+    report = load_demo()
+
+    assert (report.created, report.updated) == (0, 1)
+    s1.refresh_from_db()
+    assert (s1.speaker_role, s1.version, s1.state) == (
+        "candidate, U.S. Senate, Georgia",
+        3,
+        "published",
+    )
+    correction = Correction.objects.get()
+    assert (correction.statement, correction.reaction) == (s1, None)
+    assert (correction.note, correction.material) == (CORRECTION_NOTE, True)
+    assert (correction.fields, correction.record_version) == (["speaker_role"], 3)
+    assert correction.created_by == loader()
+    latest = s1.history.latest("history_date", "history_id")
+    assert latest.history_change_reason == "Correction: " + CORRECTION_NOTE
+    assert latest.history_user == loader()
+
+
+def test_a_rerun_publishes_a_withdrawn_record_again(demo):
+    s3 = Statement.objects.get(text="misguided")
+    editorial.withdraw(record=s3, user=loader(), reason="Checking the quote.")
+
+    report = load_demo()
+
+    assert (report.created, report.updated) == (0, 1)
+    s3.refresh_from_db()
+    assert (s3.state, s3.version) == ("published", 4)
+    changes = StateChange.objects.filter(object_id=s3.pk, content_type__model="statement")
+    assert [(c.from_state, c.to_state) for c in changes.order_by("at", "id")] == [
+        ("draft", "published"),
+        ("published", "withdrawn"),
+        ("withdrawn", "published"),
+    ]
+
+
+def test_the_loader_needs_the_publisher_role():
+    Group.objects.filter(name=editorial.PUBLISHER).delete()
+    with pytest.raises(RuntimeError, match="Publisher role does not exist"):
+        load_demo()
+    assert not Statement.objects.exists()
+    assert not User.objects.filter(username=LOADER_USERNAME).exists()
