@@ -30,10 +30,11 @@ from types import ModuleType
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission
 from django.db import models, transaction
 
 from .. import editorial
+from ..editorial.rights import model_permission
 from ..models import (
     Affiliation,
     BackgroundNote,
@@ -61,9 +62,29 @@ from . import ossoff
 # The data modules, loaded in this order. Each declares the names listed in load().
 DATA_SETS: tuple[ModuleType, ...] = (ossoff,)
 
-# Who the demo's history says wrote it: a system account with the Publisher role's
-# rights that cannot sign in (no usable password, not staff).
+# Who the demo's history says wrote it: a system account that holds the rights the
+# loader's writes need and cannot sign in (no usable password, not staff).
 LOADER_USERNAME = "demo-loader"
+
+# Every model the loader writes: it adds, changes, deletes (links) and publishes them.
+WRITTEN_MODELS = (
+    Organization,
+    Person,
+    Affiliation,
+    Election,
+    Race,
+    Candidacy,
+    Event,
+    Source,
+    Topic,
+    Statement,
+    StatementTopic,
+    StatementSource,
+    Reaction,
+    CommentRequest,
+    Position,
+    BackgroundNote,
+)
 
 # The note for readers when a re-run changes the words, attribution, date or kind of a
 # published statement or reaction (a material correction: see the module docstring).
@@ -117,21 +138,35 @@ class LoadReport:
         )
 
 
+def loader_rights() -> set[str]:
+    """The permissions the loader's writes need, and no others: add, change and delete
+    each model it writes, publish, and record corrections (a re-run may correct)."""
+    rights = {editorial.PUBLISH, editorial.CORRECT}
+    for model in WRITTEN_MODELS:
+        rights.update(model_permission(action, model) for action in ("add", "change", "delete"))
+    return rights
+
+
 def loader_account():
-    """The account the demo is written as, created on first use. It holds the rights
-    through the Publisher role (the migrations make it), so it may do what a publisher
-    may and nothing more; with no usable password and no staff flag it never signs in."""
-    try:
-        role = Group.objects.get(name=editorial.PUBLISHER)
-    except Group.DoesNotExist:
-        raise RuntimeError(
-            f"The {editorial.PUBLISHER} role does not exist: run `manage.py migrate` first."
-        ) from None
+    """The account the demo is written as, created on first use, with loader_rights()
+    granted to it directly. Not through the Publisher role: roles are rows the
+    migrations write, and a flushed database has none, while permissions come back with
+    every migrate and flush. With no usable password and no staff flag it never signs in."""
+    wanted = loader_rights()
+    permissions = [
+        permission
+        for permission in Permission.objects.filter(
+            content_type__app_label__in={right.split(".")[0] for right in wanted}
+        ).select_related("content_type")
+        if f"{permission.content_type.app_label}.{permission.codename}" in wanted
+    ]
+    if len(permissions) != len(wanted):
+        raise RuntimeError("The permissions the demo loader needs are missing: run migrate.")
     user, _ = get_user_model()._default_manager.get_or_create(
         username=LOADER_USERNAME,
         defaults={"password": make_password(None), "is_active": True, "is_staff": False},
     )
-    user.groups.add(role)  # writes nothing when it already has the role
+    user.user_permissions.add(*permissions)  # writes nothing when it already has them
     return user
 
 
