@@ -6,7 +6,8 @@ from statements.demo import load_demo
 class Command(BaseCommand):
     help = (
         "Load the demo data set (the Washington Free Beacon article of June 5, 2020), all "
-        "published. Idempotent: a second run changes nothing."
+        "published, through the editorial services as the demo-loader account (created if "
+        "missing; it cannot sign in). Idempotent: a second run changes nothing."
     )
 
     def handle(self, *args, **options):
