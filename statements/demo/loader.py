@@ -214,9 +214,8 @@ class _Loader:
     ) -> tuple[models.Model, str]:
         """Find the record by its natural key and create it (a draft, if it has a
         state) or change what differs from `values` and `m2m`. Not yet counted."""
-        try:
-            record = model._default_manager.get(**key)
-        except model.DoesNotExist:
+        record = model._default_manager.filter(**key).first()
+        if record is None:
             record = model(**key, **values)
             editorial.create_record(record=record, user=self.user, m2m=m2m)
             return record, CREATED
