@@ -5,7 +5,6 @@ Filters combine with AND; a repeated parameter is OR within itself. An unknown s
 matches nothing (and says so); a malformed date or flag is reported and ignored.
 """
 
-import re
 from functools import partial
 
 import django_filters
@@ -15,6 +14,7 @@ from django.utils.choices import CallableChoiceIterator
 
 from . import search
 from .models import (
+    SLUG_PATTERN,
     Candidacy,
     Event,
     Organization,
@@ -46,7 +46,6 @@ RECORD_FILTERS = ("speaker", "topic", "party", "race", "event")
 # the page stays small and fast with thousands of people and events. Any slug still
 # works in the URL; validation checks it against every published record.
 MENU_LIMIT = {"speaker": 300, "topic": 300, "party": 50, "race": 100, "event": 100}
-SLUG = re.compile(r"[-\w]{1,200}")
 MENU_ORDER = {"speaker": ("sort_name",), "event": ("-date", "-id"), "race": ("-date", "name")}
 
 
@@ -185,7 +184,7 @@ class StatementFilter(django_filters.FilterSet):
             for name in RECORD_FILTERS:
                 field = form.fields[name]
                 values = self.data.getlist(name) if self.is_bound else []
-                chosen = {value for value in values if SLUG.fullmatch(value)}
+                chosen = {value for value in values if SLUG_PATTERN.fullmatch(value)}
                 # Lazy: feeds, exports and the API never render the menus, so never query.
                 field.widget.choices = CallableChoiceIterator(
                     partial(self._menu, field.queryset, name, chosen)

@@ -13,27 +13,18 @@ from rest_framework.exceptions import ValidationError
 
 from ..models import Person
 
-# What Django's NullBooleanField understands. A page quietly ignores anything else; the
-# API says so.
-FLAG_VALUES = frozenset({"", "true", "false", "True", "False", "1", "0"})
-
 
 class StrictFilterBackend(DjangoFilterBackend):
     """DjangoFilterBackend that applies ``filterset.results()`` when the FilterSet has it
     (StatementFilter: nothing at all for an unknown record), keeps the bound FilterSet on
-    the view (for ordering and search), and is strict about boolean flags."""
+    the view (for ordering and search). Flags such as has_reactions are choice filters,
+    which already refuse anything but their choices."""
 
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
-        errors = {}
-        for name, filter_ in filterset.base_filters.items():
-            # A BooleanFilter reads anything it doesn't know as "either": say so instead.
-            if isinstance(filter_, django_filters.BooleanFilter):
-                value = request.query_params.get(name)
-                if value is not None and value not in FLAG_VALUES:
-                    errors[name] = ['Enter "true" or "false".']
+        errors: dict[str, list[str]] = {}
         if not filterset.is_valid():
             for name, messages in filterset.errors.items():
                 errors.setdefault(name, []).extend(str(message) for message in messages)

@@ -32,6 +32,11 @@ class QuoteKind(models.TextChoices):
     PARTIAL = "partial", "Partial quote"
     PARAPHRASE = "paraphrase", "Paraphrase"
 
+    @classmethod
+    def label_of(cls, kind: str) -> str:
+        """The kind's label; anything unknown reads as a paraphrase, never as a quote."""
+        return cls(kind).label if kind in cls.values else cls.PARAPHRASE.label
+
 
 class StatementQuerySet(PublicQuerySet):
     def on_topic(self, *topics: Topic | int) -> Self:

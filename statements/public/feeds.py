@@ -49,11 +49,6 @@ if TYPE_CHECKING:
 
 ITEMS = 50
 TITLE_WORDS = 12
-KIND_LABELS: dict[str, str] = {
-    QuoteKind.DIRECT: "Direct quote",
-    QuoteKind.PARTIAL: "Partial quote",
-    QuoteKind.PARAPHRASE: "Paraphrase",
-}
 
 
 class BadFilter(Exception):
@@ -74,7 +69,7 @@ class FeedScope:
 
 
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, "Paraphrase")
+    return QuoteKind.label_of(kind)
 
 
 def first_words(text: str) -> str:

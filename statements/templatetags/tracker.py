@@ -6,12 +6,11 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ..models import DatePrecision, Organization, Person, format_partial_date
+from ..models import DatePrecision, Organization, Person, QuoteKind, format_partial_date
 from ..reading.cards import surname as person_surname
 
 register = template.Library()
 
-KIND_LABELS = {"direct": "Direct quote", "partial": "Partial quote", "paraphrase": "Paraphrase"}
 PREPOSITIONS = ("by ", "in ", "on ", "to ", "via ", "through ", "at ", "during ", "from ")
 
 
@@ -46,7 +45,7 @@ def day(value):
 
 @register.filter
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, "Paraphrase")
+    return QuoteKind.label_of(kind)
 
 
 @register.filter
