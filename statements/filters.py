@@ -23,7 +23,6 @@ from .models import (
     Race,
     Reaction,
     Statement,
-    StatementTopic,
     Topic,
 )
 
@@ -151,10 +150,7 @@ class StatementFilter(django_filters.FilterSet):
     def filter_topic(self, queryset, name, topics):
         if not topics:
             return queryset
-        ids = Topic.objects.descendant_ids(topics)
-        return queryset.filter(
-            pk__in=StatementTopic.objects.filter(topic_id__in=ids).values("statement_id")
-        )
+        return queryset.on_topic(*topics)
 
     def filter_race(self, queryset, name, races):
         if not races:

@@ -40,8 +40,9 @@ class QuoteKind(models.TextChoices):
 
 class StatementQuerySet(PublicQuerySet):
     def on_topic(self, *topics: Topic | int) -> Self:
-        """Statements on any of these topics or anything narrower."""
-        ids = Topic.objects.descendant_ids(topics)
+        """Statements on any of these topics or anything narrower, as readers see the
+        tree: through published topics only."""
+        ids = Topic.objects.published().descendant_ids(topics)
         return self.filter(
             pk__in=StatementTopic.objects.filter(topic_id__in=ids).values("statement_id")
         )

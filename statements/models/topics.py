@@ -39,9 +39,11 @@ def ancestors(topic: Topic, parent_of: Callable[[Topic], Topic | None]) -> Itera
 
 class TopicQuerySet(PublicQuerySet):
     def descendant_ids(self, topics) -> set[int]:
-        """Ids of the given topics and everything below them, in one query."""
+        """Ids of the given topics and everything below them, in one query, walking only
+        the topics of this queryset (``Topic.objects.published()``: as readers see the
+        tree, so nothing under a draft topic is reached through it)."""
         children: dict[int | None, list[int]] = {}
-        for topic_id, parent_id in Topic.objects.values_list("id", "parent_id"):
+        for topic_id, parent_id in self.values_list("id", "parent_id"):
             children.setdefault(parent_id, []).append(topic_id)
         start = [t.pk if isinstance(t, Topic) else t for t in topics]
         return descendants(start, lambda topic_id: children.get(topic_id, []))
