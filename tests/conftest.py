@@ -1,5 +1,9 @@
 import pytest
 
+from statements.editorial import ADMINISTRATOR, EDITOR, PUBLISHER
+
+from .support import NO_ROLE, logged_in, user_with_role
+
 
 class InvalidTemplateVariable(str):
     """Make a template's undefined variable fail the test instead of rendering ''."""
@@ -14,3 +18,46 @@ def _test_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     for engine in settings.TEMPLATES:
         engine["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
+
+
+# Staff accounts, one per editorial role (the groups of migrations 0003 and 0006) --------
+
+
+@pytest.fixture
+def editor():
+    return user_with_role(EDITOR)
+
+
+@pytest.fixture
+def publisher():
+    return user_with_role(PUBLISHER)
+
+
+@pytest.fixture
+def administrator():
+    return user_with_role(ADMINISTRATOR)
+
+
+@pytest.fixture
+def staff_without_role():
+    return user_with_role(NO_ROLE)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return logged_in(editor)
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    return logged_in(publisher)
+
+
+@pytest.fixture
+def administrator_client(administrator):
+    return logged_in(administrator)
+
+
+@pytest.fixture
+def staff_without_role_client(staff_without_role):
+    return logged_in(staff_without_role)

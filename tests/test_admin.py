@@ -9,15 +9,14 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.widgets import AutocompleteMixin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django.forms import ModelChoiceField
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from statements.admin import PublicationAdminMixin
-from statements.editorial import EDITOR, PUBLISHER
 from statements.models import (
     Affiliation,
     BackgroundNote,
@@ -49,6 +48,7 @@ from .factories import (
     StatementFactory,
     TopicFactory,
 )
+from .support import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -187,13 +187,7 @@ MAKERS = {
 }
 
 
-# Users -------------------------------------------------------------------------------
-
-
-def staff_member(username, group_name):
-    user = User.objects.create_user(username, f"{username}@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
+# Users (editor, publisher and their clients come from conftest.py) --------------------
 
 
 @pytest.fixture
@@ -201,35 +195,9 @@ def superuser():
     return User.objects.create_superuser("root", "root@example.org", "pw")
 
 
-@pytest.fixture
-def editor():
-    return staff_member("editor", EDITOR)
-
-
-@pytest.fixture
-def publisher():
-    return staff_member("publisher", PUBLISHER)
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def editor_client(editor):
-    return client_for(editor)
-
-
-@pytest.fixture
-def publisher_client(publisher):
-    return client_for(publisher)
-
-
 @pytest.fixture(params=["superuser", "editor"])
 def staff_client(request):
-    return client_for(request.getfixturevalue(request.param))
+    return logged_in(request.getfixturevalue(request.param))
 
 
 def admin_url(model, view, *args):
@@ -405,7 +373,7 @@ def test_topic_autocomplete_finds_broader_and_narrower_topics(editor_client):
 
 @pytest.mark.parametrize("model", REGISTERED, ids=model_id)
 def test_related_records_are_picked_by_autocomplete(superuser, model):
-    response = client_for(superuser).get(admin_url(model, "add"))
+    response = logged_in(superuser).get(admin_url(model, "add"))
 
     forms_on_page = [response.context["adminform"].form] + [
         inline.formset.empty_form for inline in response.context["inline_admin_formsets"]
@@ -762,7 +730,7 @@ def changelist_queries(client, model) -> tuple[int, int]:
 
 @pytest.mark.parametrize("model", REGISTERED, ids=model_id)
 def test_changelist_query_count_does_not_grow_with_rows(superuser, model):
-    client = client_for(superuser)
+    client = logged_in(superuser)
     for _ in range(3):
         MAKERS[model]()
     queries_at_3, rows_at_3 = changelist_queries(client, model)

@@ -15,20 +15,10 @@ from statements.models import Correction, PublicationState, Reaction, Statement
 from statements.reading.corrections import corrections_for, corrections_page
 
 from .factories import PersonFactory, ReactionFactory, StatementFactory
+from .support import logged_in
 from .test_admin import admin_url, form_errors, inline_prefixes, page_form_data
-from .test_workflow import logged_in, user_with_role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def publisher():
-    return user_with_role("Publisher")
-
-
-@pytest.fixture
-def editor():
-    return user_with_role("Editor")
 
 
 def test_a_material_change_without_a_note_is_refused(publisher):

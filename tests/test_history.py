@@ -27,8 +27,8 @@ from statements.models import (
 )
 
 from .factories import PersonFactory, StatementFactory, TopicFactory
+from .support import logged_in
 from .test_admin import MAKERS, REGISTERED, admin_url, form_data, form_errors, page_form_data
-from .test_workflow import logged_in, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -50,16 +50,6 @@ EDITORIAL_MODELS = [
     Position,
     BackgroundNote,
 ]
-
-
-@pytest.fixture
-def editor():
-    return user_with_role("Editor")
-
-
-@pytest.fixture
-def publisher():
-    return user_with_role("Publisher")
 
 
 @pytest.mark.parametrize("model", EDITORIAL_MODELS, ids=lambda m: m.__name__)

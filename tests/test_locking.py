@@ -8,22 +8,12 @@ from statements import editorial
 from statements.models import PublicationState, Reaction, Statement, StatementTopic, Topic
 
 from .factories import ReactionFactory, StatementFactory, TopicFactory
+from .support import logged_in
 from .test_admin import admin_url, form_data, form_errors, inline_prefixes, page_form_data
-from .test_workflow import logged_in, user_with_role
 
 pytestmark = pytest.mark.django_db
 
 DRAFT = PublicationState.DRAFT
-
-
-@pytest.fixture
-def editor():
-    return user_with_role("Editor")
-
-
-@pytest.fixture
-def publisher():
-    return user_with_role("Publisher")
 
 
 def error_messages(response) -> list[str]:

@@ -39,16 +39,12 @@ from .factories import (
     StatementFactory,
     TopicFactory,
 )
-from .test_workflow import action_post, logged_in, user_with_role
+from .support import logged_in
+from .test_workflow import action_post
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2020, 5, 30)
-
-
-@pytest.fixture
-def publisher():
-    return user_with_role("Publisher")
 
 
 def references_to(obj) -> dict[str, int]:
@@ -284,8 +280,7 @@ def test_the_merge_is_one_transaction(two_people, publisher, monkeypatch):
     assert not SlugRedirect.objects.exists()
 
 
-def test_merges_that_are_refused(publisher):
-    editor = user_with_role("Editor")
+def test_merges_that_are_refused(editor, publisher):
     person, topic = PersonFactory(), TopicFactory()
     with pytest.raises(editorial.PermissionRefused):
         editorial.merge(survivor=person, duplicate=PersonFactory(), user=editor)
@@ -320,8 +315,8 @@ def test_the_admin_merge_action(two_people, publisher):
     assert one.status_code == 302 and Person.objects.filter(pk=survivor.pk).exists()
 
 
-def test_editors_are_not_offered_the_merge(two_people):
-    client = logged_in(user_with_role("Editor"))
+def test_editors_are_not_offered_the_merge(two_people, editor_client):
+    client = editor_client
     survivor, duplicate = two_people["survivor"], two_people["duplicate"]
     changelist = client.get("/admin/statements/person/")
     assert "merge_selected" not in dict(changelist.context["action_form"].fields["action"].choices)

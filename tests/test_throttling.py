@@ -35,7 +35,8 @@ def _fresh_forwarding_warnings():
 
 
 @pytest.fixture
-def editor():
+def staff_account():
+    """A staff account with a known password (the role makes no difference to sign-in)."""
     return User.objects.create_user("editor", password=RIGHT, is_staff=True)
 
 
@@ -78,7 +79,7 @@ def test_settings_lock_by_username_and_address_together():
     assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
 
 
-def test_the_nth_failure_locks_out_even_the_right_password(client, editor):
+def test_the_nth_failure_locks_out_even_the_right_password(client, staff_account):
     fail_until_locked(client)
 
     response = sign_in(client, RIGHT)
@@ -86,7 +87,7 @@ def test_the_nth_failure_locks_out_even_the_right_password(client, editor):
     assert "_auth_user_id" not in client.session
 
 
-def test_fewer_failures_than_the_limit_still_let_the_right_password_in(client, editor):
+def test_fewer_failures_than_the_limit_still_let_the_right_password_in(client, staff_account):
     for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
         assert sign_in(client, f"wrong-{attempt}").status_code == 200
     assert signed_in(sign_in(client, RIGHT))
@@ -97,18 +98,18 @@ def test_fewer_failures_than_the_limit_still_let_the_right_password_in(client, e
     assert signed_in(sign_in(client, RIGHT))
 
 
-def test_another_address_is_not_locked(client, editor):
+def test_another_address_is_not_locked(client, staff_account):
     fail_until_locked(client, address="198.51.100.7")
     assert signed_in(sign_in(client, RIGHT, address="203.0.113.20"))
 
 
-def test_another_username_from_the_same_address_is_not_locked(client, editor):
+def test_another_username_from_the_same_address_is_not_locked(client, staff_account):
     User.objects.create_user("publisher", password=RIGHT, is_staff=True)
     fail_until_locked(client)
     assert signed_in(sign_in(client, RIGHT, username="publisher"))
 
 
-def test_the_lockout_ends_after_the_cool_off(client, editor):
+def test_the_lockout_ends_after_the_cool_off(client, staff_account):
     start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False) as traveller:
         fail_until_locked(client)
@@ -121,7 +122,7 @@ def test_the_lockout_ends_after_the_cool_off(client, editor):
         assert signed_in(sign_in(client, RIGHT))
 
 
-def test_xhr_lockout_is_also_a_429(client, editor):
+def test_xhr_lockout_is_also_a_429(client, staff_account):
     fail_until_locked(client)
     response = sign_in(client, RIGHT, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
     assert response.status_code == 429
@@ -198,7 +199,7 @@ def test_behind_two_proxies_the_second_from_the_right_is_the_client():
 
 
 @override_settings(TRUSTED_PROXY_COUNT=1)
-def test_behind_a_proxy_each_reader_is_throttled_on_their_own_address(client, editor):
+def test_behind_a_proxy_each_reader_is_throttled_on_their_own_address(client, staff_account):
     fail_until_locked(client, address=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.1")
     assert_locked(sign_in(client, RIGHT, address=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.1"))
     # Spoofing a left-hand entry does not help the locked-out client ...
@@ -211,7 +212,7 @@ def test_behind_a_proxy_each_reader_is_throttled_on_their_own_address(client, ed
 
 @override_settings(TRUSTED_PROXY_COUNT=1)
 def test_a_forged_x_forwarded_for_sent_straight_to_gunicorn_does_not_dodge_the_lockout(
-    client, editor
+    client, staff_account
 ):
     """Each guess claims another client address, but comes from the same REMOTE_ADDR,
     which is no proxy of ours: the fifth locks that address out, and the other seven of
@@ -242,12 +243,12 @@ def frozen():
 
 
 @pytest.fixture
-def known_editor(client, editor):
+def known_editor(client, staff_account):
     """The editor has signed in from HOME before."""
     assert signed_in(sign_in(client, RIGHT, address=HOME))
     client.logout()
     assert KnownSignInAddress.objects.filter(username="editor", ip_address=HOME).exists()
-    return editor
+    return staff_account
 
 
 @pytest.fixture
@@ -307,7 +308,7 @@ def test_the_backoff_doubles_with_each_failure_up_to_the_cool_off():
     assert backoff_seconds(20) == backoff_seconds(10_000) == 900
 
 
-def test_a_guess_after_the_wait_is_checked_and_doubles_the_next_wait(client, editor, frozen):
+def test_a_guess_after_the_wait_is_checked_and_doubles_the_next_wait(client, staff_account, frozen):
     for a in range(1, 11):
         assert sign_in(client, "wrong", address=f"203.0.113.{a}").status_code == 200
     assert_backoff(sign_in(client, "wrong", address="203.0.113.11"), 1)
@@ -324,7 +325,7 @@ def test_a_guess_after_the_wait_is_checked_and_doubles_the_next_wait(client, edi
     assert signed_in(sign_in(client, RIGHT, address=CAFE))
 
 
-def test_the_wait_is_capped_at_the_cool_off(client, editor, frozen):
+def test_the_wait_is_capped_at_the_cool_off(client, staff_account, frozen):
     SignInFailure.objects.bulk_create(
         SignInFailure(username="editor", ip_address="203.0.113.1", attempted_at=START)
         for _ in range(40)
@@ -336,7 +337,7 @@ def test_the_wait_is_capped_at_the_cool_off(client, editor, frozen):
     assert signed_in(sign_in(client, RIGHT, address=CAFE))
 
 
-def test_failures_older_than_the_window_are_forgotten(client, editor, frozen):
+def test_failures_older_than_the_window_are_forgotten(client, staff_account, frozen):
     SignInFailure.objects.bulk_create(
         SignInFailure(
             username="editor",
@@ -369,7 +370,7 @@ def test_a_known_address_is_still_locked_after_five_failures(client, known_edito
 
 
 def test_signing_in_from_a_new_address_makes_it_known_and_clears_its_failures(
-    client, editor, frozen
+    client, staff_account, frozen
 ):
     sign_in(client, "wrong", address="203.0.113.1")
     for n in range(3):
@@ -387,12 +388,12 @@ def test_signing_in_from_a_new_address_makes_it_known_and_clears_its_failures(
     assert (known.first_seen, known.last_seen) == (START, START + datetime.timedelta(days=3))
 
 
-def test_force_login_records_no_address(client, editor):
+def test_force_login_records_no_address(client, staff_account):
     client.force_login(editor)
     assert not KnownSignInAddress.objects.exists()
 
 
-def test_xhr_backoff_is_also_a_429_with_retry_after(client, editor, frozen):
+def test_xhr_backoff_is_also_a_429_with_retry_after(client, staff_account, frozen):
     for a in range(1, 11):
         sign_in(client, "wrong", address=f"203.0.113.{a}")
     response = sign_in(client, RIGHT, address=CAFE, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
@@ -400,7 +401,7 @@ def test_xhr_backoff_is_also_a_429_with_retry_after(client, editor, frozen):
     assert response["Retry-After"] == "1"
 
 
-def test_asking_twice_about_one_attempt_admits_it_once(editor):
+def test_asking_twice_about_one_attempt_admits_it_once(staff_account):
     request = RequestFactory().post("/admin/login/", REMOTE_ADDR=CAFE)
     credentials = {"username": "editor"}
     assert AxesProxyHandler.is_allowed(request, credentials)
@@ -408,7 +409,7 @@ def test_asking_twice_about_one_attempt_admits_it_once(editor):
     assert SignInFailure.objects.count() == 1
 
 
-def test_an_attempt_without_an_address_is_unfamiliar(editor):
+def test_an_attempt_without_an_address_is_unfamiliar(staff_account):
     request = RequestFactory().post("/admin/login/", REMOTE_ADDR="")
     assert AxesProxyHandler.is_allowed(request, {"username": "editor"})
     assert SignInFailure.objects.get().ip_address is None
@@ -453,7 +454,7 @@ def test_the_wait_in_words(seconds, words):
 
 
 @override_settings(TRUSTED_PROXY_COUNT=1)
-def test_strangers_behind_the_proxy_cannot_lock_the_editor_out(client, editor):
+def test_strangers_behind_the_proxy_cannot_lock_the_editor_out(client, staff_account):
     """All traffic comes through nginx on loopback: five bad passwords from one stranger
     lock out that stranger only, and four more strangers' guesses change nothing."""
     fail_until_locked(client, address=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.1")
@@ -481,7 +482,7 @@ def test_many_strangers_behind_the_proxy_cannot_keep_the_editor_out_of_home(
 
 @override_settings(TRUSTED_PROXY_COUNT=0)
 def test_behind_a_proxy_with_trusted_proxy_count_0_strangers_lock_the_editor_out_and_it_is_logged(
-    client, editor, caplog
+    client, staff_account, caplog
 ):
     """The misconfiguration the deploy check and the runtime warning are for: every client
     is the proxy's address, so five strangers lock the editor out."""

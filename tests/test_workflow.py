@@ -6,19 +6,14 @@ POSTs), and both must agree with the expected matrix. Run with -s to see the mat
 """
 
 import datetime
-import importlib
 import itertools
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.test import Client
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from statements import editorial
-from statements.editorial import ADMINISTRATOR, EDITOR, PUBLISHER
 from statements.models import (
     CommentRequest,
     Person,
@@ -41,6 +36,7 @@ from .factories import (
     StatementFactory,
     TopicFactory,
 )
+from .support import ROLES, logged_in, user_with_role
 from .test_admin import admin_url, form_data, form_errors, page_form_data
 
 pytestmark = pytest.mark.django_db
@@ -51,39 +47,7 @@ PUBLISHED, WITHDRAWN = PublicationState.PUBLISHED, PublicationState.WITHDRAWN
 _serial = itertools.count()
 
 
-# Users ---------------------------------------------------------------------------------
-
-ROLES = ["Editor", "Publisher", "Administrator", "Staff, no group"]
-GROUP_OF = {"Editor": EDITOR, "Publisher": PUBLISHER, "Administrator": ADMINISTRATOR}
-
-
-def ensure_roles() -> None:
-    """The groups come from data migrations (0003, 0006). A transactional test elsewhere
-    (tests/test_backup.py) flushes the database, groups included: run those very
-    migrations again, on their own historical models, if the groups are gone."""
-    if Group.objects.filter(name__in=GROUP_OF.values()).count() == len(GROUP_OF):
-        return
-    executor = MigrationExecutor(connection)
-    for name in ("0003_editorial_roles", "0006_editorial_permissions"):
-        state = executor.loader.project_state(("statements", name), at_end=True)
-        migration = importlib.import_module(f"statements.migrations.{name}")
-        operation = migration.Migration.operations[0]
-        operation.code(state.apps, None)
-
-
-def user_with_role(role: str) -> User:
-    ensure_roles()
-    n = next(_serial)
-    user = User.objects.create_user(f"user{n}", f"user{n}@example.org", "pw", is_staff=True)
-    if role in GROUP_OF:
-        user.groups.add(Group.objects.get(name=GROUP_OF[role]))
-    return user
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)  # never client.login: django-axes wants a request
-    return client
+# Users: the role accounts come from tests/support.py and conftest.py -----------------
 
 
 def root() -> User:
@@ -360,16 +324,6 @@ def test_may_agrees_with_the_groups():
 
 
 # Transitions ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def editor():
-    return user_with_role("Editor")
-
-
-@pytest.fixture
-def publisher():
-    return user_with_role("Publisher")
 
 
 def test_each_step_records_who_and_when(editor, publisher):

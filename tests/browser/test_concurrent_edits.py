@@ -3,21 +3,19 @@
 import re
 
 import pytest
-from django.test import Client
 from playwright.sync_api import Browser, expect
 
+from statements.editorial import EDITOR
 from statements.models import Statement
 from tests.factories import StatementFactory
-from tests.test_workflow import user_with_role
+from tests.support import logged_in, user_with_role
 
 pytestmark = pytest.mark.browser
 
 
 def editor_context(browser: Browser, base_url: str):
     """A browser context signed in as a new member of the Editor group."""
-    user = user_with_role("Editor")
-    client = Client()
-    client.force_login(user)
+    client = logged_in(user_with_role(EDITOR))
     context = browser.new_context(base_url=base_url)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
