@@ -2,7 +2,7 @@ import pytest
 
 from statements.editorial import ADMINISTRATOR, EDITOR, PUBLISHER
 
-from .support import NO_ROLE, logged_in, user_with_role
+from .support import NO_ROLE, build_world, logged_in, user_with_role
 
 
 class InvalidTemplateVariable(str):
@@ -61,3 +61,12 @@ def administrator_client(administrator):
 @pytest.fixture
 def staff_without_role_client(staff_without_role):
     return logged_in(staff_without_role)
+
+
+# Data ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world():
+    """A few published statements to filter, and drafts that must never show: name -> id."""
+    return build_world()

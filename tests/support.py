@@ -1,14 +1,50 @@
 """Plain functions the test modules share; the fixtures built on them are in conftest.py."""
 
+import datetime
 import importlib
 import itertools
+import re
 
+from django import forms
+from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.http import QueryDict
 from django.test import Client
+from django.urls import reverse
 
 from statements.editorial import ADMINISTRATOR, EDITOR, PUBLISHER
+from statements.filters import StatementFilter
+from statements.models import (
+    Affiliation,
+    BackgroundNote,
+    Candidacy,
+    CommentRequest,
+    Election,
+    Event,
+    Organization,
+    Person,
+    Position,
+    Race,
+    Reaction,
+    Source,
+    Statement,
+    Topic,
+)
+
+from .factories import (
+    EventFactory,
+    OrganizationFactory,
+    OutletFactory,
+    PartyFactory,
+    PersonFactory,
+    RaceFactory,
+    ReactionFactory,
+    SourceFactory,
+    StatementFactory,
+    TopicFactory,
+)
 
 _serial = itertools.count()
 
@@ -51,3 +87,374 @@ def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)  # never client.login: django-axes wants a request
     return client
+
+
+# Admin pages -------------------------------------------------------------------------
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:statements_{model._meta.model_name}_{view}", args=args)
+
+
+def form_data(form) -> dict:
+    """What a browser would post for the form as it was rendered."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        key = form.add_prefix(name)
+        if isinstance(field, forms.BooleanField):
+            if value:
+                data[key] = "on"
+        elif isinstance(value, list | tuple):
+            data[key] = [str(getattr(item, "pk", item)) for item in value]
+        else:
+            data[key] = "" if value is None else str(value)
+    return data
+
+
+def page_form_data(response) -> dict:
+    """The main form and every inline, as rendered: submitting it changes nothing."""
+    data = form_data(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        data |= form_data(inline.formset.management_form)
+        for form in inline.formset.forms:
+            data |= form_data(form)
+    return data
+
+
+def inline_prefixes(response) -> dict:
+    return {
+        inline.formset.model: inline.formset.prefix
+        for inline in response.context["inline_admin_formsets"]
+    }
+
+
+def inline_rows(prefix, rows, min_num=0) -> dict:
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": str(min_num),
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data |= {f"{prefix}-{index}-{field}": value for field, value in row.items()}
+    return data
+
+
+def form_errors(response) -> str:
+    """The errors of a re-rendered admin form, to explain a failed assertion."""
+    if response.context is None or "adminform" not in response.context:
+        return f"status {response.status_code}"
+    found = [response.context["adminform"].form.errors]
+    for inline in response.context["inline_admin_formsets"]:
+        found += [inline.formset.non_form_errors(), *inline.formset.errors]
+    return repr([errors for errors in found if errors])
+
+
+def action_post(client, model, action, records, **extra):
+    """A changelist action on `records`, as the admin's action form posts it."""
+    return client.post(
+        admin_url(model, "changelist"),
+        {"action": action, "_selected_action": [r.pk for r in records], "index": "0", **extra},
+    )
+
+
+# One record of each model registered in the admin, each filling in what its changelist shows
+
+REGISTERED = sorted(
+    (model for model in admin.site._registry if model._meta.app_label == "statements"),
+    key=lambda model: model._meta.model_name,
+)
+
+
+def make_person():
+    person = PersonFactory()
+    Affiliation.objects.create(person=person, organization=OrganizationFactory(), role="member")
+    return person
+
+
+def make_affiliation():
+    return Affiliation.objects.create(
+        person=PersonFactory(),
+        organization=OrganizationFactory(),
+        role="president",
+        start_date=datetime.date(2020, 1, 1),
+    )
+
+
+def make_election():
+    n = next(_serial)
+    return Election.objects.create(
+        name=f"Election {n}",
+        slug=f"election-{n}",
+        office="U.S. Senate",
+        jurisdiction="Georgia",
+        year=2020,
+    )
+
+
+def make_race():
+    n = next(_serial)
+    return Race.objects.create(
+        election=make_election(),
+        stage=Race.Stage.PRIMARY,
+        party=PartyFactory(),
+        name=f"Democratic primary {n}",
+        slug=f"race-{n}",
+        date=datetime.date(2020, 6, 9),
+    )
+
+
+def make_candidacy():
+    return Candidacy.objects.create(person=PersonFactory(), race=make_race(), party=PartyFactory())
+
+
+def make_event():
+    event = EventFactory()
+    event.hosts.add(OrganizationFactory())
+    return event
+
+
+def make_topic():
+    """A topic five levels deep, so the changelist shows paths with an ellipsis."""
+    topic = None
+    for _ in range(5):
+        topic = TopicFactory(parent=topic)
+    return topic
+
+
+def make_statement():
+    statement = StatementFactory(topics=[TopicFactory(parent=TopicFactory())])
+    ReactionFactory(statement=statement)
+    return statement
+
+
+def make_comment_request():
+    statement = StatementFactory()
+    return CommentRequest.objects.create(
+        statement=statement,
+        asked_organization=OrganizationFactory(kind=Organization.Kind.CAMPAIGN),
+        requested_by=OutletFactory(),
+        subject="immigration policy and sanctuary cities",
+        requested_on=datetime.date(2020, 6, 4),
+        repeated=True,
+        source=statement.sources.get(),
+    )
+
+
+def make_position():
+    position = Position.objects.create(
+        person=PersonFactory(),
+        topic=TopicFactory(),
+        summary="Opposes local enforcement of federal immigration law",
+        as_of=datetime.date(2020, 5, 30),
+    )
+    position.statements.add(StatementFactory())
+    position.sources.add(SourceFactory())
+    return position
+
+
+def make_background_note():
+    note = BackgroundNote.objects.create(
+        title=f"The 287(g) program {next(_serial)}",
+        text="A voluntary program that deputizes local law enforcement agencies.",
+        as_of=datetime.date(2020, 2, 1),
+    )
+    note.topics.add(TopicFactory())
+    note.organizations.add(OrganizationFactory())
+    note.sources.add(SourceFactory())
+    return note
+
+
+MAKERS = {
+    Affiliation: make_affiliation,
+    BackgroundNote: make_background_note,
+    Candidacy: make_candidacy,
+    CommentRequest: make_comment_request,
+    Election: make_election,
+    Event: make_event,
+    Organization: OrganizationFactory,
+    Person: make_person,
+    Position: make_position,
+    Race: make_race,
+    Reaction: ReactionFactory,
+    Source: SourceFactory,
+    Statement: make_statement,
+    Topic: make_topic,
+}
+
+
+# The statement add form filled in for a whole article ------------------------------------
+
+QUOTE = (
+    "I don\u2019t think it\u2019s the role of local law enforcement to enforce federal "
+    "immigration law\u2026. It is important that there be \u201cbonds of trust\u201d [sic]."
+)
+
+
+def statement_post(add_page, article, *, state=None, sources=None) -> dict:
+    """The add form filled in for the article; `state` is posted where given."""
+    prefixes = inline_prefixes(add_page)
+    first_source = article["sources"][0]
+    reactions = [
+        {
+            "respondent": article["patel"].pk,
+            "respondent_role": "president",
+            "respondent_organization": article["students"].pk,
+            "stance": Reaction.Stance.AGREES,
+            "interpretation": "an endorsement of sanctuary cities",
+            "kind": "direct",
+            "text": "I agreed with Jon that local law enforcement should not be required\u2026",
+            "channel": "email to the Washington Free Beacon",
+            "source": first_source.pk,
+        },
+        {
+            "respondent": article["mehlman"].pk,
+            "respondent_role": "spokesman",
+            "respondent_organization": article["fair"].pk,
+            "stance": Reaction.Stance.DISAGREES,
+            "kind": "direct",
+            "text": "Nobody is compelling them to enforce federal immigration laws.",
+            "source": first_source.pk,
+        },
+    ]
+    if state is not None:
+        for reaction in reactions:
+            reaction["state"] = state
+    data = {
+        "speaker": article["speaker"].pk,
+        "speaker_role": "candidate, U.S. Senate, Georgia",
+        "speaker_party": article["party"].pk,
+        "event": article["event"].pk,
+        "said_on": "2020-05-30",
+        "date_precision": "day",
+        "date_inferred": "on",
+        "date_inference_note": "Reported on Friday, June 5, 2020 as 'said Saturday'.",
+        "kind": "direct",
+        "text": QUOTE,
+        "frame": "",
+        "context": "Asked by the College Democrats of Georgia about immigration.",
+        **inline_rows(
+            prefixes[Statement.sources.through],
+            [{"source": source.pk} for source in (sources or article["sources"])],
+            min_num=1,
+        ),
+        **inline_rows(
+            prefixes[Statement.topics.through],
+            [{"topic": topic.pk} for topic in article["topics"]],
+        ),
+        **inline_rows(prefixes[Reaction], reactions),
+        **inline_rows(
+            prefixes[CommentRequest],
+            [
+                {
+                    "asked_organization": article["campaign"].pk,
+                    "requested_by": article["outlet"].pk,
+                    "source": first_source.pk,
+                    "subject": "immigration policy and sanctuary cities",
+                    "date_precision": "day",
+                    "repeated": "on",
+                    "outcome": CommentRequest.Outcome.NO_RESPONSE,
+                }
+            ],
+        ),
+    }
+    if state is not None:
+        data["state"] = state
+    return data
+
+
+# A small, varied set of statements to filter (the feeds, the exports, the list page) -----
+
+
+def build_world():
+    """A small, varied set of statements (and drafts) to filter. Returns name -> id."""
+    democrats, republicans = PartyFactory(slug="democratic-party"), PartyFactory(slug="gop")
+    ossoff = PersonFactory(slug="jon-ossoff", name="Jon Ossoff")
+    perdue = PersonFactory(slug="david-perdue", name="David Perdue")
+    patel = PersonFactory(slug="bhavin-patel", name="Bhavin Patel")
+    immigration = TopicFactory(slug="immigration", name="Immigration")
+    program = TopicFactory(slug="287g-program", name="287(g) program", parent=immigration)
+    economy = TopicFactory(slug="economy", name="Economy")
+    town_hall = EventFactory(slug="town-hall", name="Town hall")
+    debate = EventFactory(slug="debate", name="Debate", date=datetime.date(2020, 10, 28))
+    primary = RaceFactory(slug="primary")
+    Candidacy.objects.create(person=ossoff, race=primary, party=democrats)
+    world = {
+        "ossoff_287g": StatementFactory(
+            speaker=ossoff,
+            speaker_party=democrats,
+            event=town_hall,
+            topics=[program],
+            kind="partial",
+            frame="called the program",
+            text="misguided",
+            said_on=datetime.date(2020, 5, 30),
+        ),
+        "ossoff_economy": StatementFactory(
+            speaker=ossoff,
+            speaker_party=democrats,
+            event=debate,
+            topics=[economy],
+            kind="paraphrase",
+            text="the economy needs fixing",
+            said_on=datetime.date(2020, 10, 28),
+        ),
+        "perdue_immigration": StatementFactory(
+            speaker=perdue,
+            speaker_party=republicans,
+            event=debate,
+            topics=[immigration],
+            kind="direct",
+            said_on=datetime.date(2020, 10, 28),
+        ),
+        "patel_untagged": StatementFactory(
+            speaker=patel,
+            event=town_hall,
+            kind="direct",
+            said_on=datetime.date(2020, 5, 31),
+        ),
+    }
+    ReactionFactory(statement=world["ossoff_287g"], respondent=patel)
+    ReactionFactory(statement=world["perdue_immigration"], state="draft")
+    for state in ("draft", "review", "withdrawn"):
+        StatementFactory(
+            speaker=ossoff,
+            topics=[program],
+            state=state,
+            text=f"A {state} remark.",
+            said_on=datetime.date(2021, 1, 1),
+        )
+    return {name: statement.pk for name, statement in world.items()}
+
+
+QUERIES = [
+    "",
+    "speaker=jon-ossoff",
+    "speaker=jon-ossoff&topic=immigration",
+    "topic=immigration",
+    "topic=287g-program&topic=economy",
+    "party=democratic-party",
+    "race=primary",
+    "event=debate",
+    "kind=partial&kind=paraphrase",
+    "said_after=2020-05-31&said_before=2020-10-28",
+    "has_reactions=true",
+    "has_reactions=false",
+    "event=debate&party=gop",
+    "speaker=jon-ossoff&kind=direct",
+    "q=misguided",
+    "ordering=said_on&page=2",
+]
+
+
+def filtered_ids(query: str) -> list[int]:
+    filterset = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
+    assert not filterset.errors, filterset.errors
+    return list(filterset.results().order_by("-said_on", "-id").values_list("pk", flat=True))
+
+
+def page_ids(client, query: str) -> list[int]:
+    response = client.get(f"/statements/?{query}")
+    assert response.status_code == 200
+    return [int(pk) for pk in re.findall(r'id="statement-(\d+)-label"', response.content.decode())]

@@ -2,10 +2,8 @@
 publishers publish, and changelists cost the same at 3 rows as at 30."""
 
 import datetime
-import itertools
 
 import pytest
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.widgets import AutocompleteMixin
@@ -18,18 +16,11 @@ from django.urls import reverse
 
 from statements.admin import PublicationAdminMixin
 from statements.models import (
-    Affiliation,
-    BackgroundNote,
     Candidacy,
     CommentRequest,
     EditorialModel,
-    Election,
-    Event,
     Organization,
-    Person,
-    Position,
     PublicationState,
-    Race,
     Reaction,
     Source,
     StateChange,
@@ -48,143 +39,31 @@ from .factories import (
     StatementFactory,
     TopicFactory,
 )
-from .support import logged_in
+from .support import (
+    MAKERS,
+    QUOTE,
+    REGISTERED,
+    admin_url,
+    form_errors,
+    inline_prefixes,
+    logged_in,
+    make_position,
+    make_race,
+    make_statement,
+    make_topic,
+    page_form_data,
+    statement_post,
+)
 
 pytestmark = pytest.mark.django_db
 
 DRAFT, PUBLISHED = PublicationState.DRAFT, PublicationState.PUBLISHED
 
-REGISTERED = sorted(
-    (model for model in admin.site._registry if model._meta.app_label == "statements"),
-    key=lambda model: model._meta.model_name,
-)
 EDITORIAL = [model for model in REGISTERED if issubclass(model, EditorialModel)]
 
 
 def model_id(model):
     return model._meta.model_name
-
-
-# Records: one maker per registered model, each filling in what its changelist shows ----
-
-_serial = itertools.count()
-
-
-def make_person():
-    person = PersonFactory()
-    Affiliation.objects.create(person=person, organization=OrganizationFactory(), role="member")
-    return person
-
-
-def make_affiliation():
-    return Affiliation.objects.create(
-        person=PersonFactory(),
-        organization=OrganizationFactory(),
-        role="president",
-        start_date=datetime.date(2020, 1, 1),
-    )
-
-
-def make_election():
-    n = next(_serial)
-    return Election.objects.create(
-        name=f"Election {n}",
-        slug=f"election-{n}",
-        office="U.S. Senate",
-        jurisdiction="Georgia",
-        year=2020,
-    )
-
-
-def make_race():
-    n = next(_serial)
-    return Race.objects.create(
-        election=make_election(),
-        stage=Race.Stage.PRIMARY,
-        party=PartyFactory(),
-        name=f"Democratic primary {n}",
-        slug=f"race-{n}",
-        date=datetime.date(2020, 6, 9),
-    )
-
-
-def make_candidacy():
-    return Candidacy.objects.create(person=PersonFactory(), race=make_race(), party=PartyFactory())
-
-
-def make_event():
-    event = EventFactory()
-    event.hosts.add(OrganizationFactory())
-    return event
-
-
-def make_topic():
-    """A topic five levels deep, so the changelist shows paths with an ellipsis."""
-    topic = None
-    for _ in range(5):
-        topic = TopicFactory(parent=topic)
-    return topic
-
-
-def make_statement():
-    statement = StatementFactory(topics=[TopicFactory(parent=TopicFactory())])
-    ReactionFactory(statement=statement)
-    return statement
-
-
-def make_comment_request():
-    statement = StatementFactory()
-    return CommentRequest.objects.create(
-        statement=statement,
-        asked_organization=OrganizationFactory(kind=Organization.Kind.CAMPAIGN),
-        requested_by=OutletFactory(),
-        subject="immigration policy and sanctuary cities",
-        requested_on=datetime.date(2020, 6, 4),
-        repeated=True,
-        source=statement.sources.get(),
-    )
-
-
-def make_position():
-    position = Position.objects.create(
-        person=PersonFactory(),
-        topic=TopicFactory(),
-        summary="Opposes local enforcement of federal immigration law",
-        as_of=datetime.date(2020, 5, 30),
-    )
-    position.statements.add(StatementFactory())
-    position.sources.add(SourceFactory())
-    return position
-
-
-def make_background_note():
-    note = BackgroundNote.objects.create(
-        title=f"The 287(g) program {next(_serial)}",
-        text="A voluntary program that deputizes local law enforcement agencies.",
-        as_of=datetime.date(2020, 2, 1),
-    )
-    note.topics.add(TopicFactory())
-    note.organizations.add(OrganizationFactory())
-    note.sources.add(SourceFactory())
-    return note
-
-
-MAKERS = {
-    Affiliation: make_affiliation,
-    BackgroundNote: make_background_note,
-    Candidacy: make_candidacy,
-    CommentRequest: make_comment_request,
-    Election: make_election,
-    Event: make_event,
-    Organization: OrganizationFactory,
-    Person: make_person,
-    Position: make_position,
-    Race: make_race,
-    Reaction: ReactionFactory,
-    Source: SourceFactory,
-    Statement: make_statement,
-    Topic: make_topic,
-}
 
 
 # Users (editor, publisher and their clients come from conftest.py) --------------------
@@ -200,73 +79,11 @@ def staff_client(request):
     return logged_in(request.getfixturevalue(request.param))
 
 
-def admin_url(model, view, *args):
-    return reverse(f"admin:statements_{model._meta.model_name}_{view}", args=args)
-
-
-# Posting admin forms -----------------------------------------------------------------
-
-
-def form_data(form) -> dict:
-    """What a browser would post for the form as it was rendered."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        key = form.add_prefix(name)
-        if isinstance(field, forms.BooleanField):
-            if value:
-                data[key] = "on"
-        elif isinstance(value, list | tuple):
-            data[key] = [str(getattr(item, "pk", item)) for item in value]
-        else:
-            data[key] = "" if value is None else str(value)
-    return data
-
-
-def page_form_data(response) -> dict:
-    """The main form and every inline, as rendered: submitting it changes nothing."""
-    data = form_data(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        data |= form_data(inline.formset.management_form)
-        for form in inline.formset.forms:
-            data |= form_data(form)
-    return data
-
-
-def inline_prefixes(response) -> dict:
-    return {
-        inline.formset.model: inline.formset.prefix
-        for inline in response.context["inline_admin_formsets"]
-    }
-
-
-def inline_rows(prefix, rows, min_num=0) -> dict:
-    data = {
-        f"{prefix}-TOTAL_FORMS": str(len(rows)),
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": str(min_num),
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-    for index, row in enumerate(rows):
-        data |= {f"{prefix}-{index}-{field}": value for field, value in row.items()}
-    return data
-
-
-def form_errors(response) -> str:
-    """The errors of a re-rendered admin form, to explain a failed assertion."""
-    if response.context is None or "adminform" not in response.context:
-        return f"status {response.status_code}"
-    found = [response.context["adminform"].form.errors]
-    for inline in response.context["inline_admin_formsets"]:
-        found += [inline.formset.non_form_errors(), *inline.formset.errors]
-    return repr([errors for errors in found if errors])
-
-
 # 1. Every page renders for a superuser and an editor ----------------------------------
 
 
 def test_every_statements_model_is_registered_and_has_a_maker():
-    assert set(REGISTERED) == set(MAKERS), "register the model and add a maker to MAKERS"
+    assert set(REGISTERED) == set(MAKERS), "register the model; add a maker to support.MAKERS"
     for model in EDITORIAL:
         assert isinstance(admin.site._registry[model], PublicationAdminMixin), model
 
@@ -423,84 +240,6 @@ def article():
         "fair": OrganizationFactory(name="Federation for American Immigration Reform"),
         "campaign": OrganizationFactory(name="Ossoff campaign", kind=Organization.Kind.CAMPAIGN),
     }
-
-
-QUOTE = (
-    "I don\u2019t think it\u2019s the role of local law enforcement to enforce federal "
-    "immigration law\u2026. It is important that there be \u201cbonds of trust\u201d [sic]."
-)
-
-
-def statement_post(add_page, article, *, state=None, sources=None) -> dict:
-    """The add form filled in for the article; `state` is posted where given."""
-    prefixes = inline_prefixes(add_page)
-    first_source = article["sources"][0]
-    reactions = [
-        {
-            "respondent": article["patel"].pk,
-            "respondent_role": "president",
-            "respondent_organization": article["students"].pk,
-            "stance": Reaction.Stance.AGREES,
-            "interpretation": "an endorsement of sanctuary cities",
-            "kind": "direct",
-            "text": "I agreed with Jon that local law enforcement should not be required\u2026",
-            "channel": "email to the Washington Free Beacon",
-            "source": first_source.pk,
-        },
-        {
-            "respondent": article["mehlman"].pk,
-            "respondent_role": "spokesman",
-            "respondent_organization": article["fair"].pk,
-            "stance": Reaction.Stance.DISAGREES,
-            "kind": "direct",
-            "text": "Nobody is compelling them to enforce federal immigration laws.",
-            "source": first_source.pk,
-        },
-    ]
-    if state is not None:
-        for reaction in reactions:
-            reaction["state"] = state
-    data = {
-        "speaker": article["speaker"].pk,
-        "speaker_role": "candidate, U.S. Senate, Georgia",
-        "speaker_party": article["party"].pk,
-        "event": article["event"].pk,
-        "said_on": "2020-05-30",
-        "date_precision": "day",
-        "date_inferred": "on",
-        "date_inference_note": "Reported on Friday, June 5, 2020 as 'said Saturday'.",
-        "kind": "direct",
-        "text": QUOTE,
-        "frame": "",
-        "context": "Asked by the College Democrats of Georgia about immigration.",
-        **inline_rows(
-            prefixes[Statement.sources.through],
-            [{"source": source.pk} for source in (sources or article["sources"])],
-            min_num=1,
-        ),
-        **inline_rows(
-            prefixes[Statement.topics.through],
-            [{"topic": topic.pk} for topic in article["topics"]],
-        ),
-        **inline_rows(prefixes[Reaction], reactions),
-        **inline_rows(
-            prefixes[CommentRequest],
-            [
-                {
-                    "asked_organization": article["campaign"].pk,
-                    "requested_by": article["outlet"].pk,
-                    "source": first_source.pk,
-                    "subject": "immigration policy and sanctuary cities",
-                    "date_precision": "day",
-                    "repeated": "on",
-                    "outcome": CommentRequest.Outcome.NO_RESPONSE,
-                }
-            ],
-        ),
-    }
-    if state is not None:
-        data["state"] = state
-    return data
 
 
 def test_editor_enters_a_whole_article_from_the_statement_form(editor_client, article):

@@ -422,7 +422,10 @@ def api_ids(client, query: str) -> list[int]:
 
 @pytest.fixture
 def world(demo_data):
-    """The demo article plus a debate, an economy topic and some drafts."""
+    """The demo article plus a debate, an economy topic and some drafts.
+
+    Not the shared `world` of conftest.py: these filters are checked on the demo's own
+    records (its race, its event, its people's parties), which that one does not have."""
     ossoff, perdue, patel = (
         Person.objects.get(slug=slug) for slug in ("jon-ossoff", "david-perdue", "bhavin-patel")
     )

@@ -15,8 +15,7 @@ from statements.models import Correction, PublicationState, Reaction, Statement
 from statements.reading.corrections import corrections_for, corrections_page
 
 from .factories import PersonFactory, ReactionFactory, StatementFactory
-from .support import logged_in
-from .test_admin import admin_url, form_errors, inline_prefixes, page_form_data
+from .support import admin_url, form_errors, inline_prefixes, logged_in, page_form_data
 
 pytestmark = pytest.mark.django_db
 

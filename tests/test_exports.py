@@ -34,7 +34,7 @@ from .factories import (
     StatementFactory,
     TopicFactory,
 )
-from .test_feeds import QUERIES, build_world, filtered_ids, page_ids
+from .support import QUERIES, filtered_ids, page_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -112,11 +112,6 @@ def api_ids(client, query: str) -> list[int] | None:
                 found.append(int(re.search(r"/statements/(\d+)/", item["url"]).group(1)))
         url = data.get("next") if isinstance(data, dict) else None
     return found
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 # --------------------------------------------------------------------------- the rows

@@ -7,126 +7,25 @@ import re
 import feedparser
 import pytest
 from django.db import connection
-from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from statements.demo import load_demo
-from statements.filters import StatementFilter
-from statements.models import Candidacy, QuoteKind, Statement
+from statements.models import QuoteKind, Statement
 
 from .factories import (
     EventFactory,
     PartyFactory,
     PersonFactory,
-    RaceFactory,
-    ReactionFactory,
     SourceFactory,
     StatementFactory,
     TopicFactory,
 )
+from .support import QUERIES, filtered_ids, page_ids
 
 pytestmark = pytest.mark.django_db
 
 FEEDS = ["/statements/feed/", "/statements/feed/atom/"]
 KIND_LABELS = {"direct": "Direct quote", "partial": "Partial quote", "paraphrase": "Paraphrase"}
-
-
-def build_world():
-    """A small, varied set of statements (and drafts) to filter. Returns name -> id."""
-    democrats, republicans = PartyFactory(slug="democratic-party"), PartyFactory(slug="gop")
-    ossoff = PersonFactory(slug="jon-ossoff", name="Jon Ossoff")
-    perdue = PersonFactory(slug="david-perdue", name="David Perdue")
-    patel = PersonFactory(slug="bhavin-patel", name="Bhavin Patel")
-    immigration = TopicFactory(slug="immigration", name="Immigration")
-    program = TopicFactory(slug="287g-program", name="287(g) program", parent=immigration)
-    economy = TopicFactory(slug="economy", name="Economy")
-    town_hall = EventFactory(slug="town-hall", name="Town hall")
-    debate = EventFactory(slug="debate", name="Debate", date=datetime.date(2020, 10, 28))
-    primary = RaceFactory(slug="primary")
-    Candidacy.objects.create(person=ossoff, race=primary, party=democrats)
-    world = {
-        "ossoff_287g": StatementFactory(
-            speaker=ossoff,
-            speaker_party=democrats,
-            event=town_hall,
-            topics=[program],
-            kind="partial",
-            frame="called the program",
-            text="misguided",
-            said_on=datetime.date(2020, 5, 30),
-        ),
-        "ossoff_economy": StatementFactory(
-            speaker=ossoff,
-            speaker_party=democrats,
-            event=debate,
-            topics=[economy],
-            kind="paraphrase",
-            text="the economy needs fixing",
-            said_on=datetime.date(2020, 10, 28),
-        ),
-        "perdue_immigration": StatementFactory(
-            speaker=perdue,
-            speaker_party=republicans,
-            event=debate,
-            topics=[immigration],
-            kind="direct",
-            said_on=datetime.date(2020, 10, 28),
-        ),
-        "patel_untagged": StatementFactory(
-            speaker=patel,
-            event=town_hall,
-            kind="direct",
-            said_on=datetime.date(2020, 5, 31),
-        ),
-    }
-    ReactionFactory(statement=world["ossoff_287g"], respondent=patel)
-    ReactionFactory(statement=world["perdue_immigration"], state="draft")
-    for state in ("draft", "review", "withdrawn"):
-        StatementFactory(
-            speaker=ossoff,
-            topics=[program],
-            state=state,
-            text=f"A {state} remark.",
-            said_on=datetime.date(2021, 1, 1),
-        )
-    return {name: statement.pk for name, statement in world.items()}
-
-
-@pytest.fixture
-def world():
-    return build_world()
-
-
-QUERIES = [
-    "",
-    "speaker=jon-ossoff",
-    "speaker=jon-ossoff&topic=immigration",
-    "topic=immigration",
-    "topic=287g-program&topic=economy",
-    "party=democratic-party",
-    "race=primary",
-    "event=debate",
-    "kind=partial&kind=paraphrase",
-    "said_after=2020-05-31&said_before=2020-10-28",
-    "has_reactions=true",
-    "has_reactions=false",
-    "event=debate&party=gop",
-    "speaker=jon-ossoff&kind=direct",
-    "q=misguided",
-    "ordering=said_on&page=2",
-]
-
-
-def filtered_ids(query: str) -> list[int]:
-    filterset = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
-    assert not filterset.errors, filterset.errors
-    return list(filterset.results().order_by("-said_on", "-id").values_list("pk", flat=True))
-
-
-def page_ids(client, query: str) -> list[int]:
-    response = client.get(f"/statements/?{query}")
-    assert response.status_code == 200
-    return [int(pk) for pk in re.findall(r'id="statement-(\d+)-label"', response.content.decode())]
 
 
 def parse(response):

@@ -8,17 +8,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from statements.filters import StatementFilter
-from statements.models import Candidacy, Statement
+from statements.models import Statement
 
 from .factories import (
     EventFactory,
-    PartyFactory,
     PersonFactory,
-    RaceFactory,
     ReactionFactory,
     StatementFactory,
     TopicFactory,
 )
+from .support import page_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -30,67 +29,6 @@ def filtered(query: str) -> set[int]:
 
     filterset = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
     return set(filterset.results().values_list("pk", flat=True))
-
-
-def listed(client, query: str = "") -> list[int]:
-    """Ids of the statement cards on the page, in order."""
-    response = client.get(f"{URL}?{query}")
-    assert response.status_code == 200
-    return [int(pk) for pk in re.findall(r'id="statement-(\d+)-label"', response.content.decode())]
-
-
-@pytest.fixture
-def world():
-    democrats, republicans = PartyFactory(slug="democratic-party"), PartyFactory(slug="gop")
-    ossoff = PersonFactory(slug="jon-ossoff", name="Jon Ossoff")
-    perdue = PersonFactory(slug="david-perdue", name="David Perdue")
-    patel = PersonFactory(slug="bhavin-patel", name="Bhavin Patel")
-    immigration = TopicFactory(slug="immigration")
-    program = TopicFactory(slug="287g-program", parent=immigration)
-    economy = TopicFactory(slug="economy")
-    town_hall = EventFactory(slug="town-hall")
-    debate = EventFactory(slug="debate", date=datetime.date(2020, 10, 28))
-    primary = RaceFactory(slug="primary")
-    Candidacy.objects.create(person=ossoff, race=primary, party=democrats)
-    s = {
-        "ossoff_287g": StatementFactory(
-            speaker=ossoff,
-            speaker_party=democrats,
-            event=town_hall,
-            topics=[program],
-            kind="partial",
-            frame="called it",
-            said_on=datetime.date(2020, 5, 30),
-        ),
-        "ossoff_economy": StatementFactory(
-            speaker=ossoff,
-            speaker_party=democrats,
-            event=debate,
-            topics=[economy],
-            kind="paraphrase",
-            said_on=datetime.date(2020, 10, 28),
-        ),
-        "perdue_immigration": StatementFactory(
-            speaker=perdue,
-            speaker_party=republicans,
-            event=debate,
-            topics=[immigration],
-            kind="direct",
-            said_on=datetime.date(2020, 10, 28),
-        ),
-        "patel_untagged": StatementFactory(
-            speaker=patel,
-            event=town_hall,
-            kind="direct",
-            said_on=datetime.date(2020, 5, 31),
-        ),
-    }
-    ReactionFactory(statement=s["ossoff_287g"], respondent=patel)
-    ReactionFactory(statement=s["perdue_immigration"], state="draft")
-    StatementFactory(speaker=ossoff, topics=[program], state="draft", text="A draft remark.")
-    StatementFactory(speaker=ossoff, topics=[program], state="review", text="Under review.")
-    StatementFactory(speaker=ossoff, topics=[program], state="withdrawn", text="Withdrawn.")
-    return {name: statement.pk for name, statement in s.items()}
 
 
 def ids(world, *names):
@@ -129,14 +67,14 @@ def ids(world, *names):
 )
 def test_filters_alone_and_combined(client, world, query, expected):
     assert filtered(query) == ids(world, *expected)
-    assert set(listed(client, query)) == ids(world, *expected)
+    assert set(page_ids(client, query)) == ids(world, *expected)
 
 
 def test_drafts_never_listed_or_counted(client, world):
     response = client.get(f"{URL}?speaker=jon-ossoff&topic=287g-program")
     body = response.content.decode()
-    assert "A draft remark." not in body and "Under review." not in body
-    assert "Withdrawn." not in body
+    for state in ("draft", "review", "withdrawn"):
+        assert f"A {state} remark." not in body  # the texts of the world's unpublished ones
     assert "1 statement" in body
 
 
@@ -144,7 +82,7 @@ def test_draft_speaker_or_topic_is_an_unknown_record(client, world):
     PersonFactory(slug="hidden-person", state="draft")
     response = client.get(f"{URL}?speaker=hidden-person")
     assert response.status_code == 200
-    assert listed(client, "speaker=hidden-person") == []
+    assert page_ids(client, "speaker=hidden-person") == []
     assert "Select a valid choice" in response.content.decode()
 
 
@@ -168,7 +106,7 @@ def test_malformed_values_show_an_error_and_an_unfiltered_list(client, world, qu
     response = client.get(f"{URL}?{query}")
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert set(listed(client, query)) == ids(
+    assert set(page_ids(client, query)) == ids(
         world, "ossoff_287g", "ossoff_economy", "perdue_immigration", "patel_untagged"
     )
 
@@ -180,7 +118,7 @@ def test_unknown_record_shows_an_error_and_no_statements(client, world, query):
     body = response.content.decode()
     assert "Select a valid choice" in body
     assert "No statements" in body
-    assert listed(client, query) == []
+    assert page_ids(client, query) == []
 
 
 @pytest.mark.parametrize(

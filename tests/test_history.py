@@ -27,8 +27,15 @@ from statements.models import (
 )
 
 from .factories import PersonFactory, StatementFactory, TopicFactory
-from .support import logged_in
-from .test_admin import MAKERS, REGISTERED, admin_url, form_data, form_errors, page_form_data
+from .support import (
+    MAKERS,
+    REGISTERED,
+    admin_url,
+    form_data,
+    form_errors,
+    logged_in,
+    page_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 

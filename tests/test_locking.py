@@ -8,8 +8,15 @@ from statements import editorial
 from statements.models import PublicationState, Reaction, Statement, StatementTopic, Topic
 
 from .factories import ReactionFactory, StatementFactory, TopicFactory
-from .support import logged_in
-from .test_admin import admin_url, form_data, form_errors, inline_prefixes, page_form_data
+from .support import (
+    admin_url,
+    form_data,
+    form_errors,
+    inline_prefixes,
+    logged_in,
+    page_form_data,
+    statement_post,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +173,6 @@ def test_a_double_submitted_statement_form_creates_one_statement_with_its_inline
         PersonFactory,
         SourceFactory,
     )
-    from .test_admin import statement_post
 
     outlet = OutletFactory()
     article = {

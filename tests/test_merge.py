@@ -39,8 +39,7 @@ from .factories import (
     StatementFactory,
     TopicFactory,
 )
-from .support import logged_in
-from .test_workflow import action_post
+from .support import action_post, logged_in
 
 pytestmark = pytest.mark.django_db
 

@@ -36,8 +36,16 @@ from .factories import (
     StatementFactory,
     TopicFactory,
 )
-from .support import ROLES, logged_in, user_with_role
-from .test_admin import admin_url, form_data, form_errors, page_form_data
+from .support import (
+    ROLES,
+    action_post,
+    admin_url,
+    form_data,
+    form_errors,
+    logged_in,
+    page_form_data,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,13 +64,6 @@ def root() -> User:
 
 def topic(state=DRAFT, **kwargs) -> Topic:
     return TopicFactory(state=state, **kwargs)
-
-
-def action_post(client, model, action, records, **extra):
-    return client.post(
-        admin_url(model, "changelist"),
-        {"action": action, "_selected_action": [r.pk for r in records], "index": "0", **extra},
-    )
 
 
 # The actions, each done two ways; each returns True if it took effect -------------------
