@@ -6,14 +6,17 @@ import itertools
 import re
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
-from django.db import connection
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
 
+from statements.demo import load_demo
 from statements.editorial import ADMINISTRATOR, EDITOR, PUBLISHER
 from statements.filters import StatementFilter
 from statements.models import (
@@ -458,3 +461,94 @@ def page_ids(client, query: str) -> list[int]:
     response = client.get(f"/statements/?{query}")
     assert response.status_code == 200
     return [int(pk) for pk in re.findall(r'id="statement-(\d+)-label"', response.content.decode())]
+
+
+# The demo data set, loaded once per session ------------------------------------------
+
+
+class DemoRows:
+    """What `load_demo()` writes, captured the first time a test asks for the demo and
+    inserted as it is, row for row, into later tests' databases.
+
+    The loader validates and records history record by record; inserting its rows back
+    is some 30 times faster (the numbers are in conftest.py's `demo`). They go back only
+    where that is exactly what the loader would have done:
+
+    - the tables of the statements apps are empty (else the loader, which updates what it
+      finds, runs as before);
+    - the loader wrote to no other table, and its rows point at no row outside those
+      tables: ids of content types, groups and users change when a transactional test
+      flushes the database.
+
+    The search index follows: SQLite's triggers fill FTS5 from the inserted rows, and
+    PostgreSQL computes the generated column. Sequences are moved past the inserted ids.
+    """
+
+    APPS = ("statements", "statements_history")
+
+    def __init__(self):
+        self.tables = None  # [(model, columns, rows)] once captured; [] if not reusable
+
+    @classmethod
+    def models(cls, *, ours: bool) -> list:
+        return [
+            model
+            for model in apps.get_models(include_auto_created=True)
+            if (model._meta.app_label in cls.APPS) == ours
+        ]
+
+    def load(self) -> None:
+        if any(model._base_manager.exists() for model in self.models(ours=True)):
+            load_demo()
+        elif self.tables is None:
+            self.tables = self.capture()
+        elif self.tables:
+            self.insert()
+        else:
+            load_demo()
+
+    def capture(self) -> list:
+        """Run the loader and read back what it wrote; [] if that cannot be reused."""
+        others = self.models(ours=False)
+        before = [model._base_manager.count() for model in others]
+        load_demo()
+        if [model._base_manager.count() for model in others] != before:
+            return []
+        tables = []
+        for model in self.models(ours=True):
+            fields = model._meta.concrete_fields
+            rows = self.read(model, [field.column for field in fields])
+            outside = [
+                index
+                for index, field in enumerate(fields)
+                if field.is_relation and field.related_model._meta.app_label not in self.APPS
+            ]
+            if any(row[index] is not None for row in rows for index in outside):
+                return []
+            if rows:
+                tables.append((model, [field.column for field in fields], rows))
+        return tables
+
+    @staticmethod
+    def read(model, columns) -> list[tuple]:
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(map(quote, columns))} FROM {quote(model._meta.db_table)}"
+            )
+            return cursor.fetchall()
+
+    def insert(self) -> None:
+        quote = connection.ops.quote_name
+        # In one transaction: the foreign keys are checked at its end, whatever the order.
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model, columns, rows in self.tables:
+                cursor.executemany(
+                    f"INSERT INTO {quote(model._meta.db_table)} "
+                    f"({', '.join(map(quote, columns))}) "
+                    f"VALUES ({', '.join(['%s'] * len(columns))})",
+                    rows,
+                )
+            models = [model for model, _, _ in self.tables]
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)

@@ -14,7 +14,6 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT3
 
 from statements import demo
-from statements.demo import load_demo
 from statements.models import (
     Affiliation,
     Candidacy,
@@ -63,8 +62,8 @@ def statement_with_text(text: str) -> Statement:
 
 
 @pytest.fixture
-def demo_data():
-    load_demo()
+def demo_data(demo):
+    """The demo data set (`demo` is the module here)."""
 
 
 S1 = demo.STATEMENTS["S1"]["text"]  # "I don't think it's the role of local law enforcement…"

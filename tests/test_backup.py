@@ -142,8 +142,7 @@ def test_backup_and_restore_give_back_identical_data(empty_database, client, tmp
 
 
 @pytest.mark.django_db
-def test_the_backup_is_a_gzipped_fixture_with_natural_keys(tmp_path):
-    load_demo()
+def test_the_backup_is_a_gzipped_fixture_with_natural_keys(tmp_path, demo):
     User.objects.create_user("editor", password="a-password-3")
     full, public = tmp_path / "full.json.gz", tmp_path / "public.json.gz"
     call_command("backup", output=str(full), stdout=io.StringIO())
@@ -170,8 +169,7 @@ def test_the_backup_is_a_gzipped_fixture_with_natural_keys(tmp_path):
 
 
 @pytest.mark.django_db
-def test_restore_refuses_a_database_that_has_statements(tmp_path):
-    load_demo()
+def test_restore_refuses_a_database_that_has_statements(tmp_path, demo):
     backup = tmp_path / "tracker.json.gz"
     call_command("backup", output=str(backup), stdout=io.StringIO())
     before = snapshot()

@@ -48,6 +48,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
+    """The loader itself and its report: these tests are about the loader (the shared
+    `demo` of conftest.py may insert a copy of its rows instead of running it)."""
     return load_demo()
 
 

@@ -13,7 +13,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve, reverse
 
-from statements.demo import load_demo
 from statements.models import (
     Person,
     PublicationState,
@@ -142,8 +141,7 @@ def test_export_is_every_row_not_one_page(client):
     assert {row["id"] for row in json_rows(client)} == {s.pk for s in made}
 
 
-def test_demo_rows_are_complete_and_exact(client):
-    load_demo()
+def test_demo_rows_are_complete_and_exact(client, demo):
     rows = {row["id"]: row for row in json_rows(client)}
     flat = {int(row["id"]): row for row in csv_rows(client)}
     statements = Statement.objects.published()

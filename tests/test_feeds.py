@@ -9,7 +9,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from statements.demo import load_demo
 from statements.models import QuoteKind, Statement
 
 from .factories import (
@@ -87,8 +86,7 @@ def test_ossoff_on_immigration(client, world):
 
 
 @pytest.mark.parametrize("url", FEEDS)
-def test_each_entry_has_text_kind_speaker_date_and_permalink(client, url):
-    load_demo()
+def test_each_entry_has_text_kind_speaker_date_and_permalink(client, url, demo):
     parsed = parse(client.get(url))
     statements = {s.pk: s for s in Statement.objects.published().select_related("speaker")}
     assert sorted(entry_ids(parsed)) == sorted(statements)
@@ -117,8 +115,7 @@ def test_each_entry_has_text_kind_speaker_date_and_permalink(client, url):
         assert {tag.term for tag in entry.tags} == {t.name for t in statement.topics.all()}
 
 
-def test_quotation_marks_only_around_quoted_words(client):
-    load_demo()
+def test_quotation_marks_only_around_quoted_words(client, demo):
     parsed = parse(client.get("/statements/feed/"))
     by_text = {}
     for entry in parsed.entries:

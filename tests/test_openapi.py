@@ -27,8 +27,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from statements.demo import load_demo
-
 API = "/api/v1"
 CHECKS = [
     not_a_server_error,
@@ -168,11 +166,10 @@ def test_the_served_schema_is_the_one_fuzzed(client):
 
 
 @pytest.fixture
-def demo_world(db):
+def demo_world(db, demo):
     """Demo data in the test's transaction; Django's per-request connection cleanup is
     switched off meanwhile, as the test client does, or the first request would close
     the connection and with it the test's transaction."""
-    load_demo()
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield

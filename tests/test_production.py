@@ -29,7 +29,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from statements.demo import load_demo
 from statements.models import Person, Statement, Topic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,8 +235,7 @@ def test_check_deploy_warns_behind_a_proxy_with_no_proxy_counted():
 
 
 @pytest.mark.django_db
-def test_every_kind_of_response_carries_the_strict_headers(production):
-    load_demo()
+def test_every_kind_of_response_carries_the_strict_headers(production, demo):
     client = https_client()
     statement = Statement.objects.published().first()
     person = Person.objects.get(slug="jon-ossoff")
@@ -353,8 +351,7 @@ def test_the_inline_code_finder_finds_what_it_should():
 
 
 @pytest.mark.django_db
-def test_public_pages_have_no_inline_code_the_csp_would_block(production):
-    load_demo()
+def test_public_pages_have_no_inline_code_the_csp_would_block(production, demo):
     client = https_client()
     statement = Statement.objects.published().first()
     for path in (
@@ -371,8 +368,7 @@ def test_public_pages_have_no_inline_code_the_csp_would_block(production):
 
 
 @pytest.mark.django_db
-def test_the_admin_has_no_inline_code_under_the_csp(production):
-    load_demo()
+def test_the_admin_has_no_inline_code_under_the_csp(production, demo):
     client = https_client()
     assert inline_code(get(client, "/admin/login/")) == []
     client.force_login(User.objects.create_superuser("chief", password="x-long-password-2"))

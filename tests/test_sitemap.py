@@ -5,7 +5,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from statements.demo import load_demo
 from statements.models import Event, Person, Race, Statement, Topic
 
 from .factories import EventFactory, PersonFactory, RaceFactory, StatementFactory, TopicFactory
@@ -28,8 +27,7 @@ def sitemap(client) -> dict[str, str | None]:
     return found
 
 
-def test_sitemap_lists_published_records_and_no_drafts(client):
-    load_demo()
+def test_sitemap_lists_published_records_and_no_drafts(client, demo):
     hidden = {
         "statement": StatementFactory(state="draft", speaker=PersonFactory(state="draft")),
         "review": StatementFactory(state="review"),

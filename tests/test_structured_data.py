@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from statements.demo import load_demo
 from statements.models import Statement
 
 from .factories import StatementFactory
@@ -22,8 +21,7 @@ def json_ld_of(client, statement):
     return json.loads(blocks[0]), body
 
 
-def test_quotation_carries_creator_date_sources_and_topics(client):
-    load_demo()
+def test_quotation_carries_creator_date_sources_and_topics(client, demo):
     misguided = Statement.objects.get(text="misguided")
     data, _ = json_ld_of(client, misguided)
     assert data["@context"] == "https://schema.org"
@@ -41,8 +39,7 @@ def test_quotation_carries_creator_date_sources_and_topics(client):
     assert source["datePublished"] == "2020-06-05"
 
 
-def test_a_paraphrase_is_not_marked_up_as_a_quotation(client):
-    load_demo()
+def test_a_paraphrase_is_not_marked_up_as_a_quotation(client, demo):
     paraphrase = Statement.objects.get(text="the country needs border control")
     data, _ = json_ld_of(client, paraphrase)
     assert data["@type"] != "Quotation"
@@ -76,8 +73,7 @@ def test_script_end_tag_in_the_text_cannot_break_out(client):
         "/corrections/",
     ],
 )
-def test_every_page_has_open_graph_and_description(client, path):
-    load_demo()
+def test_every_page_has_open_graph_and_description(client, path, demo):
     if path == "STATEMENT":
         path = Statement.objects.get(text="misguided").get_absolute_url()
     body = client.get(path).content.decode()

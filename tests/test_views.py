@@ -14,7 +14,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from statements.demo import load_demo
 from statements.models import (
     Affiliation,
     BackgroundNote,
@@ -91,11 +90,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def demo():
-    load_demo()
 
 
 def demo_statement(text_start: str) -> Statement:

@@ -37,9 +37,6 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def demo_site(live_server):
+def demo_site(live_server, demo):
     """The live server with the demo article loaded; returns its base URL."""
-    from statements.demo import load_demo
-
-    load_demo()
     return live_server.url
