@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from statements.editorial import ADMINISTRATOR, EDITOR, PUBLISHER
 
@@ -18,6 +19,15 @@ def _test_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     for engine in settings.TEMPLATES:
         engine["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Topic counts are cached between requests: each test starts from its own data,
+    whichever test ran before it in this process."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 # Staff accounts, one per editorial role (the groups of migrations 0003 and 0006) --------

@@ -6,8 +6,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statements.demo import load_demo
-
 LIST_PAGES = ["/", "/statements/", "/people/", "/topics/", "/events/", "/races/", "/compare/"]
 PARAMETERS = [
     "q",
@@ -52,17 +50,6 @@ values = st.one_of(
 query_strings = st.lists(st.tuples(st.sampled_from(PARAMETERS), values), max_size=6).map(
     lambda pairs: "&".join(f"{quote(name)}={quote(value)}" for name, value in pairs)
 )
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_demo()
-    yield
-    with django_db_blocker.unblock():
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.mark.django_db

@@ -9,7 +9,6 @@ import html
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -82,14 +81,6 @@ def get_ok(client, url):
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return response
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Topic counts are cached between requests; each test starts from its own data."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def demo_statement(text_start: str) -> Statement:
