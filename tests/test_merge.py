@@ -293,6 +293,61 @@ def test_merges_that_are_refused(editor, publisher):
     assert Person.objects.filter(pk=person.pk).exists()
 
 
+def merge_refusal(case: str):
+    """The records of one refused merge, and the start of the message it gets."""
+    if case == "different models":
+        return PersonFactory(), TopicFactory(), "Only two people, two organizations or two"
+    if case == "a model that is not merged":
+        return EventFactory(), EventFactory(), "Only two people, two organizations or two"
+    if case == "the same record twice":
+        person = PersonFactory()
+        return person, Person.objects.get(pk=person.pk), "Choose two different records"
+    if case.startswith("published into "):
+        state = case.removeprefix("published into ")
+        survivor, duplicate = PersonFactory(name="Jon Ossoff", state=state), PersonFactory()
+        phrase = {"draft": "is a draft", "review": "is in review", "withdrawn": "is withdrawn"}
+        start = f"Cannot merge: {duplicate.name} is published but Jon Ossoff {phrase[state]};"
+        return survivor, duplicate, start
+    survivor, duplicate = PersonFactory(), PersonFactory()
+    gone = survivor if case == "the survivor gone" else duplicate
+    Person.objects.filter(pk=gone.pk).delete()
+    return survivor, duplicate, "One of the records no longer exists"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "different models",
+        "a model that is not merged",
+        "the same record twice",
+        "published into draft",
+        "published into review",
+        "published into withdrawn",
+        "the survivor gone",
+        "the duplicate gone",
+    ],
+)
+def test_each_refused_merge_says_why_and_changes_nothing(publisher, case):
+    survivor, duplicate, message = merge_refusal(case)
+    there = isinstance(duplicate, Person) and Person.objects.filter(pk=duplicate.pk).exists()
+    said = StatementFactory(speaker=duplicate if there else PersonFactory())
+    before = {
+        model._meta.label: sorted(model._base_manager.values_list("pk", flat=True))
+        for model in (Person, Topic, Event, Statement, SlugRedirect)
+    } | {"history": Person.history.count() + Statement.history.count()}
+
+    with pytest.raises(editorial.MergeRefused) as refusal:
+        editorial.merge(survivor=survivor, duplicate=duplicate, user=publisher)
+
+    assert refusal.value.message.startswith(message), refusal.value.message
+    after = {
+        model._meta.label: sorted(model._base_manager.values_list("pk", flat=True))
+        for model in (Person, Topic, Event, Statement, SlugRedirect)
+    } | {"history": Person.history.count() + Statement.history.count()}
+    assert after == before
+    assert Statement.objects.get(pk=said.pk).speaker_id == said.speaker_id  # nothing moved
+
+
 def test_the_admin_merge_action(two_people, publisher):
     client = logged_in(publisher)
     survivor, duplicate = two_people["survivor"], two_people["duplicate"]

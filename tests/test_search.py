@@ -266,7 +266,11 @@ def test_partial_and_long_queries(corpus):
 )
 def test_random_queries_never_raise(corpus, query):
     results = list(search.matching(Statement.objects.all(), query))
-    assert search.ranked_ids(Statement.objects.all(), query, limit=3) is not None
+    ranked = search.ranked_ids(Statement.objects.all(), query, limit=3)
+    # Exactly the newest three matches (ranked among themselves), as ids.
+    newest = sorted(results, key=lambda s: (s.said_on, s.pk), reverse=True)[:3]
+    assert all(isinstance(pk, int) for pk in ranked)
+    assert sorted(ranked) == sorted(statement.pk for statement in newest)
     search.highlight(results, query)
 
 

@@ -9,7 +9,7 @@ import datetime
 import itertools
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
@@ -537,6 +537,146 @@ def test_editor_may_add_a_draft_reaction_to_a_published_statement_but_not_a_topi
             ),
             user=editor,
         )
+
+
+def steps_of(record) -> list[tuple]:
+    """The StateChange rows of `record`: (from, to, user, note), oldest first."""
+    return [
+        (s.from_state, s.to_state, s.user, s.note)
+        for s in StateChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk
+        ).order_by("at", "id")
+    ]
+
+
+def test_withdrawing_takes_a_published_record_down_with_the_reason(publisher):
+    record = topic(state=PUBLISHED)
+
+    editorial.withdraw(record=record, user=publisher, reason="  Duplicate of another topic. ")
+
+    record.refresh_from_db()
+    assert record.state == WITHDRAWN
+    assert steps_of(record) == [(PUBLISHED, WITHDRAWN, publisher, "Duplicate of another topic.")]
+    assert record.history.latest().history_change_reason == (
+        "Withdrawn: Duplicate of another topic."
+    )
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "\n"])
+def test_withdrawing_without_a_reason_is_refused_and_changes_nothing(publisher, reason):
+    record = topic(state=PUBLISHED)
+    versions = record.history.count()
+
+    with pytest.raises(editorial.TransitionRefused, match="Say why") as refusal:
+        editorial.withdraw(record=record, user=publisher, reason=reason)
+    with pytest.raises(editorial.TransitionRefused, match="Say why"):
+        editorial.transition(record=record, user=publisher, to_state=WITHDRAWN, note=reason)
+
+    assert refusal.value.field == "state_note"  # the form shows it by the note field
+    record.refresh_from_db()
+    assert (record.state, record.history.count(), steps_of(record)) == (PUBLISHED, versions, [])
+
+
+def test_an_editor_may_not_withdraw(editor):
+    record = topic(state=PUBLISHED)
+    with pytest.raises(editorial.PermissionRefused, match="A publisher can"):
+        editorial.withdraw(record=record, user=editor, reason="Wrong.")
+    assert Topic.objects.get(pk=record.pk).state == PUBLISHED
+
+
+def test_an_editor_takes_back_a_record_from_review(editor):
+    record = editorial.create_record(record=Topic(name="Policing", slug="policing"), user=editor)
+    editorial.submit_for_review(record=record, user=editor)
+
+    editorial.return_to_draft(record=record, user=editor, reason=" Not ready yet. ")
+
+    record.refresh_from_db()
+    assert record.state == DRAFT
+    assert steps_of(record) == [
+        (DRAFT, REVIEW, editor, ""),
+        (REVIEW, DRAFT, editor, "Not ready yet."),
+    ]
+    assert record.history.latest().history_change_reason == "Returned to draft: Not ready yet."
+
+
+def test_back_to_draft_from_withdrawn_needs_the_publish_right(editor, publisher):
+    record = topic(state=PUBLISHED)
+    editorial.withdraw(record=record, user=publisher, reason="Wrong.")
+
+    with pytest.raises(editorial.PermissionRefused, match="return a withdrawn record to draft"):
+        editorial.return_to_draft(record=record, user=editor)
+    assert Topic.objects.get(pk=record.pk).state == WITHDRAWN
+
+    editorial.return_to_draft(record=record, user=publisher, reason="Being rewritten.")
+
+    record.refresh_from_db()
+    assert record.state == DRAFT
+    assert steps_of(record)[-1] == (WITHDRAWN, DRAFT, publisher, "Being rewritten.")
+
+
+@pytest.mark.parametrize("state", [DRAFT, PUBLISHED])
+def test_back_to_draft_only_from_review_or_withdrawn(publisher, state):
+    record = topic(state=state)
+    with pytest.raises(editorial.TransitionRefused, match=f"Cannot return to draft .* {state}"):
+        editorial.return_to_draft(record=record, user=publisher)
+    assert Topic.objects.get(pk=record.pk).state == state
+
+
+# Deleting -------------------------------------------------------------------------------
+
+
+def with_delete_right(user) -> User:
+    """`user` with the right to delete topics added (no role has it without publishing)."""
+    user.user_permissions.add(Permission.objects.get(codename="delete_topic"))
+    return User.objects.get(pk=user.pk)  # permissions are cached on the instance
+
+
+def test_editors_may_not_delete_not_even_a_draft(editor):
+    record = topic()
+    with pytest.raises(editorial.PermissionRefused, match="You may not delete topics"):
+        editorial.delete_record(record=record, user=editor)
+    assert Topic.objects.filter(pk=record.pk).exists()
+
+
+def test_the_delete_right_alone_deletes_a_draft_but_not_a_published_record(editor):
+    deleter = with_delete_right(editor)
+    draft, published = topic(), topic(state=PUBLISHED)
+    draft_pk = draft.pk
+
+    editorial.delete_record(record=draft, user=deleter)
+    with pytest.raises(editorial.PermissionRefused, match="delete a published topic"):
+        editorial.delete_record(record=published, user=deleter)
+
+    assert not Topic.objects.filter(pk=draft_pk).exists()
+    assert Topic.objects.filter(pk=published.pk).exists()
+    gone = Topic.history.filter(id=draft_pk).latest()
+    assert (gone.history_type, gone.history_user, gone.history_change_reason) == (
+        "-",
+        deleter,
+        "Deleted",
+    )
+
+
+def test_the_published_state_is_read_from_the_database_not_the_instance(editor):
+    deleter = with_delete_right(editor)
+    record = topic(state=PUBLISHED)
+    record.state = DRAFT  # a stale or tampered instance
+
+    with pytest.raises(editorial.PermissionRefused, match="delete a published topic"):
+        editorial.delete_record(record=record, user=deleter)
+    assert Topic.objects.filter(pk=record.pk).exists()
+
+
+@pytest.mark.parametrize("state", [DRAFT, REVIEW, PUBLISHED, WITHDRAWN])
+def test_a_publisher_deletes_in_any_state(publisher, state):
+    record = topic(state=state)
+    pk = record.pk
+
+    editorial.delete_record(record=record, user=publisher)
+
+    assert not Topic.objects.filter(pk=pk).exists()
+    gone = Topic.history.filter(id=pk).latest()
+    assert (gone.history_type, gone.history_user) == ("-", publisher)
 
 
 # Drafts stay hidden ---------------------------------------------------------------------
