@@ -18,8 +18,7 @@ from statements import editorial, search
 from statements.models import Person, PublicationState, QuoteKind, Statement
 
 from .factories import PersonFactory, StatementFactory
-from .test_admin import admin_url, form_errors, page_form_data
-from .test_workflow import user_with_role
+from .support import admin_url, form_errors, page_form_data, user_with_role
 
 pytestmark = pytest.mark.django_db
 

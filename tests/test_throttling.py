@@ -389,7 +389,7 @@ def test_signing_in_from_a_new_address_makes_it_known_and_clears_its_failures(
 
 
 def test_force_login_records_no_address(client, staff_account):
-    client.force_login(editor)
+    client.force_login(staff_account)
     assert not KnownSignInAddress.objects.exists()
 
 
