@@ -8,7 +8,9 @@ import re
 from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -17,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from statements.demo import load_demo
+from statements.demo.loader import loader_account
 from statements.editorial import ADMINISTRATOR, EDITOR, PUBLISHER
 from statements.filters import StatementFilter
 from statements.models import (
@@ -476,9 +479,10 @@ class DemoRows:
 
     - the tables of the statements apps are empty (else the loader, which updates what it
       finds, runs as before);
-    - the loader wrote to no other table, and its rows point at no row outside those
-      tables: ids of content types, groups and users change when a transactional test
-      flushes the database.
+    - the loader wrote to no other table once its account exists, and the rows point
+      outside those tables only at that account and at content types: ids that change
+      when a transactional test flushes the database, so they are kept by natural key
+      (username; app label and model) and looked up again on insertion.
 
     The search index follows: SQLite's triggers fill FTS5 from the inserted rows, and
     PostgreSQL computes the generated column. Sequences are moved past the inserted ids.
@@ -509,6 +513,7 @@ class DemoRows:
 
     def capture(self) -> list:
         """Run the loader and read back what it wrote; [] if that cannot be reused."""
+        loader_account()  # it exists before the loader runs, as on every insertion
         others = self.models(ours=False)
         before = [model._base_manager.count() for model in others]
         load_demo()
@@ -517,17 +522,44 @@ class DemoRows:
         tables = []
         for model in self.models(ours=True):
             fields = model._meta.concrete_fields
-            rows = self.read(model, [field.column for field in fields])
-            outside = [
-                index
-                for index, field in enumerate(fields)
-                if field.is_relation and field.related_model._meta.app_label not in self.APPS
-            ]
-            if any(row[index] is not None for row in rows for index in outside):
-                return []
+            rows = [list(row) for row in self.read(model, [field.column for field in fields])]
+            for index, field in enumerate(fields):
+                if not field.is_relation or field.related_model._meta.app_label in self.APPS:
+                    continue
+                keys = self.natural_keys(field.related_model)
+                for row in rows:
+                    if row[index] is None:
+                        continue
+                    if row[index] not in keys:
+                        return []  # a row of some other table: not ours to replay
+                    row[index] = (field.related_model, keys[row[index]])
             if rows:
                 tables.append((model, [field.column for field in fields], rows))
         return tables
+
+    @staticmethod
+    def natural_keys(model) -> dict:
+        """Ids of the outside rows the demo may point at, by natural key."""
+        if model is ContentType:
+            return {ct.pk: (ct.app_label, ct.model) for ct in ContentType.objects.all()}
+        if model is get_user_model():
+            return {user.pk: user.get_username() for user in model.objects.all()}
+        return {}
+
+    @classmethod
+    def resolve(cls, value, ids: dict):
+        """A captured value, with an outside reference turned into today's id."""
+        if not isinstance(value, tuple):
+            return value
+        if value not in ids:
+            ids[value] = cls.current_id(*value)
+        return ids[value]
+
+    @staticmethod
+    def current_id(model, key):
+        if model is ContentType:
+            return ContentType.objects.get_by_natural_key(*key).pk
+        return get_user_model()._default_manager.get_by_natural_key(key).pk
 
     @staticmethod
     def read(model, columns) -> list[tuple]:
@@ -541,8 +573,11 @@ class DemoRows:
     def insert(self) -> None:
         quote = connection.ops.quote_name
         # In one transaction: the foreign keys are checked at its end, whatever the order.
+        loader_account()
+        ids: dict = {}
         with transaction.atomic(), connection.cursor() as cursor:
-            for model, columns, rows in self.tables:
+            for model, columns, captured in self.tables:
+                rows = [[self.resolve(value, ids) for value in row] for row in captured]
                 cursor.executemany(
                     f"INSERT INTO {quote(model._meta.db_table)} "
                     f"({', '.join(map(quote, columns))}) "
