@@ -28,6 +28,7 @@ from .errors import (
     MergeRefused,
     PermissionRefused,
     TransitionRefused,
+    UnpublishedDependency,
 )
 from .history import revert
 from .merging import MERGEABLE, MergeReport, merge
@@ -46,12 +47,11 @@ from .rights import (
     rights_for,
 )
 from .workflow import (
-    DEPENDENCIES,
     publish,
+    publishing_problems,
     return_to_draft,
     submit_for_review,
     transition,
-    unpublished_dependencies,
     withdraw,
 )
 
@@ -59,7 +59,6 @@ __all__ = [
     "ADMINISTRATOR",
     "CORRECT",
     "CORRECTABLE",
-    "DEPENDENCIES",
     "EDITOR",
     "MERGE",
     "MERGEABLE",
@@ -76,6 +75,7 @@ __all__ = [
     "MergeReport",
     "PermissionRefused",
     "TransitionRefused",
+    "UnpublishedDependency",
     "correct",
     "create_record",
     "delete_record",
@@ -90,7 +90,7 @@ __all__ = [
     "submit_for_review",
     "submitted_record",
     "transition",
-    "unpublished_dependencies",
+    "publishing_problems",
     "update_record",
     "withdraw",
 ]

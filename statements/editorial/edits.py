@@ -17,7 +17,13 @@ from ..models import (
     SubmissionToken,
 )
 from . import corrections
-from .errors import CorrectionNeeded, DuplicateSubmission, TransitionRefused
+from .dependencies import unpublished_related
+from .errors import (
+    CorrectionNeeded,
+    DuplicateSubmission,
+    TransitionRefused,
+    UnpublishedDependency,
+)
 from .locking import claim_version
 from .records import (
     DRAFT,
@@ -59,6 +65,7 @@ def create_record(
         )
     if is_live(record):
         require(user, PUBLISH, doing=f"add a {label(model)} to a published record")
+        refuse_unpublished(record, m2m)
     claim = _claim_token(token, user, model) if token is not None else None
     validate(record)
     if is_versioned(model):
@@ -103,6 +110,18 @@ def _claim_token(token: uuid.UUID, user: User, model) -> SubmissionToken:
             "a second time.",
             record=record,
         ) from None
+
+
+def refuse_unpublished(record: models.Model, m2m: dict[str, Iterable] | None) -> None:
+    """Readers see this record: it may point only at published records."""
+    found = unpublished_related(record, m2m)
+    if found:
+        raise UnpublishedDependency(
+            f"Readers see this {label(type(record))}, so it can only point at published "
+            f"records: {'; '.join(item.describe() for item in found)}. Publish "
+            f"{'it' if len(found) == 1 else 'them'} first, or choose a published one.",
+            field=found[0].field,
+        )
 
 
 @transaction.atomic
@@ -150,6 +169,7 @@ def update_record(
     live = is_live(current) or is_live(record)
     if live:
         require(user, PUBLISH, doing=f"change a published {label(model)}")
+        refuse_unpublished(record, m2m)
         if corrected:
             require(user, CORRECT, doing=f"correct a published {label(model)}")
             if material and not note.strip():

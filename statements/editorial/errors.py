@@ -30,6 +30,10 @@ class TransitionRefused(EditorialRefusal):
     pass
 
 
+class UnpublishedDependency(EditorialRefusal):
+    """A record readers see would point at one they cannot see."""
+
+
 class CorrectionNeeded(EditorialRefusal):
     pass
 

@@ -4,6 +4,7 @@ see it, how to name it to an editor, and how a save is stamped in its history.""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -87,24 +88,32 @@ def display_value(field: models.Field, value) -> str:
     return f"“{text if len(text) <= 120 else text[:119] + '…'}”"
 
 
+def owner_field(model: type[models.Model]) -> models.ForeignKey | None:
+    """For a row without a state of its own (a statement's topic or source link, a comment
+    request, an affiliation, a candidacy): the foreign key to the record it belongs to,
+    the first one that cascades. None for a record with a state."""
+    if issubclass(model, EditorialModel):
+        return None
+    for field in model._meta.concrete_fields:
+        if field.many_to_one and field.remote_field.on_delete is models.CASCADE:
+            return cast(models.ForeignKey, field)
+    return None
+
+
 def is_live(record: models.Model) -> bool:
     """Would a reader see a change to this record right away?
 
-    A published record would. A row without a state of its own (a statement's topic or
-    source link, a comment request, an affiliation, a candidacy) is live when the record
-    it belongs to (the one it cascades from) is.
+    A published record would. A row without a state of its own is live when the record it
+    belongs to (``owner_field``) is.
     """
     if isinstance(record, EditorialModel):
         return record.state == PUBLISHED
-    for field in record._meta.concrete_fields:
-        if field.many_to_one and field.remote_field.on_delete is models.CASCADE:
-            owner_id = getattr(record, field.attname)
-            if owner_id is None:
-                continue
-            owner = field.related_model._default_manager.filter(pk=owner_id).first()
-            if owner is not None and is_live(owner):
-                return True
-    return False
+    field = owner_field(type(record))
+    owner_id = getattr(record, field.attname) if field is not None else None
+    if owner_id is None:
+        return False
+    owner = field.related_model._default_manager.filter(pk=owner_id).first()
+    return owner is not None and is_live(owner)
 
 
 def validate(record: models.Model) -> None:

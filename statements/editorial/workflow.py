@@ -1,7 +1,8 @@
 """The workflow: draft → in review → published → withdrawn, and back to draft.
 
-Publishing is refused while anything the record stands on is not published; every step
-is recorded as a StateChange and in the history."""
+Publishing is refused while anything the record stands on is not published, and
+withdrawing while published records still show it (dependencies.py); every step is
+recorded as a StateChange and in the history."""
 
 from __future__ import annotations
 
@@ -15,13 +16,10 @@ from ..models import (
     BackgroundNote,
     EditorialModel,
     Position,
-    Race,
-    Reaction,
-    Source,
     StateChange,
     Statement,
-    Topic,
 )
+from .dependencies import dependents, unpublished_related
 from .errors import TransitionRefused
 from .locking import claim_version
 from .records import (
@@ -39,35 +37,13 @@ from .records import (
 )
 from .rights import PUBLISH, require, rights_for
 
-# What must be published before a record may be: what its public page stands on.
-DEPENDENCIES: dict[type[models.Model], tuple[str, ...]] = {
-    Statement: ("speaker", "speaker_party", "event", "sources"),
-    Reaction: ("statement", "respondent", "respondent_organization", "source"),
-    Position: ("person", "topic", "statements", "sources"),
-    BackgroundNote: ("sources",),
-    Race: ("election",),
-    Source: ("outlet",),
-    Topic: ("parent",),
-}
 # Every claim has a source (principle 3): these may not be published without one.
 NEEDS_A_SOURCE = (Statement, Position, BackgroundNote)
 
 
-def unpublished_dependencies(record: models.Model) -> list[str]:
-    """What `record` stands on that readers could not see: 'speaker Jon Ossoff is a draft'."""
-    problems = []
-    for name in DEPENDENCIES.get(type(record), ()):
-        field = record._meta.get_field(name)
-        if field.many_to_many:
-            related = list(getattr(record, name).all())
-            what = str(field.related_model._meta.verbose_name)
-        else:
-            value = getattr(record, name)
-            related = [] if value is None else [value]
-            what = str(field.verbose_name)
-        for obj in related:
-            if obj.state != PUBLISHED:
-                problems.append(f"{what} {describe(obj)} {STATE_PHRASE[obj.state]}")
+def publishing_problems(record: models.Model) -> list[str]:
+    """Why ``record`` may not be published yet: 'speaker Jon Ossoff is a draft'."""
+    problems = [found.describe() for found in unpublished_related(record, with_owned_rows=True)]
     if isinstance(record, NEEDS_A_SOURCE) and not record.sources.exists():
         problems.append("it cites no source")
     return problems
@@ -133,13 +109,20 @@ def submit_for_review(*, record: EditorialModel, user: User, note: str = "") -> 
 
 
 @transaction.atomic
-def publish(*, record: EditorialModel, user: User, note: str = "") -> EditorialModel:
-    """Draft, in review or withdrawn → published. Publishers only; refused while anything
-    the record stands on (speaker, event, sources, …) is not published."""
+def publish(
+    *, record: EditorialModel, user: User, note: str = "", with_dependencies: bool = False
+) -> EditorialModel:
+    """Draft, in review or withdrawn → published. Publishers only.
+
+    Refused while anything the record (or a row that belongs to it) points at is not
+    published, naming each; with ``with_dependencies`` those are published first, in the
+    same transaction ("publish with what it needs")."""
     require(user, *rights_for("publish", type(record)), doing="publish records")
+    if with_dependencies:
+        _publish_what_it_needs(record, user, note, seen={(type(record), record.pk)})
 
     def check(current):
-        problems = unpublished_dependencies(current)
+        problems = publishing_problems(current)
         if problems:
             raise TransitionRefused("Cannot publish: " + "; ".join(problems) + ".")
 
@@ -154,12 +137,39 @@ def publish(*, record: EditorialModel, user: User, note: str = "") -> EditorialM
     )
 
 
+def _publish_what_it_needs(record: models.Model, user: User, note: str, seen: set) -> None:
+    for found in unpublished_related(fresh(record), with_owned_rows=True):
+        needed = found.record
+        key = (type(needed), needed.pk)
+        if key in seen:
+            continue
+        seen.add(key)
+        _publish_what_it_needs(needed, user, note, seen)
+        publish(record=fresh(needed), user=user, note=note)
+
+
 @transaction.atomic
-def withdraw(*, record: EditorialModel, user: User, reason: str) -> EditorialModel:
-    """Published → withdrawn (unpublished), with the reason. Publishers only."""
+def withdraw(
+    *, record: EditorialModel, user: User, reason: str, with_dependents: bool = False
+) -> EditorialModel:
+    """Published → withdrawn (unpublished), with the reason. Publishers only.
+
+    Refused while published records still show it (a person's statements, an outlet's
+    sources, the statements filed under a topic), naming them; with ``with_dependents``
+    those are withdrawn first, with the same reason."""
     require(user, *rights_for("withdraw", type(record)), doing="withdraw records")
     if not reason.strip():
         raise TransitionRefused("Say why the record is withdrawn.", field="state_note")
+    showing = dependents(record)
+    if showing and not with_dependents:
+        listed = "; ".join(f"{label(type(d))} {describe(d)}" for d in showing[:10])
+        more = f" and {len(showing) - 10} more" if len(showing) > 10 else ""
+        raise TransitionRefused(
+            f"Cannot withdraw {describe(record)}: published records still show it: "
+            f"{listed}{more}. Withdraw them too, or change them first."
+        )
+    for dependent in showing:
+        withdraw(record=fresh(dependent), user=user, reason=reason, with_dependents=True)
     return _transition(
         record=record,
         user=user,

@@ -58,6 +58,9 @@ class Event(EditorialModel, DatedMixin):
 class Source(EditorialModel):
     """A publication that reports something: the basis of every claim on the site."""
 
+    # A source is shown with its outlet's name: never without it, never with a draft one.
+    public_requires = ("outlet",)
+
     outlet = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
