@@ -81,3 +81,13 @@ def redact_query(query_string: str) -> str:
     if len(text) > MAX_QUERY_LENGTH:
         text = text[:MAX_QUERY_LENGTH] + "…"
     return text
+
+
+class DisallowedHostFilter(logging.Filter):
+    """A request for a host we do not serve is a client's mistake or a probe, not our error:
+    one WARNING line, without the traceback Django attaches."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info, record.exc_text = None, None
+        return True

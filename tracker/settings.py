@@ -170,6 +170,9 @@ CACHES = {
 # Fixtures and backups keep datetimes to the microsecond (Django's own JSON cuts to ms).
 SERIALIZATION_MODULES = {"json": "tracker.serializers"}
 
+# After signing in, where a missing or refused ?next= leads: the editors' desk.
+LOGIN_REDIRECT_URL = "admin:index"
+
 # Sessions live in the database (Django's default), so any app server can serve any reader.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -283,7 +286,10 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "tracker.logging.RequestIDFilter"}},
+    "filters": {
+        "request_id": {"()": "tracker.logging.RequestIDFilter"},
+        "disallowed_host": {"()": "tracker.logging.DisallowedHostFilter"},
+    },
     "formatters": {
         "line": {
             "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s",
@@ -303,6 +309,7 @@ LOGGING = {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         # SQL is logged at DEBUG and may hold session keys or password hashes: never.
         "django.db.backends": {"level": "INFO"},
+        "django.security.DisallowedHost": {"filters": ["disallowed_host"]},
         # Its start-up banner would otherwise open the output of every manage.py command.
         "axes.apps": {"level": "WARNING"},
     },

@@ -33,6 +33,8 @@ from .schema import StrictFilterExtension  # noqa: F401 -- registers the extensi
 
 PUBLISHED = PublicationState.PUBLISHED
 BIGINT_MAX = 2**63 - 1
+# ASCII digits only: int() would read "١" (Arabic-Indic one) as 1.
+ID_PATTERN = "[0-9]+"
 
 # --------------------------------------------------------------------------- querysets
 
@@ -185,6 +187,7 @@ class StatementViewSet(ReadOnlyViewSet):
     filterset_class = StatementFilter
     lookup_field = "pk"
     lookup_url_kwarg = "id"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return with_everything(visibility.statements())
@@ -318,6 +321,7 @@ class ReactionViewSet(ReadOnlyViewSet):
     keyset_ordering = ("-id",)
     lookup_field = "pk"
     lookup_url_kwarg = "id"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return visibility.reactions().select_related("statement__speaker")
@@ -350,6 +354,7 @@ class SourceViewSet(ReadOnlyViewSet):
     keyset_ordering = ("-published_on", "-id")
     lookup_field = "pk"
     lookup_url_kwarg = "id"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return visibility.sources()

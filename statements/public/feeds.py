@@ -135,8 +135,8 @@ def describe_filters(filterset: StatementFilter) -> str:
         details.append(f"said on or after {data['said_after'].isoformat()}")
     if data.get("said_before"):
         details.append(f"said on or before {data['said_before'].isoformat()}")
-    if data.get("has_reactions") is not None:
-        details.append("with reactions" if data["has_reactions"] else "without reactions")
+    if data.get("has_reactions") in ("true", "false"):
+        details.append("with reactions" if data["has_reactions"] == "true" else "without reactions")
     return " ".join(parts) + (", " if parts and details else "") + ", ".join(details)
 
 

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from . import exports, feeds
 from .views import (
@@ -16,27 +17,33 @@ from .views import (
 
 app_name = "statements"
 
+
+def page(route: str, view, name: str):
+    """A public address: it answers GET and HEAD, and 405 to anything else."""
+    return path(route, require_safe(view), name=name)
+
+
 urlpatterns = [
-    path("", home.home, name="home"),
-    path("statements/", listing.statement_list, name="statement-list"),
-    path("statements/feed/", feeds.StatementFeed(), name="statement-feed"),
-    path("statements/feed/atom/", feeds.AtomStatementFeed(), name="statement-feed-atom"),
-    path("statements/export.csv", exports.export_csv, name="statement-export-csv"),
-    path("statements/export.json", exports.export_json, name="statement-export-json"),
-    path("statements/<int:pk>/", statements.statement_detail, name="statement-detail"),
-    path("people/", people.person_list, name="person-list"),
-    path("people/<slug:slug>/", people.person_detail, name="person-detail"),
-    path("people/<slug:slug>/feed/", feeds.PersonFeed(), name="person-feed"),
-    path("people/<slug:slug>/feed/atom/", feeds.AtomPersonFeed(), name="person-feed-atom"),
-    path("topics/", topics.topic_list, name="topic-list"),
-    path("topics/<slug:slug>/", topics.topic_detail, name="topic-detail"),
-    path("topics/<slug:slug>/feed/", feeds.TopicFeed(), name="topic-feed"),
-    path("topics/<slug:slug>/feed/atom/", feeds.AtomTopicFeed(), name="topic-feed-atom"),
-    path("events/", events.event_list, name="event-list"),
-    path("events/<slug:slug>/", events.event_detail, name="event-detail"),
-    path("races/", races.race_list, name="race-list"),
-    path("races/<slug:slug>/", races.race_detail, name="race-detail"),
-    path("compare/", compare.compare, name="compare"),
-    path("corrections/", corrections.corrections, name="corrections"),
-    path("healthz", health.healthz, name="healthz"),
+    page("", home.home, "home"),
+    page("statements/", listing.statement_list, "statement-list"),
+    page("statements/feed/", feeds.StatementFeed(), "statement-feed"),
+    page("statements/feed/atom/", feeds.AtomStatementFeed(), "statement-feed-atom"),
+    page("statements/export.csv", exports.export_csv, "statement-export-csv"),
+    page("statements/export.json", exports.export_json, "statement-export-json"),
+    page("statements/<int:pk>/", statements.statement_detail, "statement-detail"),
+    page("people/", people.person_list, "person-list"),
+    page("people/<slug:slug>/", people.person_detail, "person-detail"),
+    page("people/<slug:slug>/feed/", feeds.PersonFeed(), "person-feed"),
+    page("people/<slug:slug>/feed/atom/", feeds.AtomPersonFeed(), "person-feed-atom"),
+    page("topics/", topics.topic_list, "topic-list"),
+    page("topics/<slug:slug>/", topics.topic_detail, "topic-detail"),
+    page("topics/<slug:slug>/feed/", feeds.TopicFeed(), "topic-feed"),
+    page("topics/<slug:slug>/feed/atom/", feeds.AtomTopicFeed(), "topic-feed-atom"),
+    page("events/", events.event_list, "event-list"),
+    page("events/<slug:slug>/", events.event_detail, "event-detail"),
+    page("races/", races.race_list, "race-list"),
+    page("races/<slug:slug>/", races.race_detail, "race-detail"),
+    page("compare/", compare.compare, "compare"),
+    page("corrections/", corrections.corrections, "corrections"),
+    page("healthz", health.healthz, "healthz"),
 ]

@@ -1,0 +1,96 @@
+"""Small things a hostile probe found, each reproduced first, then fixed."""
+
+import logging
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from .factories import StatementFactory
+
+PUBLIC_PATHS = [
+    "/",
+    "/statements/",
+    "/statements/feed/",
+    "/statements/export.csv",
+    "/people/",
+    "/topics/",
+    "/events/",
+    "/races/",
+    "/compare/",
+    "/corrections/",
+    "/healthz",
+    "/sitemap.xml",
+    "/robots.txt",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["trace", "post", "put", "patch", "delete", "options"])
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_public_pages_answer_get_and_head_only(client, path, method):
+    assert getattr(client, method)(path).status_code == 405
+    assert client.get(path).status_code == 200
+    assert client.head(path).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_statement_page_refuses_trace(client):
+    statement = StatementFactory()
+    response = client.generic("TRACE", statement.get_absolute_url())
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("digits", ["%D9%A1", "%DB%B1", "%EF%BC%91", "%E0%A5%A7"])
+def test_api_ids_are_ascii_digits_only(client, digits):
+    statement = StatementFactory()
+    for resource in ("statements", "sources", "reactions"):
+        response = client.get(f"/api/v1/{resource}/{digits}/")
+        assert response.status_code == 404, resource
+        assert response.json() == {"detail": "Not found."}
+    assert client.get(f"/api/v1/statements/{statement.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("next_url", ["//evil.example/", "https://evil.example/x", ""])
+def test_signing_in_with_a_refused_next_leads_to_the_admin_index(next_url):
+    User.objects.create_user("desk", password="a long pass phrase", is_staff=True)
+    client = Client()
+    response = client.post(
+        "/admin/login/",
+        {"username": "desk", "password": "a long pass phrase", "next": next_url},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "expected", "unexpected"),
+    [
+        ("has_reactions=true", "with reactions", "without reactions"),
+        ("has_reactions=false", "without reactions", " with reactions"),
+        ("", None, "reactions"),
+    ],
+)
+def test_feed_titles_say_what_has_reactions_selects(client, query, expected, unexpected):
+    StatementFactory()
+    feed = client.get(f"/statements/feed/?{query}").content.decode()
+    title = feed.split("<title>", 1)[1].split("</title>", 1)[0]
+    if expected:
+        assert expected in title
+    assert unexpected not in title
+
+
+@pytest.mark.django_db
+def test_a_disallowed_host_is_one_warning_without_a_traceback(caplog, settings):
+    settings.ALLOWED_HOSTS = ["tracker.example.org"]
+    with caplog.at_level(logging.INFO):
+        response = Client(HTTP_HOST="evil.example").get("/healthz")
+    assert response.status_code == 400
+    about_host = [r for r in caplog.records if "evil.example" in r.getMessage()]
+    assert len(about_host) == 1
+    assert about_host[0].levelno == logging.WARNING
+    assert about_host[0].exc_info is None
