@@ -16,6 +16,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -304,3 +306,83 @@ def test_pg_dump_and_pg_restore_round_trip(empty_database, tmp_path):
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{target_name}" WITH (FORCE)')
+
+
+BACKUP_HOLDING_ITS_SNAPSHOT = """
+import pathlib, sys, time
+import django
+django.setup()
+from django.core.management import call_command
+from statements.management.commands import backup
+
+go = pathlib.Path(sys.argv[2])
+serialize = backup.serializers.serialize
+
+def held(*args, **kwargs):
+    # The snapshot is open: let the editor save, then write the file.
+    print("snapshot open", flush=True)
+    deadline = time.monotonic() + 60
+    while not go.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return serialize(*args, **kwargs)
+
+backup.serializers.serialize = held
+call_command("backup", output=sys.argv[1], verbosity=0)
+"""
+
+EDITOR_SAVES = """
+import sys
+import time
+from functools import partial
+import django
+django.setup()
+from django.contrib.auth.models import Group, User
+from statements import editorial
+from statements.models import Statement
+
+user, _ = User.objects.get_or_create(username="desk", defaults={"is_staff": True})
+user.groups.add(Group.objects.get(name=editorial.PUBLISHER))
+statement = Statement.objects.order_by("pk").first()
+statement.context = sys.argv[1]
+editorial.update_record(record=statement, user=user, loaded_version=statement.version)
+print("saved", flush=True)
+"""
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own locking is tested")
+def test_an_editor_saves_while_a_sqlite_backup_runs(tmp_path):
+    """The backup holds a read snapshot, not the write lock: the editor's save goes
+    through at once, the running backup stays consistent without it, and the next backup
+    has it."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "tracker.settings",
+    }
+    python = [sys.executable]
+    run = partial(subprocess.run, env=env, check=True, capture_output=True, text=True, timeout=120)
+    run([*python, "manage.py", "migrate", "-v", "0"])
+    run([*python, "manage.py", "load_demo"])
+
+    first, later, go = tmp_path / "first.json", tmp_path / "later.json", tmp_path / "go"
+    backup_process = subprocess.Popen(
+        [*python, "-c", BACKUP_HOLDING_ITS_SNAPSHOT, str(first), str(go)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert backup_process.stdout.readline().strip() == "snapshot open"
+        started = time.monotonic()
+        saved = run([*python, "-c", EDITOR_SAVES, "Saved during the backup."])
+        assert saved.stdout.strip() == "saved"
+        assert time.monotonic() - started < 10  # no waiting on a lock (SQLite gives up at 5 s)
+    finally:
+        go.touch()
+        backup_process.wait(timeout=60)
+    assert backup_process.returncode == 0, backup_process.stderr
+
+    run([*python, "manage.py", "backup", "--output", str(later)])
+    assert "Saved during the backup." not in first.read_text()  # one consistent snapshot
+    assert "Saved during the backup." in later.read_text()

@@ -8,8 +8,10 @@ included), the editorial groups, and, unless --without-accounts, the accounts (w
 password hashes), the admin's log and the editorial change history: keep it as safe as
 the database.
 
-The dump is one consistent snapshot: it runs in a single read transaction (REPEATABLE
-READ on PostgreSQL), so editors may keep working while it runs.
+The dump is one consistent snapshot taken without blocking writers, so editors may keep
+working while it runs: a REPEATABLE READ, READ ONLY transaction on PostgreSQL; on SQLite
+a deferred transaction that only reads, so under WAL (which settings.py turns on) it
+holds no write lock and editors' saves go through while it runs.
 
 It serializes the models itself rather than through `dumpdata`, which skips an app that
 has no models module of its own (statements_history declares its models elsewhere).
@@ -19,6 +21,7 @@ import bz2
 import gzip
 import lzma
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
@@ -63,6 +66,36 @@ def backup_models(labels, database) -> list:
     ]
 
 
+@contextmanager
+def read_snapshot(connection):
+    """One consistent view of the database for the length of the dump, without a lock
+    that would make editors wait."""
+    if connection.in_atomic_block:
+        # Called from code that holds a transaction: the dump sees that transaction's view.
+        yield
+        return
+    if connection.vendor == "sqlite":
+        # Django opens SQLite transactions with BEGIN IMMEDIATE (settings: it spares
+        # writers "database is locked" errors), which takes the write lock at once. A
+        # deferred transaction that only reads takes none; its snapshot starts at the
+        # first read.
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+            cursor.execute("SELECT count(*) FROM sqlite_master")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")
+        return
+    with transaction.atomic(using=connection.alias):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 class Command(BaseCommand):
     help = (
         "Back up the statements app, the editorial groups and (unless --without-accounts) "
@@ -96,16 +129,9 @@ class Command(BaseCommand):
         # Written under a temporary name first: a backup that fails half-way never
         # leaves a truncated file under the real name.
         partial = path.with_name(f".partial-{uuid.uuid4().hex[:8]}-{path.name}")
-        connection = connections[database]
-        # Already inside a transaction (e.g. called from code that holds one), the dump
-        # sees that transaction's view; on its own it takes a snapshot of its own.
-        snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
         counts: dict[str, int] = {}
         try:
-            with transaction.atomic(using=database):
-                if snapshot:
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            with read_snapshot(connections[database]):
 
                 def rows():
                     for model in models:
