@@ -332,8 +332,6 @@ call_command("backup", output=sys.argv[1], verbosity=0)
 
 EDITOR_SAVES = """
 import sys
-import time
-from functools import partial
 import django
 django.setup()
 from django.contrib.auth.models import Group, User
