@@ -2,6 +2,7 @@
 publishing can bring what it needs along, and withdrawing names what still shows it."""
 
 import pytest
+from django.urls import reverse
 
 from statements import editorial
 from statements.models import (
@@ -167,3 +168,60 @@ def test_a_source_whose_outlet_is_unpublished_is_shown_nowhere(client, state):
         assert "Hidden Outlet Name" not in text, path
         assert "Hidden Report Title" not in text, path
     assert not Source.objects.published().filter(pk=source.pk).exists()
+
+
+def changelist(model) -> str:
+    return reverse(f"admin:statements_{model._meta.model_name}_changelist")
+
+
+def test_the_desk_publishes_a_statement_with_what_it_needs(client, publisher):
+    speaker = PersonFactory(state=DRAFT)
+    source = SourceFactory(outlet=OutletFactory(state=DRAFT), state=DRAFT)
+    statement = StatementFactory(speaker=speaker, sources=[source], state=REVIEW)
+    client.force_login(publisher)
+    response = client.post(
+        changelist(Statement),
+        {"action": "publish_with_dependencies_selected", "_selected_action": [statement.pk]},
+        follow=True,
+    )
+    assert "Published 1 record(s) with what they need." in response.content.decode()
+    for record in (speaker, source, source.outlet, statement):
+        record.refresh_from_db()
+        assert record.state == PUBLISHED
+
+
+def test_the_desk_withdraws_only_with_what_shows_it_when_asked(client, publisher):
+    outlet = OutletFactory(name="The Daily")
+    source = SourceFactory(outlet=outlet, title="The report")
+    StatementFactory(sources=[source])
+    client.force_login(publisher)
+    url = changelist(Organization)
+    asked = client.post(url, {"action": "withdraw_selected", "_selected_action": [outlet.pk]})
+    page = asked.content.decode()
+    assert "Published records that still show it" in page and "The report" in page
+
+    refused = client.post(
+        url,
+        {
+            "action": "withdraw_selected",
+            "_selected_action": [outlet.pk],
+            "apply": "1",
+            "reason": "Not an outlet",
+        },
+        follow=True,
+    )
+    assert "published records still show it" in refused.content.decode()
+    assert Organization.objects.get(pk=outlet.pk).state == PUBLISHED
+
+    client.post(
+        url,
+        {
+            "action": "withdraw_selected",
+            "_selected_action": [outlet.pk],
+            "apply": "1",
+            "reason": "Not an outlet",
+            "with_dependents": "1",
+        },
+    )
+    assert Organization.objects.get(pk=outlet.pk).state == WITHDRAWN
+    assert Source.objects.get(pk=source.pk).state == WITHDRAWN

@@ -41,7 +41,9 @@ class PublicationAdminMixin(PublishRightMixin, ModelAdminBase):
       out by the services after the save (publish, withdraw with the reason in "Reason
       for the state change", submit for review, return to draft);
     - actions: "Submit for review" and "Return to draft" (editors and publishers),
-      "Publish" and "Withdraw" (publishers; withdrawing asks for the reason).
+      "Publish", "Publish with what they need" (the drafts they point at, in the same
+      transaction) and "Withdraw" (publishers; withdrawing asks for the reason and lists
+      the published records that still show each one, to withdraw with it or not).
     Each action calls the service per record: a refusal names the record and why.
     """
 
@@ -49,6 +51,7 @@ class PublicationAdminMixin(PublishRightMixin, ModelAdminBase):
         "submit_selected",
         "return_to_draft_selected",
         "publish_selected",
+        "publish_with_dependencies_selected",
         "withdraw_selected",
     ]
 
@@ -86,9 +89,23 @@ class PublicationAdminMixin(PublishRightMixin, ModelAdminBase):
             "Published {} record(s).",
         )
 
+    @admin.action(
+        permissions=["publish"],
+        description="Publish selected %(verbose_name_plural)s with what they need",
+    )
+    def publish_with_dependencies_selected(self, request, queryset):
+        self.step(
+            request,
+            queryset.exclude(state=PublicationState.PUBLISHED),
+            editorial.publish,
+            "Published {} record(s) with what they need.",
+            with_dependencies=True,
+        )
+
     @admin.action(permissions=["publish"], description="Withdraw selected %(verbose_name_plural)s")
     def withdraw_selected(self, request, queryset):
-        """Asks for the reason on an intermediate page, then withdraws."""
+        """Asks for the reason on an intermediate page (which lists what still shows each
+        record), then withdraws."""
         reason = request.POST.get("reason", "").strip()
         if "apply" in request.POST and reason:
             self.step(
@@ -97,8 +114,16 @@ class PublicationAdminMixin(PublishRightMixin, ModelAdminBase):
                 editorial.withdraw,
                 "Withdrew {} record(s).",
                 reason=reason,
+                with_dependents=request.POST.get("with_dependents") == "1",
             )
             return None
+        records = [
+            (
+                record,
+                [f"{other._meta.verbose_name}: {other}" for other in editorial.dependents(record)],
+            )
+            for record in queryset
+        ]
         return TemplateResponse(
             request,
             "admin/statements/withdraw_confirmation.html",
@@ -106,7 +131,8 @@ class PublicationAdminMixin(PublishRightMixin, ModelAdminBase):
                 **self.admin_site.each_context(request),
                 "title": f"Withdraw {self.opts.verbose_name_plural}",
                 "opts": self.opts,
-                "records": list(queryset),
+                "records": records,
+                "any_showing": any(showing for _, showing in records),
                 "reason": reason,
                 "missing_reason": "apply" in request.POST,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

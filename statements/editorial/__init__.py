@@ -18,6 +18,7 @@ silently.
 """
 
 from .corrections import CORRECTABLE, correct
+from .dependencies import dependents, unpublished_related
 from .edits import create_record, delete_record, submitted_record, update_record
 from .errors import (
     CorrectionNeeded,
@@ -79,6 +80,7 @@ __all__ = [
     "correct",
     "create_record",
     "delete_record",
+    "dependents",
     "has_rights",
     "is_versioned",
     "may",
@@ -91,6 +93,7 @@ __all__ = [
     "submitted_record",
     "transition",
     "publishing_problems",
+    "unpublished_related",
     "update_record",
     "withdraw",
 ]

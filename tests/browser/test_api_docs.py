@@ -12,9 +12,9 @@ def test_the_api_docs_render_from_our_own_files_under_our_csp(page: Page, live_s
     page.on("request", lambda request: requested.append(request.url))
     page.on(
         "console",
-        lambda message: refused.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     page.goto(live_server.url + "/api/v1/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Statement Tracker API")
