@@ -3,6 +3,8 @@ or reaction is a correction, with a note for readers unless it is marked not mat
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models, transaction
 
 from ..models import (
@@ -76,6 +78,7 @@ def correct(
             "Nothing to correct: the changes leave the words, attribution, date and kind "
             "as they were."
         )
-    return Correction.objects.filter(
-        **({"reaction": record} if model is Reaction else {"statement": record, "reaction": None})
-    ).latest("created_at", "id")
+    mine: dict[str, Any] = (
+        {"reaction": record} if model is Reaction else {"statement": record, "reaction": None}
+    )
+    return Correction.objects.filter(**mine).latest("created_at", "id")

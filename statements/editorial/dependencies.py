@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from ..models import EditorialModel, PublicRule
+from .errors import Record
 from .records import PUBLISHED, STATE_PHRASE, describe, owner_field
 
 
@@ -33,14 +34,14 @@ class Unpublished:
 
     field: str  # the form field that names it
     what: str  # how to name the relation to an editor: "speaker", "source"
-    record: EditorialModel
+    record: Record
 
     def describe(self) -> str:
         return f"{self.what} {describe(self.record)} {STATE_PHRASE[self.record.state]}"
 
 
 def _related(
-    record: models.Model, m2m: Mapping[str, Iterable] | None = None
+    record: Record, m2m: Mapping[str, Iterable] | None = None
 ) -> Iterator[tuple[str, str, models.Model]]:
     """(field name, how to name it, related record) for each foreign key and many-to-many
     value of ``record`` (``m2m`` gives values not saved yet), except the owner it belongs
@@ -65,7 +66,7 @@ def _related(
             yield field.name, str(model._meta.verbose_name), value
 
 
-def owned_rows(record: models.Model) -> Iterator[models.Model]:
+def owned_rows(record: Record) -> Iterator[models.Model]:
     """The rows without a state of their own that belong to ``record`` (its comment
     requests, affiliations, candidacies): they are shown with it."""
     for relation in record._meta.related_objects:
@@ -77,7 +78,7 @@ def owned_rows(record: models.Model) -> Iterator[models.Model]:
 
 
 def unpublished_related(
-    record: models.Model,
+    record: Record,
     m2m: Mapping[str, Iterable] | None = None,
     *,
     with_owned_rows: bool = False,
@@ -95,7 +96,7 @@ def unpublished_related(
     return list(found.values())
 
 
-def dependents(record: models.Model) -> list[EditorialModel]:
+def dependents(record: Record) -> list[EditorialModel]:
     """The published records that point at ``record`` and would show it (or stop making
     sense without it): statements by a person, sources of an outlet, statements filed
     under a topic, … A row without a state counts through the record it belongs to."""
@@ -113,7 +114,7 @@ def dependents(record: models.Model) -> list[EditorialModel]:
     return list(found.values())
 
 
-def _owner(row: models.Model) -> EditorialModel | None:
+def _owner(row: Record) -> EditorialModel | None:
     field = owner_field(type(row))
     owner = getattr(row, field.name) if field is not None else None
     return owner if isinstance(owner, EditorialModel) else None

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 
 from ..models import (
     Correction,
@@ -21,6 +21,7 @@ from .dependencies import unpublished_related
 from .errors import (
     CorrectionNeeded,
     DuplicateSubmission,
+    Record,
     TransitionRefused,
     UnpublishedDependency,
 )
@@ -48,11 +49,11 @@ from .rights import CORRECT, PUBLISH, model_permission, require
 @transaction.atomic
 def create_record(
     *,
-    record: models.Model,
+    record: Record,
     user: User,
     token: uuid.UUID | None = None,
     m2m: dict[str, Iterable] | None = None,
-) -> models.Model:
+) -> Record:
     """Save a new record, as a draft. `token` (a one-time form token) makes a second
     submission of the same form raise DuplicateSubmission instead of creating a copy."""
     model = type(record)
@@ -80,7 +81,7 @@ def create_record(
     return record
 
 
-def submitted_record(*, token: str | uuid.UUID, user: User, model) -> models.Model | None:
+def submitted_record(*, token: str | uuid.UUID, user: User, model) -> Record | None:
     """The record an earlier submission of the form with this token created, if any (so
     that a repeated submission can be answered before the form is even validated)."""
     try:
@@ -112,7 +113,7 @@ def _claim_token(token: uuid.UUID, user: User, model) -> SubmissionToken:
         ) from None
 
 
-def refuse_unpublished(record: models.Model, m2m: dict[str, Iterable] | None) -> None:
+def refuse_unpublished(record: Record, m2m: dict[str, Iterable] | None) -> None:
     """Readers see this record: it may point only at published records."""
     found = unpublished_related(record, m2m)
     if found:
@@ -127,7 +128,7 @@ def refuse_unpublished(record: models.Model, m2m: dict[str, Iterable] | None) ->
 @transaction.atomic
 def update_record(
     *,
-    record: models.Model,
+    record: Record,
     user: User,
     loaded_version: int | None,
     m2m: dict[str, Iterable] | None = None,
@@ -211,7 +212,7 @@ def update_record(
 
 
 @transaction.atomic
-def delete_record(*, record: models.Model, user: User) -> None:
+def delete_record(*, record: Record, user: User) -> None:
     model = type(record)
     require(
         user, model_permission("delete", model), doing=f"delete {model._meta.verbose_name_plural}"

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.utils import timezone
 
 # --------------------------------------------------------------------------------
+
+
+# Any record the layer writes. The services work on every model through its _meta: a
+# record's state, version, slug and the like are looked up by field name, on the models
+# that have them, and checked at run time rather than by the type checker.
+Record = Any
 
 
 class EditorialRefusal(Exception):
@@ -45,7 +51,7 @@ class MergeRefused(EditorialRefusal):
 class DuplicateSubmission(EditorialRefusal):
     """The same add form was submitted twice. `record` is what the first one created."""
 
-    def __init__(self, message: str, *, record: models.Model | None):
+    def __init__(self, message: str, *, record: Record | None):
         super().__init__(message)
         self.record = record
 
@@ -68,7 +74,7 @@ class FieldChange:
 class EditConflict(EditorialRefusal):
     """Someone else saved the record after it was loaded: nothing was written."""
 
-    def __init__(self, message: str, *, record: models.Model, changes: list[FieldChange]):
+    def __init__(self, message: str, *, record: Record, changes: list[FieldChange]):
         super().__init__(message)
         self.record = record
         self.changes = changes

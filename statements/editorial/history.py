@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from typing import Any
+
+from django.db import transaction
 
 from .edits import update_record
-from .errors import TransitionRefused, format_moment
+from .errors import Record, TransitionRefused, format_moment
 from .records import User, content_fields, fresh, history_m2m_fields
 from .rights import require, rights_for
 
@@ -13,7 +15,7 @@ from .rights import require, rights_for
 @transaction.atomic
 def revert(
     *,
-    record: models.Model,
+    record: Record,
     user: User,
     history_id: int,
     loaded_version: int | None,
@@ -32,7 +34,7 @@ def revert(
     target = fresh(record)
     for field in content_fields(model):
         setattr(target, field.attname, getattr(snapshot, field.attname))
-    m2m = {}
+    m2m: dict[str, Any] = {}
     for field in history_m2m_fields(model):
         target_name = field.m2m_reverse_field_name()
         m2m[field.name] = [

@@ -3,17 +3,16 @@ what changed, by whom and when) if someone else saved since. Never a silent over
 
 from __future__ import annotations
 
-from django.db import models
 from django.db.models import F
 
 from ..models import (
     EditorialModel,
 )
-from .errors import EditConflict, FieldChange
+from .errors import EditConflict, FieldChange, Record
 from .records import content_fields, display_value, fresh, is_versioned, label
 
 
-def claim_version(record: models.Model, loaded_version: int | None) -> None:
+def claim_version(record: Record, loaded_version: int | None) -> None:
     """The optimistic lock: raise the version in the database only if it is still the one
     the caller loaded. In one statement, so two saves can never both succeed."""
     model = type(record)
@@ -37,7 +36,7 @@ def claim_version(record: models.Model, loaded_version: int | None) -> None:
     record.version = loaded_version + 1
 
 
-def changes_since(record: models.Model, loaded_version: int) -> list[FieldChange]:
+def changes_since(record: Record, loaded_version: int) -> list[FieldChange]:
     """Fields whose current value differs from the version the editor loaded, each with
     who changed it last and when (read from the history)."""
     model = type(record)
@@ -82,7 +81,7 @@ def changes_since(record: models.Model, loaded_version: int) -> list[FieldChange
     return found
 
 
-def conflict(record: models.Model, loaded_version: int) -> EditConflict:
+def conflict(record: Record, loaded_version: int) -> EditConflict:
     changes = changes_since(record, loaded_version)
     what = label(type(record))
     if changes:

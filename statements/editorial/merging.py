@@ -15,7 +15,7 @@ from ..models import (
     SlugRedirect,
     Topic,
 )
-from .errors import MergeRefused
+from .errors import MergeRefused, Record
 from .locking import claim_version
 from .records import (
     PUBLISHED,
@@ -64,7 +64,7 @@ def _unique_sets(model: type[models.Model]) -> list[tuple[str, ...]]:
     return sets
 
 
-def _clash(row: models.Model, field_name: str) -> models.Model | None:
+def _clash(row: Record, field_name: str) -> Record | None:
     """Another row that `row` would duplicate (a unique constraint over `field_name`).
     Empty values count as equal: two affiliations without a start date are the same."""
     model = type(row)
@@ -84,7 +84,7 @@ def _clash(row: models.Model, field_name: str) -> models.Model | None:
     return None
 
 
-def _save_moved(row: models.Model, user: User, reason: str) -> None:
+def _save_moved(row: Record, user: User, reason: str) -> None:
     try:
         validate(row)
     except ValidationError as error:
@@ -97,7 +97,7 @@ def _save_moved(row: models.Model, user: User, reason: str) -> None:
     save(row, user, reason)
 
 
-def _absorb(kept: models.Model, dropped: models.Model, user: User, reason: str) -> None:
+def _absorb(kept: Record, dropped: Record, user: User, reason: str) -> None:
     """Two rows became one: fill what `kept` lacks from `dropped`, then delete `dropped`."""
     for field in content_fields(type(kept)):
         mine, theirs = getattr(kept, field.attname), getattr(dropped, field.attname)
@@ -120,7 +120,7 @@ def _absorb(kept: models.Model, dropped: models.Model, user: User, reason: str) 
 
 
 @transaction.atomic
-def merge(*, survivor: models.Model, duplicate: models.Model, user: User) -> MergeReport:
+def merge(*, survivor: Record, duplicate: Record, user: User) -> MergeReport:
     """Merge `duplicate` into `survivor` (two people, organizations or topics), in one
     transaction: every row that points at the duplicate (found through
     `_meta.related_objects`, so nothing is missed) is moved to the survivor; rows that

@@ -4,7 +4,7 @@ see it, how to name it to an editor, and how a save is stamped in its history.""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import cast
+from typing import TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -19,7 +19,10 @@ from ..models import (
     Statement,
     Topic,
 )
+from .errors import Record
 from .rights import User
+
+M = TypeVar("M", bound=models.Model)
 
 DRAFT = PublicationState.DRAFT
 REVIEW = PublicationState.REVIEW
@@ -31,7 +34,7 @@ SYSTEM_FIELDS = frozenset(
     {"state", "published_at", "published_by", "created_at", "updated_at", "version"}
 )
 
-STATE_PHRASE = {
+STATE_PHRASE: dict[str, str] = {
     DRAFT: "is a draft",
     REVIEW: "is in review",
     PUBLISHED: "is published",
@@ -61,11 +64,11 @@ def history_m2m_fields(model: type[models.Model]) -> list[models.ManyToManyField
     return list(getattr(history.model, "_history_m2m_fields", [])) if history else []
 
 
-def fresh(record: models.Model) -> models.Model:
+def fresh(record: M) -> M:
     return type(record)._default_manager.get(pk=record.pk)
 
 
-def describe(obj: models.Model) -> str:
+def describe(obj: Record) -> str:
     """How a refusal names a record: people and organizations by name, the rest quoted."""
     if isinstance(obj, Person | Organization | Topic):
         return obj.name
@@ -82,7 +85,8 @@ def display_value(field: models.Field, value) -> str:
     if field.choices:
         return f"“{dict(field.flatchoices).get(value, value)}”"
     if field.many_to_one:
-        related = field.related_model._base_manager.filter(pk=value).first()
+        related_model = cast(type[models.Model], field.related_model)
+        related = related_model._base_manager.filter(pk=value).first()
         return f"“{related}”" if related is not None else f"(deleted #{value})"
     text = str(value)
     return f"“{text if len(text) <= 120 else text[:119] + '…'}”"
@@ -95,12 +99,12 @@ def owner_field(model: type[models.Model]) -> models.ForeignKey | None:
     if issubclass(model, EditorialModel):
         return None
     for field in model._meta.concrete_fields:
-        if field.many_to_one and field.remote_field.on_delete is models.CASCADE:
+        if field.many_to_one and getattr(field.remote_field, "on_delete", None) is models.CASCADE:
             return cast(models.ForeignKey, field)
     return None
 
 
-def is_live(record: models.Model) -> bool:
+def is_live(record: Record) -> bool:
     """Would a reader see a change to this record right away?
 
     A published record would. A row without a state of its own is live when the record it
@@ -110,13 +114,14 @@ def is_live(record: models.Model) -> bool:
         return record.state == PUBLISHED
     field = owner_field(type(record))
     owner_id = getattr(record, field.attname) if field is not None else None
-    if owner_id is None:
+    if field is None or owner_id is None:
         return False
-    owner = field.related_model._default_manager.filter(pk=owner_id).first()
+    owner_model = cast(type[models.Model], field.related_model)
+    owner = owner_model._default_manager.filter(pk=owner_id).first()
     return owner is not None and is_live(owner)
 
 
-def validate(record: models.Model) -> None:
+def validate(record: Record) -> None:
     """full_clean(), leaving out the fields the model derives itself (speaker_name)."""
     derived = [
         field.name
@@ -126,13 +131,13 @@ def validate(record: models.Model) -> None:
     record.full_clean(exclude=derived)
 
 
-def stamp(record: models.Model, user: User, reason: str) -> None:
+def stamp(record: Record, user: User, reason: str) -> None:
     """Who and why, for the history row that the next save() writes."""
     record._history_user = user
     record._change_reason = reason
 
 
-def save(record: models.Model, user: User, reason: str) -> None:
+def save(record: Record, user: User, reason: str) -> None:
     """Save through the one door: who and why for the history, and the copies the search
     index reads kept in step. ``Statement.speaker_name`` is a copy of the speaker's name
     (the PostgreSQL generated column and the SQLite FTS5 triggers read it from the
@@ -146,12 +151,12 @@ def save(record: models.Model, user: User, reason: str) -> None:
         record.statements.exclude(speaker_name=record.name).update(speaker_name=record.name)
 
 
-def set_m2m(record: models.Model, m2m: dict[str, Iterable] | None) -> None:
+def set_m2m(record: Record, m2m: dict[str, Iterable] | None) -> None:
     for name, values in (m2m or {}).items():
         getattr(record, name).set(list(values))
 
 
-def m2m_changes(current: models.Model, m2m: dict[str, Iterable] | None) -> list[str]:
+def m2m_changes(current: Record, m2m: dict[str, Iterable] | None) -> list[str]:
     changed = []
     for name, values in (m2m or {}).items():
         wanted = {getattr(value, "pk", value) for value in values}

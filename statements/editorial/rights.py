@@ -7,7 +7,8 @@ merge duplicates; administrators hold every right (migrations 0003 and 0006 gran
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as Account
 from django.db import models
 
 from ..models import (
@@ -20,7 +21,10 @@ PUBLISHER = "Publisher"
 ADMINISTRATOR = "Administrator"
 ROLES = (EDITOR, PUBLISHER, ADMINISTRATOR)
 
-User = AbstractBaseUser | AnonymousUser
+# Who does an editorial write: a signed-in account. A request's user may be anonymous,
+# which holds no right.
+User = Account
+Visitor = Account | AnonymousUser
 
 SUBMIT = "statements.submit_for_review"
 PUBLISH = "statements.publish_records"
@@ -33,11 +37,11 @@ def model_permission(action: str, model: type[models.Model]) -> str:
     return f"{opts.app_label}.{action}_{opts.model_name}"
 
 
-def has_rights(user: User | None, *permissions: str) -> bool:
+def has_rights(user: Visitor | None, *permissions: str) -> bool:
     return user is not None and user.is_active and all(user.has_perm(p) for p in permissions)
 
 
-def require(user: User | None, *permissions: str, doing: str) -> None:
+def require(user: Visitor | None, *permissions: str, doing: str) -> None:
     if not has_rights(user, *permissions):
         who = "A publisher" if set(permissions) & {PUBLISH, CORRECT, MERGE} else "An editor"
         raise PermissionRefused(f"You may not {doing}. {who} can.")
@@ -58,5 +62,5 @@ def rights_for(action: str, model: type[models.Model] = Statement) -> tuple[str,
     }[action]
 
 
-def may(user: User | None, action: str, model: type[models.Model] = Statement) -> bool:
+def may(user: Visitor | None, action: str, model: type[models.Model] = Statement) -> bool:
     return has_rights(user, *rights_for(action, model))

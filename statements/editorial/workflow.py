@@ -20,7 +20,7 @@ from ..models import (
     Statement,
 )
 from .dependencies import dependents, unpublished_related
-from .errors import TransitionRefused
+from .errors import Record, TransitionRefused
 from .locking import claim_version
 from .records import (
     DRAFT,
@@ -41,7 +41,7 @@ from .rights import PUBLISH, require, rights_for
 NEEDS_A_SOURCE = (Statement, Position, BackgroundNote)
 
 
-def publishing_problems(record: models.Model) -> list[str]:
+def publishing_problems(record: Record) -> list[str]:
     """Why ``record`` may not be published yet: 'speaker Jon Ossoff is a draft'."""
     problems = [found.describe() for found in unpublished_related(record, with_owned_rows=True)]
     if isinstance(record, NEEDS_A_SOURCE) and not record.sources.exists():
@@ -51,14 +51,14 @@ def publishing_problems(record: models.Model) -> list[str]:
 
 def _transition(
     *,
-    record: models.Model,
+    record: Record,
     user: User,
     to_state: str,
     allowed_from: Iterable[str],
     verb: str,
     note: str = "",
     check: Callable[[models.Model], None] | None = None,
-) -> models.Model:
+) -> Record:
     model = type(record)
     if not isinstance(record, EditorialModel):
         raise TransitionRefused(f"A {label(model)} has no publication state.")
@@ -76,9 +76,8 @@ def _transition(
         current.published_at = timezone.now()
         current.published_by = user
     validate(current)
-    reason = {DRAFT: "Returned to draft", REVIEW: "Submitted for review"}.get(
-        to_state, to_state.capitalize()
-    )
+    reasons: dict[str, str] = {DRAFT: "Returned to draft", REVIEW: "Submitted for review"}
+    reason = reasons.get(to_state, to_state.capitalize())
     save(current, user, f"{reason}: {note}"[:100] if note else reason)
     StateChange.objects.create(
         content_type=ContentType.objects.get_for_model(model),
@@ -95,7 +94,7 @@ def _transition(
 
 
 @transaction.atomic
-def submit_for_review(*, record: EditorialModel, user: User, note: str = "") -> EditorialModel:
+def submit_for_review(*, record: Record, user: User, note: str = "") -> Record:
     """Draft → in review. Editors and publishers."""
     require(user, *rights_for("submit for review", type(record)), doing="submit records for review")
     return _transition(
@@ -110,8 +109,8 @@ def submit_for_review(*, record: EditorialModel, user: User, note: str = "") -> 
 
 @transaction.atomic
 def publish(
-    *, record: EditorialModel, user: User, note: str = "", with_dependencies: bool = False
-) -> EditorialModel:
+    *, record: Record, user: User, note: str = "", with_dependencies: bool = False
+) -> Record:
     """Draft, in review or withdrawn → published. Publishers only.
 
     Refused while anything the record (or a row that belongs to it) points at is not
@@ -137,7 +136,7 @@ def publish(
     )
 
 
-def _publish_what_it_needs(record: models.Model, user: User, note: str, seen: set) -> None:
+def _publish_what_it_needs(record: Record, user: User, note: str, seen: set) -> None:
     for found in unpublished_related(fresh(record), with_owned_rows=True):
         needed = found.record
         key = (type(needed), needed.pk)
@@ -149,9 +148,7 @@ def _publish_what_it_needs(record: models.Model, user: User, note: str, seen: se
 
 
 @transaction.atomic
-def withdraw(
-    *, record: EditorialModel, user: User, reason: str, with_dependents: bool = False
-) -> EditorialModel:
+def withdraw(*, record: Record, user: User, reason: str, with_dependents: bool = False) -> Record:
     """Published → withdrawn (unpublished), with the reason. Publishers only.
 
     Refused while published records still show it (a person's statements, an outlet's
@@ -181,7 +178,7 @@ def withdraw(
 
 
 @transaction.atomic
-def return_to_draft(*, record: EditorialModel, user: User, reason: str = "") -> EditorialModel:
+def return_to_draft(*, record: Record, user: User, reason: str = "") -> Record:
     """In review → draft (an editor takes it back, a publisher sends it back), or
     withdrawn → draft (publishers only)."""
     require(user, *rights_for("return to draft", type(record)), doing="return records to draft")
@@ -197,7 +194,7 @@ def return_to_draft(*, record: EditorialModel, user: User, reason: str = "") -> 
     )
 
 
-def transition(*, record: EditorialModel, user: User, to_state: str, note: str = ""):
+def transition(*, record: Record, user: User, to_state: str, note: str = ""):
     """The workflow step that leads to `to_state` (for a form's state field)."""
     if to_state == REVIEW:
         return submit_for_review(record=record, user=user, note=note)
