@@ -3,8 +3,15 @@
 import logging
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import User
-from django.test import Client
+from django.core.exceptions import ValidationError
+from django.test import Client, RequestFactory
+
+from statements import editorial
+from statements.admin.inlines import StatementTopicInline
+from statements.admin.mixins import INLINE_ROWS
+from statements.models import Statement
 
 from .factories import StatementFactory
 
@@ -94,3 +101,34 @@ def test_a_disallowed_host_is_one_warning_without_a_traceback(caplog, settings):
     assert len(about_host) == 1
     assert about_host[0].levelno == logging.WARNING
     assert about_host[0].exc_info is None
+
+
+@pytest.mark.django_db
+def test_a_two_megabyte_statement_is_refused_with_its_length(publisher):
+    statement = StatementFactory(state="draft")
+    statement.text = "word " * 400_000
+    with pytest.raises(ValidationError) as refusal:
+        editorial.update_record(record=statement, user=publisher, loaded_version=statement.version)
+    assert "at most 10000 characters (it has 2000000)" in " ".join(
+        refusal.value.message_dict["text"]
+    )
+    form = admin.site._registry[Statement].get_form(RequestFactory().get("/"))
+    assert form.base_fields["text"].max_length == 10_000
+
+
+@pytest.mark.django_db
+def test_an_inline_formset_claiming_a_hundred_million_rows_is_capped(publisher):
+    statement = StatementFactory()
+    request = RequestFactory().post("/")
+    request.user = publisher
+    inline = StatementTopicInline(Statement, admin.site)
+    formset_class = inline.get_formset(request, statement)
+    prefix = formset_class.get_default_prefix()
+    formset = formset_class(
+        {f"{prefix}-TOTAL_FORMS": "100000000", f"{prefix}-INITIAL_FORMS": "0"},
+        instance=statement,
+        prefix=prefix,
+    )
+    assert not formset.is_valid()
+    assert len(formset.forms) <= INLINE_ROWS
+    assert f"Please submit at most {INLINE_ROWS} forms." in formset.non_form_errors()

@@ -52,6 +52,9 @@ else:
     AdminBase = ModelAdminBase = InlineAdminBase = object
 
 
+INLINE_ROWS = 100
+
+
 class ReadableChanges(HistoricalRecordContextHelper):
     """History diffs with choice labels ('In review', not 'review') and '(empty)'."""
 
@@ -347,7 +350,12 @@ class EditorialInlineMixin(InlineAdminBase):
     def wanted_controls(self) -> set[str]:
         return {"loaded_version"} if editorial.is_versioned(self.model) else set()
 
+    # Rows one record can hold on its page. A posted form claiming more (TOTAL_FORMS is
+    # the client's word) is refused with a message before more forms are built.
+    max_num = INLINE_ROWS
+
     def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", INLINE_ROWS)
         formset = super().get_formset(request, obj, **kwargs)
         for name in CONTROL_FIELDS - self.wanted_controls():
             formset.form.base_fields.pop(name, None)

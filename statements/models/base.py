@@ -3,7 +3,7 @@
 import re
 
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -14,6 +14,22 @@ HISTORY_APP = "statements_history"
 # What a slug may be, wherever one is read from a URL or a filter: Django's SlugField
 # (validate_slug) and <slug:…> converter accept ASCII letters, digits, "-" and "_".
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+
+
+# How long free text may be, in characters. The desk's forms and the services
+# (full_clean) both refuse more, saying how long the text is; a quote longer than a page of
+# an article is a slip of the paste, not a quote.
+TEXT_LIMITS = {
+    "quote": 10_000,  # a statement's or a reaction's words
+    "note": 2_000,  # context, descriptions, summaries, inference notes, corrections
+    "article": 200_000,  # a source's full text
+}
+
+
+def bounded_text(limit: str, **options) -> models.TextField:
+    """A TextField that refuses more than TEXT_LIMITS[limit] characters."""
+    size = TEXT_LIMITS[limit]
+    return models.TextField(max_length=size, validators=[MaxLengthValidator(size)], **options)
 
 
 class PublicationState(models.TextChoices):
@@ -163,7 +179,8 @@ class DatedMixin(models.Model):
         default=False,
         help_text="Tick when the source does not state the date outright (e.g. 'said Saturday').",
     )
-    date_inference_note = models.TextField(
+    date_inference_note = bounded_text(
+        "note",
         blank=True,
         help_text="How the date was worked out. Required when the date is inferred.",
     )

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .base import PublicationState
+from .base import PublicationState, bounded_text
 from .statements import Reaction, Statement
 
 
@@ -47,8 +47,8 @@ class Correction(models.Model):
     reaction = models.ForeignKey(
         Reaction, on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
     )
-    note = models.TextField(
-        blank=True, help_text="What was wrong and what was corrected, for readers."
+    note = bounded_text(
+        "note", blank=True, help_text="What was wrong and what was corrected, for readers."
     )
     material = models.BooleanField(
         default=True,
@@ -102,7 +102,7 @@ class StateChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True, help_text="Why, e.g. the reason for a withdrawal.")
+    note = bounded_text("note", blank=True, help_text="Why, e.g. the reason for a withdrawal.")
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -4,7 +4,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import DatedMixin, EditorialModel, PublicQuerySet, PublicRule, editorial_history
+from .base import (
+    DatedMixin,
+    EditorialModel,
+    PublicQuerySet,
+    PublicRule,
+    bounded_text,
+    editorial_history,
+)
 from .people import Organization, Person
 
 
@@ -14,7 +21,7 @@ class Election(EditorialModel):
     office = models.CharField(max_length=200, help_text="e.g. U.S. Senate.")
     jurisdiction = models.CharField(max_length=200, help_text="e.g. Georgia.")
     year = models.PositiveSmallIntegerField()
-    description = models.TextField(blank=True, help_text="e.g. which seat, who holds it.")
+    description = bounded_text("note", blank=True, help_text="e.g. which seat, who holds it.")
 
     history = editorial_history()
 

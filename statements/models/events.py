@@ -7,6 +7,7 @@ from django.urls import reverse
 from .base import (
     DatedMixin,
     EditorialModel,
+    bounded_text,
     editorial_history,
     format_partial_date,
     web_url,
@@ -32,7 +33,7 @@ class Event(EditorialModel, DatedMixin):
     online = models.BooleanField(default=False)
     location = models.CharField(max_length=300, blank=True)
     hosts = models.ManyToManyField(Organization, blank=True, related_name="hosted_events")
-    description = models.TextField(blank=True)
+    description = bounded_text("note", blank=True)
 
     history = editorial_history(m2m_fields=["hosts"])
 
@@ -79,8 +80,8 @@ class Source(EditorialModel):
     archive_url = models.URLField(
         max_length=1000, blank=True, validators=[web_url_validator], help_text="An archived copy."
     )
-    text = models.TextField(
-        blank=True, help_text="The source's text as published, where we may keep it."
+    text = bounded_text(
+        "article", blank=True, help_text="The source's text as published, where we may keep it."
     )
 
     history = editorial_history()

@@ -4,7 +4,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .base import EditorialModel, PublicQuerySet, PublicRule, editorial_history, web_url_validator
+from .base import (
+    EditorialModel,
+    PublicQuerySet,
+    PublicRule,
+    bounded_text,
+    editorial_history,
+    web_url_validator,
+)
 
 
 class Organization(EditorialModel):
@@ -21,7 +28,7 @@ class Organization(EditorialModel):
     slug = models.SlugField(max_length=200, help_text="Used in addresses; keep it stable.")
     abbreviation = models.CharField(max_length=30, blank=True, help_text="e.g. FAIR, ICE.")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.OTHER)
-    description = models.TextField(blank=True)
+    description = bounded_text("note", blank=True)
     website = models.URLField(blank=True, validators=[web_url_validator])
 
     history = editorial_history()
@@ -45,7 +52,7 @@ class Person(EditorialModel):
     name = models.CharField(max_length=200, help_text="As the person is usually named.")
     sort_name = models.CharField(max_length=200, help_text="For alphabetical lists: 'Ossoff, Jon'.")
     slug = models.SlugField(max_length=200, help_text="Used in addresses; keep it stable.")
-    summary = models.TextField(blank=True, help_text="One or two neutral sentences.")
+    summary = bounded_text("note", blank=True, help_text="One or two neutral sentences.")
 
     history = editorial_history()
 

@@ -19,6 +19,7 @@ from .base import (
     EditorialModel,
     PublicQuerySet,
     PublicRule,
+    bounded_text,
     editorial_history,
     format_partial_date,
 )
@@ -84,12 +85,13 @@ class Statement(EditorialModel, DatedMixin):
             "quotation marks. Paraphrase: reported speech, no quotation marks."
         ),
     )
-    text = models.TextField(
+    text = bounded_text(
+        "quote",
         help_text=(
             "For a direct or partial quote: exactly the words inside the quotation marks, "
             "byte for byte (keep ellipses, brackets, curly quotes). For a paraphrase: the "
             "reported speech as the source words it, to follow 'said'."
-        )
+        ),
     )
     frame = models.CharField(
         max_length=500,
@@ -99,8 +101,8 @@ class Statement(EditorialModel, DatedMixin):
             "e.g. 'called the 287(g) program'."
         ),
     )
-    context = models.TextField(
-        blank=True, help_text="One or two sentences on what prompted the remark."
+    context = bounded_text(
+        "note", blank=True, help_text="One or two sentences on what prompted the remark."
     )
     topics: models.ManyToManyField[Topic, StatementTopic] = models.ManyToManyField(
         Topic, through="StatementTopic", related_name="statements"
@@ -231,11 +233,12 @@ class Reaction(EditorialModel):
         ),
     )
     kind = models.CharField(max_length=10, choices=QuoteKind, default=QuoteKind.DIRECT)
-    text = models.TextField(
+    text = bounded_text(
+        "quote",
         help_text=(
             "Their words, byte for byte. Separate fragments that the source quotes apart "
             "with a blank line."
-        )
+        ),
     )
     channel = models.CharField(
         max_length=300,
@@ -318,7 +321,7 @@ class CommentRequest(PublicRule, DatedMixin):
     requested_on = models.DateField(null=True, blank=True)
     repeated = models.BooleanField(default=False, help_text="Asked more than once.")
     outcome = models.CharField(max_length=12, choices=Outcome, default=Outcome.NO_RESPONSE)
-    response = models.TextField(blank=True, help_text="What came back, verbatim, if anything.")
+    response = bounded_text("quote", blank=True, help_text="What came back, verbatim, if anything.")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="comment_requests")
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -387,7 +390,7 @@ class BackgroundNote(EditorialModel, DatedMixin):
     """A sourced fact that gives context, e.g. what the 287(g) program is."""
 
     title = models.CharField(max_length=200)
-    text = models.TextField()
+    text = bounded_text("note")
     as_of = models.DateField(null=True, blank=True, help_text="When the fact held, if dated.")
     topics = models.ManyToManyField(Topic, related_name="background_notes", blank=True)
     organizations = models.ManyToManyField(

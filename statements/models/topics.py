@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .base import EditorialModel, PublicQuerySet, editorial_history
+from .base import EditorialModel, PublicQuerySet, bounded_text, editorial_history
 
 # Walking the tree: the one definition, used by the model, the reading layer and the admin.
 
@@ -63,7 +63,7 @@ class Topic(EditorialModel):
         related_name="children",
         help_text="The broader topic. Leave empty for a top-level topic.",
     )
-    description = models.TextField(blank=True)
+    description = bounded_text("note", blank=True)
 
     objects: ClassVar[TopicManager[Topic]] = TopicManager()
     history = editorial_history()
