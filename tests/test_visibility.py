@@ -91,6 +91,7 @@ REQUIRES: dict[str, tuple[str, ...]] = {
     "Affiliation": ("person", "organization"),
     "StatementTopic": ("statement", "topic"),
     "StatementSource": ("statement", "source"),
+    "Source": ("outlet",),
 }
 
 
@@ -1225,36 +1226,9 @@ OUTPUTS: dict[str, Callable[[Reader], dict[str, set]]] = {
 
 # (target, output) -> what the output does differently from the rest. Each holds in every
 # hidden state; the cases are strict xfails, so a fix turns them into failures to remove.
-# A source's outlet is not among Source.public_requires: it is an optional relation, to be
-# shown only when published, as the API does.
-CARDS_NAME_OUTLET = (
-    "statement cards print 'Reported by <outlet>' with the name of an unpublished outlet "
-    "(statement_card.html reads source.outlet.name unchecked), where the API gives the "
-    "source's outlet as null"
-)
-FEEDS_NAME_OUTLET = (
-    "each entry's description says 'Reported by: <outlet>' with the name of an unpublished "
-    "outlet (feeds/statement_description.html), where the API gives the source's outlet as null"
-)
-DISAGREEMENTS: dict[tuple[str, str], str] = {
-    ("outlet", "page-statement-list"): CARDS_NAME_OUTLET,
-    ("outlet", "page-statement-list-by-topic"): CARDS_NAME_OUTLET,
-    ("outlet", "page-home"): CARDS_NAME_OUTLET,
-    ("outlet", "page-topic-detail"): CARDS_NAME_OUTLET,
-    ("outlet", "page-event-detail"): CARDS_NAME_OUTLET,
-    ("outlet", "page-person-detail"): (
-        CARDS_NAME_OUTLET + "; the person's reactions say 'Source: <outlet>' likewise"
-    ),
-    ("outlet", "page-statement-detail"): (
-        "the statement page names an unpublished outlet in its sources ('Outlet'), the "
-        "citation, the JSON-LD publisher, and each reaction's 'Source:' line and 'quoted by' "
-        "channel, where the API gives the outlet as null"
-    ),
-    ("outlet", "feed-rss"): FEEDS_NAME_OUTLET,
-    ("outlet", "feed-atom"): FEEDS_NAME_OUTLET,
-    ("outlet", "feed-person"): FEEDS_NAME_OUTLET,
-    ("outlet", "feed-topic"): FEEDS_NAME_OUTLET,
-}
+# None is left: a source is shown only with its published outlet, and a topic's statements
+# are found through published topics only.
+DISAGREEMENTS: dict[tuple[str, str], str] = {}
 
 
 def cases():

@@ -90,7 +90,15 @@ from django.views.decorators.http import require_safe
 
 from .. import paging
 from ..filters import Ordering, StatementFilter
-from ..models import PublicationState, Reaction, Statement, StatementSource, StatementTopic
+from ..models import (
+    PublicationState,
+    Reaction,
+    Source,
+    Statement,
+    StatementSource,
+    StatementTopic,
+    Topic,
+)
 
 COLUMNS: list[tuple[str, str]] = [
     ("id", "the statement's id (stable; the permalink ends with it)"),
@@ -205,19 +213,19 @@ def id_batches(
 
 
 def _related(ids: list[int]) -> tuple[dict, dict, dict]:
-    """Published topics, sources and reaction counts of these statements: three queries."""
+    """Public topics, sources and reaction counts of these statements (which are public
+    already, so only the topic's and the source's side of the rule is asked): three
+    queries."""
     topics: dict[int, list[str]] = defaultdict(list)
     for statement_id, slug in (
-        StatementTopic.objects.filter(statement_id__in=ids, topic__state=PublicationState.PUBLISHED)
+        StatementTopic.objects.filter(Topic.public_condition("topic__"), statement_id__in=ids)
         .order_by("topic__slug")
         .values_list("statement_id", "topic__slug")
     ):
         topics[statement_id].append(slug)
     sources: dict[int, list[str]] = defaultdict(list)
     for statement_id, url, title in (
-        StatementSource.objects.filter(
-            statement_id__in=ids, source__state=PublicationState.PUBLISHED
-        )
+        StatementSource.objects.filter(Source.public_condition("source__"), statement_id__in=ids)
         .order_by("source__published_on", "source_id")
         .values_list("statement_id", "source__url", "source__title")
     ):
