@@ -112,7 +112,9 @@ def test_a_two_megabyte_statement_is_refused_with_its_length(publisher):
     assert "at most 10000 characters (it has 2000000)" in " ".join(
         refusal.value.message_dict["text"]
     )
-    form = admin.site._registry[Statement].get_form(RequestFactory().get("/"))
+    request = RequestFactory().get("/")
+    request.user = publisher
+    form = admin.site._registry[Statement].get_form(request)
     assert form.base_fields["text"].max_length == 10_000
 
 

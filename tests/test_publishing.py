@@ -24,6 +24,8 @@ from .factories import (
     TopicFactory,
 )
 
+pytestmark = pytest.mark.django_db
+
 DRAFT = PublicationState.DRAFT
 REVIEW = PublicationState.REVIEW
 PUBLISHED = PublicationState.PUBLISHED
