@@ -106,7 +106,7 @@ def make_records(monkeypatch):
     load_demo()
     monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
     call_command("create_demo_accounts", stdout=io.StringIO())
-    call_command("generate_statements", count=40, seed=7, stdout=io.StringIO())
+    call_command("generate_statements", count=40, seed=7, i_know=True, stdout=io.StringIO())
     StatementFactory(state=PublicationState.DRAFT, text="A draft the public never sees.")
 
 
