@@ -203,6 +203,10 @@ SPECTACULAR_SETTINGS = {
 
 SITE_NAME = os.environ.get("SITE_NAME", "Statement Tracker")
 
+# `make bench` only: adds the reference routes /_bench/bare/ and /_bench/stock/
+# (tracker/bench.py). Never set it anywhere else.
+BENCH_REFERENCE_VIEWS = env_bool("BENCH_REFERENCE_VIEWS", False)
+
 # Production hardening: on whenever DEBUG is off.
 SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -17,3 +18,8 @@ urlpatterns = [
     path("api/v1/", include("statements.api.urls")),
     path("", include("statements.public.urls")),
 ]
+
+if settings.BENCH_REFERENCE_VIEWS:  # `make bench` only (tracker/bench.py)
+    from tracker import bench
+
+    urlpatterns = [*bench.urlpatterns, *urlpatterns]
