@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup db demo serve serve-nginx lint clean loadtest backup-pg restore-pg
+.PHONY: run test setup db demo serve serve-nginx lint clean loadtest bench backup-pg restore-pg
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or later is needed")'
@@ -81,6 +81,18 @@ $(LOADTEST_STAMP): $(STAMP)
 
 loadtest: $(LOADTEST_STAMP)
 	$(BIN)/python loadtest/run.py --users $(LOADTEST_USERS) --seconds $(LOADTEST_SECONDS)
+
+# `make bench`: the public pages over HTTP on the production-like server, against the limit
+# (a bare Django view) and the stock approach (django-filter + Paginator), driven by wrk when
+# installed; writes benchmarks/RESULTS.md. Needs DATABASE_URL=postgres://… naming a scratch
+# database: it is filled, once, to BENCH_STATEMENTS made-up statements (see benchmarks/bench.py).
+BENCH_STATEMENTS ?= 1000000
+BENCH_SECONDS ?= 10
+
+bench: setup
+	$(require_postgres_url)
+	BENCH_STATEMENTS=$(BENCH_STATEMENTS) BENCH_SECONDS=$(BENCH_SECONDS) \
+	  $(BIN)/python benchmarks/bench.py
 
 # PostgreSQL's own format, with pg_dump/pg_restore (any size, schema included):
 #   make backup-pg [BACKUP_FILE=backups/tracker.dump]

@@ -1,7 +1,10 @@
 """`make bench`: the reference views (bench mode only) and the bench tool's pure pieces.
 No server is started and no number is asserted."""
 
+import datetime
 import importlib.util
+import itertools
+import math
 import re
 import sys
 from pathlib import Path
@@ -10,7 +13,8 @@ import django
 import pytest
 from django.test import override_settings
 
-from benchmarks import bare_settings
+from benchmarks import bare_settings, bench
+from statements.paging import Cursor
 
 from .factories import PersonFactory, StatementFactory, TopicFactory
 
@@ -78,3 +82,137 @@ def test_stock_view_filters_searches_and_pages(client, bench_mode, django_assert
         assert list(found) == [taxed], query
         assert b"Pat Rivera" in client.get(f"/_bench/stock/?{query}").content
     assert client.get("/_bench/stock/?page=99").status_code == 404
+
+
+# --- The bench tool's pure pieces ---------------------------------------------------
+
+# wrk ends each latency line with a space (\x20).
+WRK_OUTPUT = """\
+Running 10s test @ http://127.0.0.1:8000/statements/
+  2 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    12.50ms    3.01ms  80.00ms   90.00%
+    Req/Sec   160.00     20.00   200.00     70.00%
+  Latency Distribution
+     50%   11.90ms\x20
+     75%   13.00ms\x20
+     90%   15.00ms\x20
+     99%    1.20s\x20
+  3200 requests in 10.01s, 12.30MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 4
+Requests/sec:    319.68
+Transfer/sec:      1.23MB
+"""
+
+
+def test_wrk_report_is_parsed():
+    result = bench.parse_wrk(WRK_OUTPUT)
+    assert (result.requests, result.rps, result.p50_ms, result.p99_ms) == (
+        3200,
+        319.68,
+        11.9,
+        1200.0,
+    )
+    assert result.seconds == pytest.approx(10.01) and result.errors == 7
+    assert [bench.to_ms(t) for t in ("250.00us", "3.5ms", "2.00s", "1.00m")] == [
+        0.25,
+        3.5,
+        2000.0,
+        60_000.0,
+    ]
+
+
+def targets(**changes):
+    values = dict(
+        total=100_000,
+        dates=[f"2020-01-{day:02d}" for day in range(1, 29)],
+        half_way_cursors=[Cursor(datetime.date(2020, 1, 1), pk).encode() for pk in (50, 51)],
+        half_way_pages=[2501, 2400, 2600],
+        parent_topics=["immigration", "economy"],
+        topics=["immigration", "economy", "taxes"],
+        speakers=["pat-rivera", "jon-hall", "ann-lee"],
+        statements=[1, 2, 3],
+        races=["georgia-senate"],
+        words={
+            "rare": ("lamplighter", 70),
+            "medium": ("district", 1000),
+            "common": ("family", 24000),
+        },
+        export_after="2024-06-01",
+    )
+    return bench.Targets(**{**values, **changes})
+
+
+def test_scenarios_have_meaningful_distinct_cold_urls_and_their_stock_match():
+    scenarios = bench.build_scenarios(targets())
+    names = {scenario.name for scenario in scenarios}
+    assert len(names) == len(scenarios)
+    assert [s.server for s in scenarios].count("limit") == 1
+    for scenario in scenarios:
+        assert scenario.warm.startswith("/") and all(p.startswith("/") for p in scenario.cold)
+        assert len(set(scenario.cold)) == len(scenario.cold)
+        assert scenario.stock is None or scenario.stock in names
+    by_name = {scenario.name: scenario for scenario in scenarios}
+    half_way = by_name["List, half-way (cursor)"]
+    token = half_way.warm.split("cursor=")[1]
+    assert Cursor.decode(token) == Cursor(datetime.date(2020, 1, 1), 50)
+    assert by_name["Stock: half-way (?page=N)"].warm == "/_bench/stock/?page=2501"
+    ranked = by_name["Search, rare word “lamplighter” (0.07% of rows), ranked"]
+    assert ranked.warm == "/statements/?q=lamplighter"
+    assert all("q=lamplighter&said_before=2020-01-" in p for p in ranked.cold)
+    assert ranked.stock == "Stock: search rare word"
+    compare = by_name["Compare, two speakers on a topic"]
+    assert compare.warm == "/compare/?people=pat-rivera&people=jon-hall&topic=immigration"
+    assert "Race page" not in {s.name for s in bench.build_scenarios(targets(races=[]))}
+
+
+def test_cold_urls_are_taken_in_turn_each_thread_from_its_own_place():
+    assert "args[1]" in bench.LUA_SCRIPT and "args[2]" in bench.LUA_SCRIPT
+    paths = [f"/p{i}" for i in range(6)]
+    first = list(itertools.islice(bench.thread_paths(paths, 0, 2), 8))
+    second = list(itertools.islice(bench.thread_paths(paths, 1, 2), 3))
+    assert first == ["/p0", "/p1", "/p2", "/p3", "/p4", "/p5", "/p0", "/p1"]
+    assert second == ["/p3", "/p4", "/p5"]
+    assert bench.percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.0
+    assert math.isnan(bench.percentile([], 0.99))
+
+
+def test_results_table_gives_share_of_the_limit_and_times_stock():
+    scenarios = [
+        bench.Scenario("Limit", "/_bench/bare/", server="limit"),
+        bench.Scenario("List, page 1", "/statements/", ["/statements/?a=1"], stock="Stock: page 1"),
+        bench.Scenario("Stock: page 1", "/_bench/stock/", ["/_bench/stock/?a=1"]),
+    ]
+    result = lambda rps: bench.Result(int(rps * 10), 10.0, rps, 5.25, 120.0)  # noqa: E731
+    rows = [
+        bench.Row("Limit", "warm", result(1000.0), 0),
+        bench.Row("List, page 1", "cold", result(250.0), 9),
+        bench.Row("List, page 1", "warm", result(300.0), 9),
+        bench.Row("Stock: page 1", "cold", result(50.0), 3),
+        bench.Row("Stock: page 1", "warm", None, 3, note="{'/_bench/stock/': 500}"),
+    ]
+    bench.compare(rows, scenarios)
+    table = bench.results_table(rows).splitlines()
+    assert table[0].startswith("| Scenario | Run | req/s | p50 ms | p99 ms | Share of the limit")
+    assert table[2] == "| Limit | warm | 1,000 | 5.2 | 120 | 100.0% | — | 0 | 0 |"
+    assert table[3] == "| List, page 1 | cold | 250 | 5.2 | 120 | 25.0% | 5.0× | 9 | 0 |"
+    assert table[4] == "| List, page 1 | warm | 300 | 5.2 | 120 | 30.0% | — | 9 | 0 |"
+    assert table[6].endswith("| — | — | 3 | not run ({'/_bench/stock/': 500}) |")
+
+
+def test_export_table_says_when_production_would_cut_the_export_off():
+    exports = [
+        bench.Export("about 10,000", 10_000, 5.3, 3.0, 80.0, 12),
+        bench.Export("all (1,000,000)", 1_000_000, 530.0, 240.0, 82.0),
+    ]
+    text = bench.export_table(exports, 75.0, 900)
+    assert "| about 10,000 | 10,000 | 5.3 | 3.0 | 3,333 | 80 | 12 |" in text
+    assert "took longer than gunicorn's production timeout (30 s)" in text
+
+
+def test_bench_refuses_sqlite(monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///db.sqlite3")
+    with pytest.raises(SystemExit) as exit_:
+        bench.main([])
+    assert exit_.value.code == 2 and "PostgreSQL" in capsys.readouterr().err

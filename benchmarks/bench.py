@@ -1,0 +1,985 @@
+#!/usr/bin/env python3
+"""`make bench`: the public pages over HTTP, against the limit and the stock approach.
+
+    DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME make bench
+        [BENCH_STATEMENTS=1000000] [BENCH_SECONDS=10] [BENCH_ONLY=regex]
+
+1. Data: the PostgreSQL database of DATABASE_URL (SQLite is refused) is migrated, the demo
+   loaded and, once, filled by generate_statements up to --statements statements, then
+   vacuumed and analysed. Never point it at a production database.
+2. Servers: collectstatic, then two gunicorns with tracker/gunicorn_conf.py on free
+   loopback ports, DEBUG off, WEB_CONCURRENCY=2, a throwaway SECRET_KEY:
+   - the project in bench mode (BENCH_REFERENCE_VIEWS=1), which adds /_bench/bare/ and
+     /_bench/stock/ (tracker/bench.py);
+   - the limit: benchmarks/bare_settings.py, /_bench/bare/ behind the middleware of a
+     fresh startproject only. A second server rather than a route in the first, so that
+     none of the project's own middleware is counted in the limit (the project's server
+     also answers /_bench/bare/, which shows what that middleware costs).
+   GUNICORN_TIMEOUT is raised to --timeout (900 s) so that the full CSV export can be
+   timed; production keeps 30 s, and the results say when an export takes longer.
+3. Scenarios, each warm (one URL, repeated) and cold (a different, meaningful URL for
+   each request: random dates, cursors, ids, filter values; up to 2,000 distinct URLs
+   taken in turn), driven by wrk (--latency; a Lua script picks the cold URLs) when it is
+   installed, else by a Python driver (threads, keep-alive) at the same concurrency.
+   The stock view runs the scenarios it can serve: page 1, a page half-way (?page=N),
+   a topic, the searches.
+4. The full CSV export, timed, with the peak RSS of the gunicorn workers (from /proc) for
+   a selection of about 10,000 statements and for all of them.
+5. SQL queries per request, once per scenario: in this process, with Django's test
+   Client against the same database.
+6. benchmarks/RESULTS.md: the table (req/s, p50, p99, share of the limit, × the stock
+   approach, queries), the machine (CPU, RAM, versions), the date, the statement count.
+
+Only 127.0.0.1 is contacted. The numbers depend on the machine and on what else runs on
+it: compare rows of one run with each other, not runs across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import itertools
+import math
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / ".bench"
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+COLD_URLS = 2000
+STOCK = "/_bench/stock/"
+BARE = "/_bench/bare/"
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+# --- Scenarios (pure: built from the targets found in the database) ---------------------
+
+
+@dataclass
+class Targets:
+    """Real values from the database, for meaningful URLs."""
+
+    total: int
+    dates: list[str]  # ISO dates spread over the years the statements cover
+    half_way_cursors: list[str]  # Cursor(said_on, pk).encode() of rows about half-way
+    half_way_pages: list[int]  # page numbers about half-way, for the stock view
+    parent_topics: list[str]  # topics with narrower ones, "immigration" first
+    topics: list[str]
+    speakers: list[str]  # the most prolific first
+    statements: list[int]
+    races: list[str]
+    words: dict[str, tuple[str, int]]  # "rare"/"medium"/"common" -> (word, rows matching)
+    export_after: str  # said_after giving about 10,000 statements
+
+
+@dataclass
+class Scenario:
+    name: str
+    warm: str
+    cold: list[str] = field(default_factory=list)  # empty: warm only
+    server: str = "project"  # or "limit"
+    stock: str | None = None  # the stock scenario it is compared with
+    group: str = ""
+
+    def runs(self) -> list[tuple[str, str | list[str]]]:
+        return [("cold", self.cold), ("warm", self.warm)] if self.cold else [("warm", self.warm)]
+
+
+def query(path: str, **params) -> str:
+    pairs = [(k, v) for k, values in params.items() for v in _listed(values)]
+    return f"{path}?{urllib.parse.urlencode(pairs)}" if pairs else path
+
+
+def _listed(value) -> list:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def build_scenarios(t: Targets, seed: int = 0) -> list[Scenario]:
+    rng = random.Random(seed)
+
+    def cold(make: Callable[[], str], n: int = COLD_URLS) -> list[str]:
+        """Up to n distinct URLs from ``make``, in a random order."""
+        seen: dict[str, None] = {}
+        for _ in range(n * 3):
+            seen.setdefault(make(), None)
+            if len(seen) >= n:
+                break
+        return list(seen)
+
+    date = lambda: rng.choice(t.dates)  # noqa: E731
+    top = t.speakers[0]
+    topic = t.parent_topics[0]
+    kinds = ["direct", "partial", "paraphrase"]
+    out = [
+        Scenario("Limit: bare view, Django's default middleware", BARE, server="limit"),
+        Scenario("Bare view, the project's middleware", BARE),
+        Scenario(
+            "List, page 1",
+            "/statements/",
+            cold(lambda: query("/statements/", said_before=date())),
+            stock="Stock: page 1",
+            group="list",
+        ),
+        Scenario(
+            "List, half-way (cursor)",
+            query("/statements/", cursor=t.half_way_cursors[0]),
+            cold(lambda: query("/statements/", cursor=rng.choice(t.half_way_cursors))),
+            stock="Stock: half-way (?page=N)",
+            group="list",
+        ),
+        Scenario(
+            f"List, topic with narrower ({topic})",
+            query("/statements/", topic=topic),
+            cold(
+                lambda: query("/statements/", topic=rng.choice(t.parent_topics), said_before=date())
+            ),
+            stock="Stock: topic",
+            group="list",
+        ),
+        Scenario(
+            "List, speaker + kind",
+            query("/statements/", speaker=top, kind="direct"),
+            cold(
+                lambda: query(
+                    "/statements/", speaker=rng.choice(t.speakers), kind=rng.choice(kinds)
+                )
+            ),
+            group="list",
+        ),
+    ]
+    for level in ("rare", "medium", "common"):
+        word, rows = t.words[level]
+        share = f"{rows / t.total:.2%}" if t.total else "?"
+        for order, extra in (("ranked", {}), ("by date", {"ordering": "-said_on"})):
+            out.append(
+                Scenario(
+                    f"Search, {level} word “{word}” ({share} of rows), {order}",
+                    query("/statements/", q=word, **extra),
+                    cold(
+                        lambda w=word, e=extra: query("/statements/", q=w, said_before=date(), **e)
+                    ),
+                    stock=f"Stock: search {level} word",
+                    group="search",
+                )
+            )
+    statement = t.statements[0]
+    pair = t.speakers[:2]
+    out += [
+        Scenario(
+            "Statement page",
+            f"/statements/{statement}/",
+            [f"/statements/{pk}/" for pk in t.statements],
+            group="pages",
+        ),
+        Scenario(
+            "Person page, most prolific speaker",
+            f"/people/{top}/",
+            [f"/people/{slug}/" for slug in t.speakers],
+            group="pages",
+        ),
+        Scenario(
+            f"Topic page ({topic})",
+            f"/topics/{topic}/",
+            [f"/topics/{slug}/" for slug in t.topics],
+            group="pages",
+        ),
+        Scenario(
+            "Race page",
+            f"/races/{t.races[0]}/",
+            [f"/races/{slug}/" for slug in t.races],
+            group="pages",
+        )
+        if t.races
+        else None,
+        Scenario(
+            "Compare, two speakers on a topic",
+            query("/compare/", people=pair, topic=topic),
+            cold(
+                lambda: query(
+                    "/compare/",
+                    people=rng.sample(t.speakers, 2),
+                    topic=rng.choice(t.topics),
+                )
+            ),
+            group="pages",
+        ),
+        Scenario(
+            "API, statement list",
+            "/api/v1/statements/",
+            cold(lambda: query("/api/v1/statements/", said_before=date())),
+            group="api",
+        ),
+        Scenario(
+            "API, one statement",
+            f"/api/v1/statements/{statement}/",
+            [f"/api/v1/statements/{pk}/" for pk in t.statements],
+            group="api",
+        ),
+        Scenario(
+            "RSS feed",
+            "/statements/feed/",
+            cold(lambda: query("/statements/feed/", said_before=date())),
+            group="api",
+        ),
+        Scenario(
+            "Stock: page 1",
+            STOCK,
+            cold(lambda: query(STOCK, said_before=date())),
+            group="stock",
+        ),
+        Scenario(
+            "Stock: half-way (?page=N)",
+            query(STOCK, page=t.half_way_pages[0]),
+            cold(lambda: query(STOCK, page=rng.choice(t.half_way_pages))),
+            group="stock",
+        ),
+        Scenario(
+            "Stock: topic",
+            query(STOCK, topic=topic),
+            cold(lambda: query(STOCK, topic=rng.choice(t.parent_topics), said_before=date())),
+            group="stock",
+        ),
+    ]
+    for level in ("rare", "medium", "common"):
+        word, _ = t.words[level]
+        out.append(
+            Scenario(
+                f"Stock: search {level} word",
+                query(STOCK, q=word),
+                cold(lambda w=word: query(STOCK, q=w, said_before=date())),
+                group="stock",
+            )
+        )
+    return [scenario for scenario in out if scenario is not None]
+
+
+# --- Drivers ------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    requests: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int = 0  # socket errors, timeouts and responses other than 2xx/3xx
+
+
+LUA_SCRIPT = """\
+-- Cold runs: each request takes the next path of a file (one path a line), each
+-- thread starting at its own place in the list. Arguments: the file, the thread count.
+local threads = 0
+function setup(thread)
+  thread:set("number", threads)
+  threads = threads + 1
+end
+
+local paths, i = {}, 0
+function init(args)
+  for line in io.lines(args[1]) do
+    paths[#paths + 1] = line
+  end
+  i = number * math.floor(#paths / tonumber(args[2]))
+end
+
+function request()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def to_ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text.strip()).groups()
+    return float(number) * UNITS_MS[unit]
+
+
+def parse_wrk(output: str) -> Result:
+    """The numbers of `wrk --latency`'s report."""
+    requests, seconds = re.search(r"(\d+) requests in ([\d.]+\w+),", output).groups()
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.M))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors += int(non_2xx.group(1)) if non_2xx else 0
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return Result(
+        requests=int(requests),
+        seconds=to_ms(seconds) / 1000,
+        rps=rps,
+        p50_ms=to_ms(latency["50"]) if "50" in latency else math.nan,
+        p99_ms=to_ms(latency["99"]) if "99" in latency else math.nan,
+        errors=errors,
+    )
+
+
+def run_wrk(
+    base: str, target: str | list[str], seconds: int, connections: int, threads: int
+) -> Result:
+    command = [
+        shutil.which("wrk") or "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "60s",
+    ]
+    if isinstance(target, list):
+        paths = WORK / "cold-paths.txt"
+        paths.write_text("\n".join(target) + "\n")
+        script = WORK / "cold.lua"
+        script.write_text(LUA_SCRIPT)
+        command += ["-s", str(script), base, "--", str(paths), str(threads)]
+    else:
+        command.append(base + target)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed: {done.stderr.strip() or done.stdout.strip()}")
+    return parse_wrk(done.stdout)
+
+
+def percentile(sorted_values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile of an already sorted list (nan when empty)."""
+    if not sorted_values:
+        return math.nan
+    return sorted_values[max(1, math.ceil(fraction * len(sorted_values))) - 1]
+
+
+def thread_paths(paths: Sequence[str], thread: int, threads: int):
+    """What the Lua script does: the paths in turn, each thread from its own place."""
+    start = thread * (len(paths) // threads)
+    return itertools.islice(itertools.cycle(paths), start, None)
+
+
+def run_python(
+    base: str, target: str | list[str], seconds: int, connections: int, threads: int = 0
+) -> Result:
+    """The same measure without wrk: ``connections`` threads, each with one keep-alive
+    connection, sending requests back to back for ``seconds``."""
+    parsed = urllib.parse.urlsplit(base)
+    paths = target if isinstance(target, list) else [target]
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    errors = [0] * connections
+    deadline = time.monotonic() + seconds
+
+    def work(n: int) -> None:
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+        for path in thread_paths(paths, n, connections):
+            if time.monotonic() >= deadline:
+                break
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                if response.status >= 400:
+                    errors[n] += 1
+            except (OSError, http.client.HTTPException):
+                errors[n] += 1
+                connection.close()
+                connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+                continue
+            latencies[n].append((time.perf_counter() - started) * 1000)
+        connection.close()
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=work, args=(n,)) for n in range(connections)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.monotonic() - started
+    done = sorted(itertools.chain.from_iterable(latencies))
+    return Result(
+        requests=len(done),
+        seconds=elapsed,
+        rps=len(done) / elapsed,
+        p50_ms=percentile(done, 0.50),
+        p99_ms=percentile(done, 0.99),
+        errors=sum(errors),
+    )
+
+
+# --- The table ------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    scenario: str
+    run: str
+    result: Result | None  # None: not run (its URL did not answer 200)
+    queries: int | None = None
+    limit_share: float | None = None
+    vs_stock: float | None = None
+    note: str = ""
+
+
+def compare(rows: list[Row], scenarios: list[Scenario]) -> None:
+    """Fills in each row's share of the limit and its ratio to the matching stock row."""
+    by_name = {scenario.name: scenario for scenario in scenarios}
+    found = {(row.scenario, row.run): row.result for row in rows if row.result}
+    limit = next(
+        (row.result for row in rows if row.result and by_name[row.scenario].server == "limit"),
+        None,
+    )
+    for row in rows:
+        if row.result is None:
+            continue
+        if limit and limit.rps:
+            row.limit_share = row.result.rps / limit.rps
+        stock_name = by_name[row.scenario].stock
+        stock = found.get((stock_name, row.run)) if stock_name else None
+        if stock and stock.rps:
+            row.vs_stock = row.result.rps / stock.rps
+
+
+def _number(value: float, digits: int = 1) -> str:
+    if value is None or math.isnan(value):
+        return "—"
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}f}"
+
+
+def results_table(rows: list[Row]) -> str:
+    lines = [
+        "| Scenario | Run | req/s | p50 ms | p99 ms | Share of the limit | × stock "
+        "| SQL queries | Errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        r = row.result
+        cells = [
+            row.scenario.replace("|", "\\|"),
+            row.run,
+            _number(r.rps) if r else "—",
+            _number(r.p50_ms) if r else "—",
+            _number(r.p99_ms) if r else "—",
+            f"{row.limit_share:.1%}" if row.limit_share is not None else "—",
+            f"{row.vs_stock:,.1f}×" if row.vs_stock is not None else "—",
+            str(row.queries) if row.queries is not None else "—",
+            (str(r.errors) if r else "not run") + (f" ({row.note})" if row.note else ""),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+@dataclass
+class Export:
+    selection: str
+    rows: int
+    megabytes: float
+    seconds: float
+    peak_rss_mb: float
+    queries: int | None = None
+
+
+def export_table(exports: list[Export], idle_rss_mb: float, timeout: int) -> str:
+    lines = [
+        "| Selection | Rows | MB | Seconds | rows/s | Worker peak RSS MB | SQL queries |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for e in exports:
+        lines.append(
+            f"| {e.selection} | {e.rows:,} | {e.megabytes:,.1f} | {e.seconds:,.1f} "
+            f"| {e.rows / e.seconds if e.seconds else 0:,.0f} | {e.peak_rss_mb:,.0f} "
+            f"| {e.queries if e.queries is not None else '—'} |"
+        )
+    slow = [e for e in exports if e.seconds > 30]
+    note = f"\nIdle worker RSS before the exports: {idle_rss_mb:,.0f} MB."
+    if slow:
+        note += (
+            f" The export of {slow[-1].rows:,} rows took longer than gunicorn's production "
+            f"timeout (30 s): this run raised it to {timeout} s, production would cut it off."
+        )
+    return "\n".join(lines) + "\n" + note
+
+
+# --- Machine --------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    models = re.findall(r"^model name\s*:\s*(.+)$", cpu, re.M)
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    kib = re.search(r"MemTotal:\s+(\d+) kB", meminfo)
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
+    model = models[0] if models else platform.processor() or "?"
+    return {
+        "cpu": f"{model} × {len(models) or os.cpu_count()}",
+        "ram": f"{int(kib.group(1)) / 1024**2:.1f} GiB" if kib else "?",
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "load": " ".join(load),
+    }
+
+
+# --- The run --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def manage(env: dict, *args: str, timeout: int = 3600, quiet: bool = True) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE if quiet else None,
+        text=True,
+        timeout=timeout,
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + (result.stderr or ""))
+        raise SystemExit(f"manage.py {' '.join(args)} failed")
+    return result.stdout
+
+
+def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 120) -> None:
+    parsed = urllib.parse.urlsplit(url)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"a server exited while starting: see {WORK.name}/*.log")
+        try:
+            if get_status(parsed.hostname, parsed.port, parsed.path) == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"no answer from {url} within {timeout:.0f} s")
+
+
+def get_status(host: str, port: int, path: str) -> int:
+    connection = http.client.HTTPConnection(host, port, timeout=120)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)  # gunicorn: graceful shutdown
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    found = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else 0.0
+
+
+def timed_download(base: str, path: str, master: int) -> tuple[int, int, float, float]:
+    """(rows, bytes, seconds, peak worker RSS in MB) for one streamed download."""
+    parsed = urllib.parse.urlsplit(base)
+    peak = [0.0]
+    running = threading.Event()
+    running.set()
+
+    def sample() -> None:
+        while running.is_set():
+            peak[0] = max([peak[0], *(rss_mb(pid) for pid in worker_pids(master))])
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.monotonic()
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=900)
+    lines = size = 0
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        if response.status != 200:
+            raise RuntimeError(f"{path} answered {response.status}")
+        while chunk := response.read(1 << 16):
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+    finally:
+        connection.close()
+        seconds = time.monotonic() - started
+        running.clear()
+        sampler.join()
+    return max(lines - 1, 0), size, seconds, peak[0]
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        WORK.mkdir(exist_ok=True)
+        self.env = {
+            **os.environ,
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),  # for this run only
+            "ALLOWED_HOSTS": f"{HOST},localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            "BENCH_REFERENCE_VIEWS": "1",
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_TIMEOUT": str(args.timeout),
+            "STATIC_ROOT": str(WORK / "static"),
+        }
+
+    # Data
+
+    def prepare(self) -> None:
+        env = self.env
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "load_demo")
+        have = int(
+            manage(
+                env,
+                "shell",
+                "--no-imports",
+                "-v",
+                "0",
+                "-c",
+                "from statements.models import Statement; print(Statement.objects.count())",
+            ).strip()
+        )
+        missing = self.args.statements - have
+        if missing > 0:
+            log(f"generating {missing:,} statements (the database has {have:,}; done once)")
+            out = manage(
+                env, "generate_statements", "--i-know", "--count", str(missing), quiet=False
+            )
+            log(out.strip())
+        else:
+            log(f"the database already has {have:,} statements")
+        manage(env, "collectstatic", "--noinput", "-v", "0")
+
+    def setup_django(self) -> None:
+        os.environ.update({**self.env, "LOG_LEVEL": "WARNING"})
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+
+    def vacuum(self) -> None:
+        from django.db import connection
+
+        # What autovacuum does in time after a bulk load (visibility map, statistics);
+        # next to nothing to do when it has already run.
+        log("VACUUM ANALYZE")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+    def targets(self) -> Targets:
+        from django.db import connection
+        from django.db.models import Count
+
+        from statements.management.commands._vocabulary import NOUNS
+        from statements.models import Person, Race, Statement, Topic
+        from statements.paging import PAGE_SIZE, Cursor
+        from statements.search import matching
+
+        published = Statement.objects.published()
+        total = published.count()
+        rng = random.Random(1)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT min(said_on), max(said_on) FROM statements_statement WHERE state = %s",
+                ["published"],
+            )
+            first, last = cursor.fetchone()
+        days = (last - first).days
+        dates = sorted(
+            {
+                (first + datetime.timedelta(days=rng.randrange(days + 1))).isoformat()
+                for _ in range(COLD_URLS)
+            }
+        )
+        middle = published.order_by("-said_on", "-id").values_list("said_on", "pk")
+        lo, hi = int(total * 0.45), max(int(total * 0.55), int(total * 0.45) + 1)
+        # One query for the rows from 45% to 55% of the way down, then a sample of them;
+        # the exact half-way row first (the warm URL).
+        band = list(middle[lo:hi])
+        half = band[min(total // 2 - lo, len(band) - 1)]
+        cursors = [Cursor(*half).encode()]
+        cursors += [Cursor(*row).encode() for row in rng.sample(band, min(COLD_URLS, len(band)))]
+        pages = [total // 2 // PAGE_SIZE + 1]
+        pages += [rng.randrange(lo // PAGE_SIZE + 1, hi // PAGE_SIZE + 2) for _ in range(COLD_URLS)]
+        topics = list(Topic.objects.published().order_by("slug").values_list("slug", flat=True))
+        parents = sorted(
+            Topic.objects.published()
+            .filter(children__isnull=False)
+            .values_list("slug", flat=True)
+            .distinct(),
+            key=lambda slug: (slug != "immigration", slug),
+        )
+        speakers = list(
+            Person.objects.published()
+            .annotate(n=Count("statements"))
+            .order_by("-n", "slug")
+            .values_list("slug", flat=True)[:50]
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM statements_statement TABLESAMPLE SYSTEM (%s) "
+                "WHERE state = 'published' LIMIT %s",
+                [min(100.0, 100.0 * 4 * COLD_URLS / max(total, 1)), COLD_URLS],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        rng.shuffle(ids)
+        races = list(Race.objects.published().order_by("slug").values_list("slug", flat=True))
+        words = {}
+        for level, word in (("rare", NOUNS[-1]), ("medium", NOUNS[19]), ("common", NOUNS[0])):
+            words[level] = (word, matching(published, word).count())
+        tenth = middle[min(10_000, total - 1)][0]
+        return Targets(
+            total=total,
+            dates=dates,
+            half_way_cursors=cursors,
+            half_way_pages=pages,
+            parent_topics=parents,
+            topics=topics,
+            speakers=speakers,
+            statements=ids,
+            races=races,
+            words=words,
+            export_after=tenth.isoformat(),
+        )
+
+    def count_queries(self, scenario: Scenario) -> int | None:
+        from django.db import connection
+        from django.test import Client, override_settings
+        from django.test.utils import CaptureQueriesContext
+
+        client = Client(HTTP_HOST="localhost")
+        overrides = {}
+        if scenario.server == "limit":
+            from benchmarks import bare_settings
+
+            overrides = {
+                "MIDDLEWARE": bare_settings.MIDDLEWARE,
+                "ROOT_URLCONF": bare_settings.ROOT_URLCONF,
+            }
+        with override_settings(**overrides):
+            client.get(scenario.warm)  # as warm as the server is
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(scenario.warm)
+                if response.streaming:
+                    b"".join(response.streaming_content)
+        return len(queries) if response.status_code == 200 else None
+
+    # Servers
+
+    def start(self, name: str, port: int, settings: str) -> subprocess.Popen:
+        env = {**self.env, "GUNICORN_BIND": f"{HOST}:{port}", "DJANGO_SETTINGS_MODULE": settings}
+        out = open(WORK / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
+        return subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "tracker/gunicorn_conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def run(self) -> int:
+        args = self.args
+        self.prepare()
+        self.setup_django()
+        self.vacuum()
+        log("finding targets (cursors, ids, prolific speakers, search words)")
+        targets = self.targets()
+        scenarios = build_scenarios(targets)
+        if args.only:
+            keep = re.compile(args.only, re.I)
+            scenarios = [s for s in scenarios if s.server == "limit" or keep.search(s.name)]
+        driver_name = "wrk" if shutil.which("wrk") and args.driver != "python" else "python"
+        driver = run_wrk if driver_name == "wrk" else run_python
+        before = machine()
+
+        ports = {"project": free_port(), "limit": free_port()}
+        bases = {name: f"http://{HOST}:{port}" for name, port in ports.items()}
+        servers = {
+            "project": self.start("project", ports["project"], "tracker.settings"),
+            "limit": self.start("limit", ports["limit"], "benchmarks.bare_settings"),
+        }
+        rows: list[Row] = []
+        exports: list[Export] = []
+        idle = 0.0
+        try:
+            wait_until_up(bases["project"] + "/healthz", servers["project"])
+            wait_until_up(bases["limit"] + BARE, servers["limit"])
+            log(f"servers up: project {bases['project']}, limit {bases['limit']}; {driver_name}")
+            for scenario in scenarios:
+                base = bases[scenario.server]
+                parsed = urllib.parse.urlsplit(base)
+                checks = [scenario.warm, *scenario.cold[:3]]
+                statuses = {p: get_status(parsed.hostname, parsed.port, p) for p in checks}
+                bad = {p: s for p, s in statuses.items() if s != 200}
+                queries = self.count_queries(scenario)
+                for run, target in scenario.runs():
+                    if bad:
+                        rows.append(Row(scenario.name, run, None, queries, note=f"{bad}"))
+                        continue
+                    result = driver(base, target, args.seconds, args.connections, args.threads)
+                    rows.append(Row(scenario.name, run, result, queries))
+                    log(
+                        f"{scenario.name} [{run}]: {result.rps:,.1f} req/s, p50 "
+                        f"{result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+                        f"{result.errors} errors, {queries} queries"
+                    )
+            if not args.skip_export:
+                exports, idle = self.exports(bases["project"], servers["project"].pid, targets)
+        finally:
+            for server in servers.values():
+                stop(server)
+        compare(rows, scenarios)
+        text = self.report(rows, exports, idle, targets, driver_name, before)
+        Path(args.output).write_text(text)
+        log(f"wrote {os.path.relpath(args.output)}")
+        print(results_table(rows))
+        return 0
+
+    def exports(self, base: str, master: int, targets: Targets) -> tuple[list[Export], float]:
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        idle = max([rss_mb(pid) for pid in worker_pids(master)] or [0.0])
+        found = []
+        selections = [
+            (
+                f"said_after={targets.export_after} (about 10,000)",
+                f"said_after={targets.export_after}",
+            ),
+            (f"all ({targets.total:,})", ""),
+        ]
+        for label, params in selections:
+            path = "/statements/export.csv" + (f"?{params}" if params else "")
+            log(f"CSV export, {label}…")
+            rows, size, seconds, peak = timed_download(base, path, master)
+            queries = None
+            if params:
+                with CaptureQueriesContext(connection) as captured:
+                    response = Client(HTTP_HOST="localhost").get(path)
+                    b"".join(response.streaming_content)
+                queries = len(captured)
+            found.append(Export(label, rows, size / 1e6, seconds, peak, queries))
+            log(f"… {rows:,} rows, {size / 1e6:,.1f} MB in {seconds:.1f} s, peak RSS {peak:.0f} MB")
+        return found, idle
+
+    def report(self, rows, exports, idle, targets, driver_name, before) -> str:
+        import django
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            postgres = cursor.fetchone()[0]
+        import gunicorn
+
+        after = machine()
+        args = self.args
+        wrk = ""
+        if driver_name == "wrk":
+            version = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+            wrk = (version.stdout + version.stderr).split("\n")[0].split(" [")[0]
+        driver = f"{wrk}, {args.threads} threads" if driver_name == "wrk" else "the Python driver"
+        words = ", ".join(
+            f"{level} “{word}” in {n:,} statements ({n / targets.total:.2%})"
+            for level, (word, n) in targets.words.items()
+        )
+        lines = [
+            "# Benchmark results",
+            "",
+            f"`make bench` on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
+            f"{targets.total:,} published statements.",
+            "",
+            f"- Machine: {after['cpu']}, {after['ram']} RAM, {after['os']}. Load average "
+            f"(1, 5, 15 min) at the start {before['load']}, at the end {after['load']}.",
+            f"- Software: Python {after['python']}, Django {django.get_version()}, "
+            f"PostgreSQL {postgres}, gunicorn {gunicorn.__version__} (2 sync workers per "
+            "server, tracker/gunicorn_conf.py), DEBUG off.",
+            f"- Driver: {driver}, {args.connections} connections, {args.seconds} s per run.",
+            "- Warm: one URL, repeated. Cold: a different meaningful URL per request "
+            f"(random dates, cursors, ids, filter values; up to {COLD_URLS:,} distinct URLs, "
+            "taken in turn). There is no page cache: cold and warm differ in what "
+            "PostgreSQL and the topic counts cache hold, not in a cached response.",
+            "- Share of the limit: req/s ÷ req/s of the bare view behind Django's default "
+            "middleware (benchmarks/bare_settings.py, its own gunicorn). × stock: req/s ÷ "
+            "req/s of /_bench/stock/ (django-filter FilterView, Paginator COUNT + OFFSET, "
+            "icontains) in the same run and scenario.",
+            "- SQL queries: per request, counted once per scenario in-process (Django's "
+            "test Client, same database, warm URL).",
+            f"- Search words, from the generator's Zipf vocabulary: {words}.",
+            "- Errors: socket errors, timeouts and non-2xx/3xx answers during the run.",
+        ]
+        if args.note:
+            lines.append(f"- {args.note}")
+        lines += ["", results_table(rows), ""]
+        if exports:
+            lines += ["## CSV export", "", export_table(exports, idle, args.timeout), ""]
+        return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    env = os.environ.get
+    parser.add_argument("--statements", type=int, default=int(env("BENCH_STATEMENTS") or 1_000_000))
+    parser.add_argument("--seconds", type=int, default=int(env("BENCH_SECONDS") or 10))
+    parser.add_argument("--connections", type=int, default=int(env("BENCH_CONNECTIONS") or 4))
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--timeout", type=int, default=900, help="gunicorn worker timeout")
+    parser.add_argument("--only", default=env("BENCH_ONLY") or "", help="scenarios matching")
+    parser.add_argument("--driver", choices=["auto", "python"], default="auto")
+    parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--note", default=env("BENCH_NOTE") or "", help="a line for RESULTS.md")
+    parser.add_argument("--output", default=str(ROOT / "benchmarks" / "RESULTS.md"))
+    args = parser.parse_args(argv)
+    url = env("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        parser.error(
+            "set DATABASE_URL to a PostgreSQL database (postgres://USER:PASSWORD@HOST:5432/NAME); "
+            "the benchmark does not run on SQLite"
+        )
+    if args.statements < 1 or args.seconds < 1 or args.connections < args.threads:
+        parser.error("--statements and --seconds must be positive, --connections ≥ --threads")
+    return Bench(args).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
