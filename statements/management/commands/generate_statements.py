@@ -621,8 +621,9 @@ class Command(BaseCommand):
         )
         return found
 
-    def _events(self, n: int) -> list[tuple[int, datetime.date, str]]:
-        """(id, date, how a statement's context opens) for each event."""
+    def _events(self, n: int) -> _Events:
+        """Each event's id, day and kind, packed (a few bytes an event)."""
+        found = _Events()
 
         def events():
             for i in range(n):
@@ -642,10 +643,11 @@ class Command(BaseCommand):
                     published_at=self._published_at(day),
                 )
 
-        return [
-            (event.pk, event.date, CONTEXT_LEADS.get(event.kind or "", "Speaking"))
-            for event in self._bulk(Event, events())
-        ]
+        for event in self._bulk(Event, events()):
+            found.ids.append(event.pk)
+            found.days.append((event.date - START).days)
+            found.kinds.append(EVENT_KINDS.index(event.kind))
+        return found
 
     def _sources(self, n: int, outlets) -> array:
         def sources():
@@ -718,10 +720,13 @@ class Command(BaseCommand):
         speaker_weights = zipf_cum_weights(len(speakers), SPEAKER_ZIPF)
         table = _Tables(
             speakers=speakers,
-            events=[
-                (pk, day.isoformat(), writer.timestamp(self._published_at(day)), writer.text(lead))
-                for pk, day, lead in events
+            events=events,
+            # For each day an event can be on: said_on and published_at, ready to paste.
+            days=[
+                (day.isoformat(), writer.timestamp(self._published_at(day)))
+                for day in (START + datetime.timedelta(days=d) for d in range(DAYS))
             ],
+            leads=[writer.text(CONTEXT_LEADS.get(kind, "Speaking")) for kind in EVENT_KINDS],
             topics=[(pk, writer.text(in_sentence(name)), phrases) for pk, name, phrases in topics],
             sources=sources,
             now=now,
@@ -764,15 +769,19 @@ class Command(BaseCommand):
         react to are collected in ``batch`` on the way."""
         rng, text, false = self.rng, table.text, self.writer.false
         choice, sample, randrange, random_ = rng.choice, rng.sample, rng.randrange, rng.random
-        events, topics, sources, now = table.events, table.topics, table.sources, table.now
-        n_sources = len(sources)
+        topics, sources, now = table.topics, table.sources, table.now
+        event_ids, event_days, event_kinds = table.events.ids, table.events.days, table.events.kinds
+        days, leads = table.days, table.leads
+        n_sources, n_events = len(sources), len(event_ids)
         topic_counts = (1, 1, 2, 3)
         topic_links, source_links = batch.topic_links, batch.source_links
         for i, ((speaker, party, role, name, state), kind) in enumerate(
             zip(batch.speakers, batch.kinds, strict=True)
         ):
             pk = batch.first_id + i
-            event, said_on, published_at, lead = choice(events)
+            e = randrange(n_events)
+            event, (said_on, published_at) = event_ids[e], days[event_days[e]]
+            lead = leads[event_kinds[e]]
             chosen = sample(topics, choice(topic_counts))
             words, frame = text(kind, chosen[0][2], state)
             for topic in chosen:
@@ -842,11 +851,23 @@ class Command(BaseCommand):
 
 
 @dataclass
+class _Events:
+    ids: array = field(default_factory=lambda: array("q"))
+    days: array = field(default_factory=lambda: array("H"))  # since START
+    kinds: array = field(default_factory=lambda: array("B"))  # index in EVENT_KINDS
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass
 class _Tables:
     """What every statement row draws from, prepared once."""
 
     speakers: list[tuple]
-    events: list[tuple[int, str, str, str]]
+    events: _Events
+    days: list[tuple[str, str]]
+    leads: list[str]
     topics: list[tuple[int, str, list[str]]]
     sources: array
     now: str
