@@ -106,6 +106,12 @@ Transfer/sec:      1.23MB
 """
 
 
+def test_wrk_report_without_a_finished_request_has_no_percentiles():
+    none = WRK_OUTPUT.replace("3200 requests", "0 requests").replace("319.68", "0.00")
+    result = bench.parse_wrk(none)
+    assert result.requests == 0 and math.isnan(result.p50_ms) and math.isnan(result.p99_ms)
+
+
 def test_wrk_report_is_parsed():
     result = bench.parse_wrk(WRK_OUTPUT)
     assert (result.requests, result.rps, result.p50_ms, result.p99_ms) == (
@@ -186,19 +192,29 @@ def test_results_table_gives_share_of_the_limit_and_times_stock():
     ]
     result = lambda rps: bench.Result(int(rps * 10), 10.0, rps, 5.25, 120.0)  # noqa: E731
     rows = [
-        bench.Row("Limit", "warm", result(1000.0), 0),
+        bench.Row("Limit", "warm", result(800.0), 0),
         bench.Row("List, page 1", "cold", result(250.0), 9),
         bench.Row("List, page 1", "warm", result(300.0), 9),
         bench.Row("Stock: page 1", "cold", result(50.0), 3),
-        bench.Row("Stock: page 1", "warm", None, 3, note="{'/_bench/stock/': 500}"),
+        bench.Row("Stock: page 1", "warm", bench.Result(0, 10.0, 0.0, math.nan, math.nan), 3),
+        bench.Row("Limit", "warm, again at the end", result(1000.0), 0),
     ]
     bench.compare(rows, scenarios)
     table = bench.results_table(rows).splitlines()
-    assert table[0].startswith("| Scenario | Run | req/s | p50 ms | p99 ms | Share of the limit")
-    assert table[2] == "| Limit | warm | 1,000 | 5.2 | 120 | 100.0% | — | 0 | 0 |"
-    assert table[3] == "| List, page 1 | cold | 250 | 5.2 | 120 | 25.0% | 5.0× | 9 | 0 |"
-    assert table[4] == "| List, page 1 | warm | 300 | 5.2 | 120 | 30.0% | — | 9 | 0 |"
-    assert table[6].endswith("| — | — | 3 | not run ({'/_bench/stock/': 500}) |")
+    assert table[0].startswith("| Scenario | Run | Requests | req/s | p50 ms | p99 ms | Share")
+    assert table[2] == "| Limit | warm | 8,000 | 800 | 5.2 | 120 | 80.0% | — | 0 | 0 |"
+    assert table[3] == "| List, page 1 | cold | 2,500 | 250 | 5.2 | 120 | 25.0% | 5.0× | 9 | 0 |"
+    # No stock request finished in 10 s: stock < 0.1 req/s, so at least 300 × 10.
+    assert (
+        table[4] == "| List, page 1 | warm | 3,000 | 300 | 5.2 | 120 | 30.0% | > 3,000.0× | 9 | 0 |"
+    )
+    assert table[6] == "| Stock: page 1 | warm | 0 | 0.0 | — | — | 0.0% | — | 3 | 0 |"
+    not_run = bench.Row("Stock: page 1", "warm", None, 3, note="{'/_bench/stock/': 500}")
+    assert (
+        bench.results_table([not_run])
+        .splitlines()[2]
+        .endswith("| — | — | 3 | not run ({'/_bench/stock/': 500}) |")
+    )
 
 
 def test_export_table_says_when_production_would_cut_the_export_off():
