@@ -34,6 +34,7 @@ from django.utils.text import Truncator
 
 from ..filters import StatementFilter
 from ..models import DatePrecision, Person, QuoteKind, Source, Statement, Topic
+from ..reading.cards import as_quoted
 from .exports import bad_filter_text
 
 if TYPE_CHECKING:
@@ -78,12 +79,7 @@ def first_words(text: str) -> str:
 
 def short_words(statement: Statement) -> str:
     """The start of the words, in quotation marks only if they were quoted."""
-    if statement.kind == QuoteKind.DIRECT:
-        return f"“{first_words(statement.text)}”"
-    if statement.kind == QuoteKind.PARTIAL:
-        frame = f"{statement.frame} " if statement.frame else ""
-        return f"{frame}“{first_words(statement.text)}”"
-    return f"said {first_words(statement.text)}"
+    return as_quoted(statement, first_words(statement.text))
 
 
 def feed_statements(statements: QuerySet) -> list[FeedStatement]:

@@ -12,6 +12,7 @@ from django.db.models import (
 
 from ..models import (
     Person,
+    QuoteKind,
     Statement,
 )
 from ..models.base import count_per_row
@@ -72,3 +73,16 @@ def surname(person: Person) -> str:
     if "," in person.sort_name:
         return person.sort_name.split(",", 1)[0].strip() or person.name
     return person.name
+
+
+def as_quoted(statement: Statement, words: str | None = None) -> str:
+    """The words (or ``words``, e.g. the first few) as plain text, with quotation marks
+    only around what was quoted: “…” for a direct quote, the source's frame around
+    “…” for a partial quote, and "said …" for a paraphrase, which is never quoted."""
+    words = statement.text if words is None else words
+    if statement.kind == QuoteKind.DIRECT:
+        return f"“{words}”"
+    if statement.kind == QuoteKind.PARTIAL:
+        frame = f"{statement.frame} " if statement.frame else ""
+        return f"{frame}“{words}”"
+    return f"said {words}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ...models import QuoteKind, Statement, format_partial_date
 from ...reading import statement as reading
+from ...reading.cards import as_quoted
 from ...reading.corrections import corrections_for
 from ...templatetags.tracker import kind_label
 
@@ -38,13 +39,9 @@ def statement_detail(request, pk):
 
 def words_as_text(statement: Statement) -> str:
     """The words as plain text, with quotation marks only around what was quoted."""
-    name = statement.speaker.name
     if statement.kind == QuoteKind.DIRECT:
-        return f"“{statement.text}”"
-    if statement.kind == QuoteKind.PARTIAL:
-        frame = f" {statement.frame}" if statement.frame else ""
-        return f"{name}{frame} “{statement.text}”"
-    return f"{name} said {statement.text}"
+        return as_quoted(statement)
+    return f"{statement.speaker.name} {as_quoted(statement)}"
 
 
 def headline(statement: Statement, topics) -> str:
