@@ -134,7 +134,7 @@ def site(tmp_path_factory):
     for args in (
         ["migrate", "--noinput", "-v", "0"],
         ["load_demo"],
-        ["generate_statements", "--count", str(GENERATED), "--seed", "7"],
+        ["generate_statements", "--count", str(GENERATED), "--seed", "7", "--i-know"],
         ["collectstatic", "--noinput", "-v", "0"],
     ):
         subprocess.run(

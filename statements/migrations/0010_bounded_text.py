@@ -10,7 +10,12 @@ class Migration(migrations.Migration):
         ('statements', '0009_resync_speaker_names'),
     ]
 
+    # A TextField's max_length is checked by forms and validators only: nothing changes in
+    # the database. Stated as state alone, so that SQLite does not rebuild the tables
+    # (a rebuild drops the full-text search triggers that migration 0004 created).
     operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
         migrations.AlterField(
             model_name='backgroundnote',
             name='date_inference_note',
@@ -100,5 +105,8 @@ class Migration(migrations.Migration):
             model_name='topic',
             name='description',
             field=models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)]),
+        ),
+    ],
+            database_operations=[],
         ),
     ]

@@ -10,7 +10,12 @@ class Migration(migrations.Migration):
         ('statements_history', '0002_web_urls_only'),
     ]
 
+    # A TextField's max_length is checked by forms and validators only: nothing changes in
+    # the database. Stated as state alone, so that SQLite does not rebuild the tables
+    # (a rebuild drops the full-text search triggers that migration 0004 created).
     operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
         migrations.AlterField(
             model_name='historicalbackgroundnote',
             name='date_inference_note',
@@ -90,5 +95,8 @@ class Migration(migrations.Migration):
             model_name='historicaltopic',
             name='description',
             field=models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)]),
+        ),
+    ],
+            database_operations=[],
         ),
     ]
