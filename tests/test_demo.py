@@ -695,15 +695,17 @@ def test_a_rerun_that_changes_a_published_statements_attribution_is_a_correction
 
 
 def test_a_rerun_publishes_a_withdrawn_record_again(demo):
-    s3 = Statement.objects.get(text="misguided")
-    editorial.withdraw(record=s3, user=loader(), reason="Checking the quote.")
+    # A record nothing published stands on (withdrawing a statement would take its
+    # reactions and positions with it).
+    note = BackgroundNote.objects.get(title="The 287(g) program")
+    editorial.withdraw(record=note, user=loader(), reason="Checking the facts.")
 
     report = load_demo()
 
     assert (report.created, report.updated) == (0, 1)
-    s3.refresh_from_db()
-    assert (s3.state, s3.version) == ("published", 4)
-    changes = StateChange.objects.filter(object_id=s3.pk, content_type__model="statement")
+    note.refresh_from_db()
+    assert (note.state, note.version) == ("published", 4)
+    changes = StateChange.objects.filter(object_id=note.pk, content_type__model="backgroundnote")
     assert [(c.from_state, c.to_state) for c in changes.order_by("at", "id")] == [
         ("draft", "published"),
         ("published", "withdrawn"),
