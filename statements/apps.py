@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class StatementsConfig(AppConfig):
     name = "statements"
     verbose_name = "Statements desk"
+
+    def ready(self) -> None:
+        from .caching import generation
+
+        generation.connect()

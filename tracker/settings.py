@@ -158,16 +158,27 @@ WHITENOISE_MAX_AGE = int(os.environ.get("WHITENOISE_MAX_AGE", 0 if DEBUG else 36
 # the collected files once, at start-up.
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# One cache for every app server: Redis when REDIS_URL is set (e.g. redis://cache:6379/0),
-# else memory local to each process, which is fine for one server.
+# One cache for every app server, because cached pages are only exact if every worker
+# sees the same content generation (statements/caching/generation.py): Redis when
+# REDIS_URL is set (e.g. redis://cache:6379/0); else, with DEBUG off (`make serve`, several
+# gunicorn workers on one machine), a directory they all share; with DEBUG on (`make run`,
+# one process; the test suite, one per test process), memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache"))
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+elif not DEBUG:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CACHE_DIR),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Fixtures and backups keep datetimes to the microsecond (Django's own JSON cuts to ms).
 SERIALIZATION_MODULES = {"json": "tracker.serializers"}
 
