@@ -31,6 +31,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 API = "/api/v1"
+# The in-process transport sends "Accept-Encoding: gzip" but does not decode: ask for the
+# plain body (tests/test_page_cache.py checks that both bodies are the same).
+PLAIN = {"Accept-Encoding": "identity"}
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -204,7 +207,7 @@ def cases_run(request):
 def test_every_operation_keeps_its_promises(case, demo_world, cases_run):
     cases_run["cases"] += 1
     try:
-        case.call_and_validate(checks=CHECKS)
+        case.call_and_validate(checks=CHECKS, headers=PLAIN)
     except BaseException:
         cases_run["failing"] += 1
         raise
@@ -269,10 +272,10 @@ def test_every_demo_record_matches_the_schema(demo_world):
     for template, data in demo_addresses():
         operation = schema[f"{API}{template}"]["GET"]
         case = operation.Case(path_parameters=data.get("path"), query=data.get("query"))
-        response = case.call_and_validate(checks=CHECKS)
+        response = case.call_and_validate(checks=CHECKS, headers=PLAIN)
         assert response.status_code in (200, 400), (template, data, response.status_code)
         checked += 1
     assert checked > 40
     follow = schema[f"{API}/statements/"]["GET"].Case(query={"page_size": 2})
-    body = follow.call().json()
+    body = follow.call(headers=PLAIN).json()
     assert body["next"] and len(body["results"]) == 2

@@ -69,6 +69,9 @@ MIDDLEWARE = [
     # Warns once per process when X-Forwarded-For disagrees with the proxy settings.
     "tracker.middleware.ForwardingHeadersCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous readers' pages from the shared cache, before the costly middleware below;
+    # after SecurityMiddleware, whose redirect and headers every response needs.
+    "statements.caching.pages.AnonymousPageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -179,6 +182,20 @@ elif not DEBUG:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The anonymous page cache (statements/caching/pages.py). Never for these paths: the
+# editors' desk, the benchmark's reference views, the health check, files served whole.
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/_bench/", "/healthz", "/static/", "/data/files/"]
+PAGE_CACHE_MAX_ENTRY_BYTES = int(os.environ.get("PAGE_CACHE_MAX_ENTRY_BYTES", 2_000_000))
+# Entries are overwritten by the next generation's; the timeout only bounds URLs nobody asks
+# for again. With Redis, also give it a maxmemory and an LRU eviction policy.
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", 24 * 3600))
+# Ages (seconds) in anonymous responses' Cache-Control. Zero: browsers and proxies
+# revalidate every time (a 304 costs one cache read here), so a change shows on the very
+# next request. Raising them trades that for fewer requests.
+HTTP_CACHE_MAX_AGE = int(os.environ.get("HTTP_CACHE_MAX_AGE", 0))
+HTTP_CACHE_S_MAXAGE = int(os.environ.get("HTTP_CACHE_S_MAXAGE", 0))
+HTTP_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("HTTP_CACHE_STALE_WHILE_REVALIDATE", 0))
+
 # Fixtures and backups keep datetimes to the microsecond (Django's own JSON cuts to ms).
 SERIALIZATION_MODULES = {"json": "tracker.serializers"}
 

@@ -1,0 +1,254 @@
+"""The anonymous page cache, and the HTTP caching headers of every response.
+
+Anonymous readers (no session cookie) get public pages, feeds, API answers and small
+exports from the shared cache. An entry is only good for the content generation it was
+made from, so a write makes every entry obsolete at once (``generation``). A hit costs two
+cache reads in one round trip (the generation and the entry) and no ORM, template or inner
+middleware; a conditional GET whose ETag is the current generation costs one read.
+
+Why not Django's ``CacheMiddleware``: it cannot key on a changing generation, it keeps a
+second round trip for the Vary header list, and it would cache signed-in users' pages per
+cookie rather than leave them out.
+
+What is stored is checked, not assumed: a response is kept only if it is a GET answered
+200, 301 or 404 to a reader without a session, sets no cookie, used no CSRF token, asks
+for no privacy, and varies on nothing but the request headers in the key. Signed-in users
+are never served from the cache and never fill it; their responses are marked
+``private, no-store``.
+
+Headers, for anonymous responses that can be cached: ``ETag`` and ``Last-Modified`` from
+the generation, ``Cache-Control: public`` with the ages from the settings, ``Vary:
+Accept-Encoding, Cookie``. The default ages are zero, because a change must show on the
+very next request: browsers and a proxy in front revalidate every time and get a 304 from
+here for the price of one cache read. Operators who accept a few seconds of staleness can
+raise them. Bodies are stored gzipped for clients that accept it (no secret is on an
+anonymous public page, so BREACH has nothing to find).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotModified,
+    StreamingHttpResponse,
+)
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from . import generation
+from .release import RELEASE
+
+CACHEABLE_STATUSES = frozenset({200, 301, 404})
+KEYED_VARY = frozenset({"accept-encoding", "cookie", "accept"})
+COMPRESSIBLE = re.compile(
+    r"^(text/|application/(json|xml|javascript|[\w.+-]+\+(json|xml))|image/svg\+xml)"
+)
+MIN_COMPRESSED_SIZE = 200
+logger = logging.getLogger(__name__)
+
+ENTRY_PREFIX = "page:"
+# "hit" or "miss" (rendered and stored): for operators, and for the tests.
+CACHE_STATUS_HEADER = "X-Page-Cache"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    generation: int
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    # Enough for real clients: "gzip;q=0" is the only refusal worth honouring.
+    value = request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
+    return "gzip" in value and "gzip;q=0" not in value.replace(" ", "")
+
+
+def is_signed_in(request: HttpRequest) -> bool:
+    """Whether the reader may be signed in. Decided from the cookie alone, before any
+    session is loaded; a stale session cookie only costs its owner the cache."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.cache = caches[generation.CACHE_ALIAS]
+        self.excluded = tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)
+        self.max_entry_bytes = settings.PAGE_CACHE_MAX_ENTRY_BYTES
+        self.timeout = settings.PAGE_CACHE_TIMEOUT
+        self.cache_control = {
+            "public": True,
+            "max_age": settings.HTTP_CACHE_MAX_AGE,
+            "s_maxage": settings.HTTP_CACHE_S_MAXAGE,
+            "stale_while_revalidate": settings.HTTP_CACHE_STALE_WHILE_REVALIDATE,
+        }
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if is_signed_in(request):
+            response = self.get_response(request)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        if not self.applies_to(request):
+            return self.get_response(request)
+
+        gzip_ok = accepts_gzip(request)
+        key = self.key(request, gzip_ok)
+        try:
+            found = self.cache.get_many([generation.KEY, key])
+            current = int(found.get(generation.KEY) or generation.current())
+        except Exception:  # the cache is down: serve uncached rather than fail
+            logger.exception("The page cache could not be read; serving without it")
+            return self.get_response(request)
+        request.content_generation = current  # type: ignore[attr-defined]
+
+        if self.etag(current) in self.if_none_match(request):
+            return self.not_modified(current)
+        entry = found.get(key)
+        if entry is not None and entry.generation == current:
+            return self.replay(entry)
+
+        response = self.get_response(request)
+        if self.can_cache(request, response):
+            self.add_headers(response, current)
+            if response.streaming:
+                self.store_when_streamed(key, current, response, gzip_ok)
+            else:
+                self.store(key, current, response, gzip_ok)
+        return response
+
+    def applies_to(self, request: HttpRequest) -> bool:
+        if request.method != "GET" or "messages" in request.COOKIES:
+            return False
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return False  # SecurityMiddleware redirects it
+        return not request.path.startswith(self.excluded)
+
+    def key(self, request: HttpRequest, gzip_ok: bool) -> str:
+        parts = "\n".join(
+            (
+                RELEASE,
+                request.scheme,
+                request.META.get("HTTP_HOST", ""),
+                request.get_full_path(),
+                request.META.get("HTTP_ACCEPT", ""),
+                "gzip" if gzip_ok else "identity",
+            )
+        )
+        return ENTRY_PREFIX + hashlib.sha256(parts.encode("utf-8", "surrogateescape")).hexdigest()
+
+    def etag(self, current: int) -> str:
+        return f'W/"{RELEASE}-{current:x}"'
+
+    @staticmethod
+    def if_none_match(request: HttpRequest) -> list[str]:
+        value = request.META.get("HTTP_IF_NONE_MATCH", "")
+        return [tag.strip() for tag in value.split(",")] if value else []
+
+    def can_cache(self, request: HttpRequest, response: HttpResponseBase) -> bool:
+        if response.status_code not in CACHEABLE_STATUSES or response.cookies:
+            return False
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return False  # the page holds a CSRF token
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return False
+        cache_control = response.get("Cache-Control", "").lower()
+        if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+            return False
+        vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+        return vary <= KEYED_VARY
+
+    def add_headers(self, response: HttpResponseBase, current: int) -> None:
+        response["ETag"] = self.etag(current)
+        response["Last-Modified"] = http_date(current // 1_000_000_000)
+        patch_cache_control(response, **self.cache_control)
+        patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
+
+    def store(self, key: str, current: int, response: HttpResponseBase, gzip_ok: bool) -> None:
+        assert isinstance(response, HttpResponse)
+        body = response.content
+        if gzip_ok and self.compressible(response, body):
+            body = gzip.compress(body, compresslevel=6, mtime=0)
+            response.content = body
+            response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(body))
+        if len(body) <= self.max_entry_bytes:
+            entry = Entry(current, response.status_code, self.headers(response), body)
+            self.cache.set(key, entry, self.timeout)
+            response[CACHE_STATUS_HEADER] = "miss"
+
+    def store_when_streamed(
+        self, key: str, current: int, response: HttpResponseBase, gzip_ok: bool
+    ) -> None:
+        """A small export is streamed to this reader as it is made, and kept for the next
+        ones once it has ended whole; a large one is only streamed."""
+        assert isinstance(response, StreamingHttpResponse)
+        status, headers, chunks = (
+            response.status_code,
+            self.headers(response),
+            response.streaming_content,
+        )
+        limit, cache, timeout = self.max_entry_bytes, self.cache, self.timeout
+
+        def tee():
+            kept: list[bytes] | None = []
+            size = 0
+            for chunk in chunks:
+                if kept is not None:
+                    size += len(chunk)
+                    if size <= limit:
+                        kept.append(chunk)
+                    else:
+                        kept = None
+                yield chunk
+            if kept is None:
+                return
+            body = b"".join(kept)
+            stored = dict(headers)
+            if gzip_ok and self.compressible(response, body):
+                body = gzip.compress(body, compresslevel=6, mtime=0)
+                stored["Content-Encoding"] = "gzip"
+            stored["Content-Length"] = str(len(body))
+            if len(body) <= limit:
+                cache.set(key, Entry(current, status, tuple(stored.items()), body), timeout)
+
+        response.streaming_content = tee()
+        response[CACHE_STATUS_HEADER] = "miss"
+
+    @staticmethod
+    def headers(response: HttpResponseBase) -> tuple[tuple[str, str], ...]:
+        return tuple(
+            (name, value) for name, value in response.items() if name.lower() != "set-cookie"
+        )
+
+    @staticmethod
+    def compressible(response: HttpResponseBase, body: bytes) -> bool:
+        return (
+            len(body) >= MIN_COMPRESSED_SIZE
+            and not response.has_header("Content-Encoding")
+            and bool(COMPRESSIBLE.match(response.get("Content-Type", "")))
+        )
+
+    def replay(self, entry: Entry) -> HttpResponse:
+        response = HttpResponse(entry.body, status=entry.status)
+        for name, value in entry.headers:
+            response[name] = value
+        response[CACHE_STATUS_HEADER] = "hit"
+        return response
+
+    def not_modified(self, current: int) -> HttpResponseNotModified:
+        response = HttpResponseNotModified()
+        self.add_headers(response, current)
+        return response

@@ -1,0 +1,264 @@
+"""The anonymous page cache and HTTP caching headers, in process (statements/caching/).
+
+The same rules against a real multi-worker server: tests/test_page_cache_server.py.
+"""
+
+import gzip
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from statements.caching import generation
+from statements.caching.pages import AnonymousPageCacheMiddleware
+from statements.editorial import correct
+from statements.models import Statement
+
+from .factories import StatementFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_URLS = [
+    "/",
+    "/statements/",
+    "/statements/?topic=immigration",
+    "/people/jon-ossoff/",
+    "/topics/immigration/",
+    "/statements/feed/",
+    "/api/v1/statements/",
+    "/statements/export.csv?speaker=jon-ossoff",
+    "/sitemap.xml",
+    "/no-such-page/",
+]
+
+
+def fetch(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+        body_of(response)  # an export is made (and stored) as it is read
+    return response, len(queries)
+
+
+def body_of(response) -> bytes:
+    if response.streaming:
+        response.content_read = getattr(response, "content_read", None) or b"".join(
+            response.streaming_content
+        )
+        return response.content_read
+    return response.content
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_a_repeated_anonymous_request_is_answered_from_the_cache(client, world, url):
+    first, _ = fetch(client, url)
+    assert first.status_code in (200, 404)
+    assert first["X-Page-Cache"] == "miss"
+    second, queries = fetch(client, url)
+    assert second["X-Page-Cache"] == "hit"
+    assert queries == 0
+    assert second.status_code == first.status_code
+    assert body_of(second) == body_of(first)
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["ETag"] == first["ETag"]
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_cached_responses_carry_no_cookie_token_or_user(client, world, publisher, url):
+    fetch(client, url)
+    hit = client.get(url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert not hit.cookies
+    assert "Set-Cookie" not in hit.headers
+    body = hit.content.decode()
+    assert "csrfmiddlewaretoken" not in body
+    assert publisher.username not in body
+
+
+def test_every_public_page_of_the_demo_is_stored_without_secrets(client, demo):
+    for url in ("/", "/statements/", "/people/", "/topics/", "/races/", "/corrections/"):
+        client.get(url)
+        hit = client.get(url)
+        assert hit["X-Page-Cache"] == "hit", url
+        assert not hit.cookies and "csrfmiddlewaretoken" not in hit.content.decode()
+
+
+def test_a_published_edit_shows_on_the_next_request(client, world, publisher):
+    statement = Statement.objects.get(pk=world["ossoff_economy"])
+    url = f"/statements/{statement.pk}/"
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    correct(
+        record=statement,
+        user=publisher,
+        changes={"text": "the economy needs mending"},
+        note="The source misprinted a word.",
+    )
+    fresh = client.get(url)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "the economy needs mending" in fresh.content.decode()
+
+
+def test_a_new_statement_shows_on_the_list_at_once(client, world):
+    client.get("/statements/")
+    StatementFactory(text="a brand new line about rivers")
+    assert "a brand new line about rivers" in client.get("/statements/").content.decode()
+
+
+def test_signed_in_users_never_get_or_fill_the_cache(client, world, editor_client):
+    response = editor_client.get("/statements/")
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert "ETag" not in response
+    # The editor's request stored nothing: the reader's first request renders.
+    assert client.get("/statements/")["X-Page-Cache"] == "miss"
+    assert client.get("/statements/")["X-Page-Cache"] == "hit"
+    # ...and a filled cache is not given to the editor.
+    again = editor_client.get("/statements/")
+    assert "X-Page-Cache" not in again
+    assert "private" in again["Cache-Control"]
+
+
+def test_anonymous_responses_can_be_revalidated(client, world):
+    response = client.get("/statements/")
+    etag = response["ETag"]
+    assert etag.startswith('W/"')
+    assert response["Last-Modified"].endswith("GMT")
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"public", "max-age=0", "s-maxage=0", "stale-while-revalidate=0"} <= cache_control
+    assert {"Accept-Encoding", "Cookie"} <= {v.strip() for v in response["Vary"].split(",")}
+
+    not_modified, queries = fetch(client, "/statements/", if_none_match=etag)
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert not_modified["ETag"] == etag
+    assert queries == 0
+
+    StatementFactory(text="a change after the ETag was given")
+    changed = client.get("/statements/", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "a change after the ETag was given" in changed.content.decode()
+
+
+def test_an_unknown_etag_gets_the_page(client, world):
+    response = client.get("/statements/", headers={"If-None-Match": 'W/"something-else"'})
+    assert response.status_code == 200 and response.content
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS[:-1])
+def test_compressed_and_plain_bodies_are_the_same(client, world, url):
+    plain = {"Accept-Encoding": "identity"}
+    packed = {"Accept-Encoding": "gzip, deflate, br"}
+    # Rendered, then from the cache: each encoding is an entry of its own. (An export is
+    # streamed plain to its first reader and stored gzipped for the next ones.)
+    rendered = [fetch(client, url, **headers)[0] for headers in (plain, packed)]
+    cached = [fetch(client, url, **headers)[0] for headers in (plain, packed)]
+    for response in cached:
+        assert response["X-Page-Cache"] == "hit"
+    assert "Content-Encoding" not in cached[0]
+    assert cached[1]["Content-Encoding"] == "gzip"
+    assert int(cached[1]["Content-Length"]) == len(cached[1].content)
+    decoded = gzip.decompress(cached[1].content)
+    assert decoded == cached[0].content == body_of(rendered[0])
+    if not rendered[1].streaming:
+        assert rendered[1]["Content-Encoding"] == "gzip"
+        assert gzip.decompress(rendered[1].content) == decoded
+
+
+def test_a_refusal_of_gzip_is_honoured(client, world):
+    response = client.get("/statements/", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in response
+    assert b"<html" in response.content
+
+
+def test_only_get_is_cached(client, world):
+    client.get("/statements/")
+    head = client.head("/statements/")
+    assert "X-Page-Cache" not in head
+    assert client.post("/statements/").status_code == 405
+
+
+def test_the_editors_desk_is_never_cached(client):
+    client.get("/admin/login/")
+    response = client.get("/admin/login/")
+    assert "X-Page-Cache" not in response
+    assert response.cookies  # the CSRF cookie of the sign-in form, each time
+
+
+def test_a_reader_with_a_message_waiting_is_not_served_from_the_cache(client, world):
+    client.get("/statements/")
+    request = RequestFactory().get("/")
+    storage = CookieStorage(request)
+    storage.add(constants.INFO, "Saved.")
+    response = HttpResponse()
+    storage.update(response)
+    client.cookies["messages"] = response.cookies["messages"].value
+    assert "X-Page-Cache" not in client.get("/statements/")
+
+
+# The rules on what may be stored, on responses no public page gives today.
+
+
+def middleware_answering(view):
+    return AnonymousPageCacheMiddleware(view)
+
+
+def anonymous_get(path="/statements/"):
+    return RequestFactory().get(path)
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        pytest.param(lambda request: (get_token(request), HttpResponse("form"))[1], id="csrf"),
+        pytest.param(
+            lambda request: (r := HttpResponse("cookie"), r.set_cookie("x", "1"))[0], id="cookie"
+        ),
+        pytest.param(
+            lambda request: (
+                r := HttpResponse("private"),
+                r.__setitem__("Cache-Control", "private"),
+            )[0],
+            id="private",
+        ),
+        pytest.param(
+            lambda request: (r := HttpResponse("vary"), r.__setitem__("Vary", "User-Agent"))[0],
+            id="vary",
+        ),
+        pytest.param(lambda request: HttpResponse("error", status=500), id="error"),
+    ],
+)
+def test_responses_that_must_not_be_shared_are_not_stored(view):
+    calls = []
+
+    def counting(request):
+        calls.append(request)
+        return view(request)
+
+    middleware = middleware_answering(counting)
+    first = middleware(anonymous_get())
+    second = middleware(anonymous_get())
+    assert len(calls) == 2
+    assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
+
+
+def test_the_generation_never_goes_backwards():
+    stamps = [generation.bump() for _ in range(5)]
+    assert stamps == sorted(stamps) and len(set(stamps)) == 5
+    assert generation.current() == stamps[-1]
+
+
+def test_a_lost_generation_is_made_again(client, world):
+    from django.core.cache import cache
+
+    client.get("/statements/")
+    cache.delete(generation.KEY)
+    response = client.get("/statements/")
+    assert response["X-Page-Cache"] == "miss"
+    assert client.get("/statements/")["X-Page-Cache"] == "hit"
