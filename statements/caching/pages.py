@@ -31,6 +31,7 @@ import gzip
 import hashlib
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -139,7 +140,7 @@ class AnonymousPageCacheMiddleware:
         parts = "\n".join(
             (
                 RELEASE,
-                request.scheme,
+                request.scheme or "",
                 request.META.get("HTTP_HOST", ""),
                 request.get_full_path(),
                 request.META.get("HTTP_ACCEPT", ""),
@@ -202,7 +203,7 @@ class AnonymousPageCacheMiddleware:
         )
         limit, cache, timeout = self.max_entry_bytes, self.cache, self.timeout
 
-        def tee():
+        def tee() -> Iterator[bytes]:
             kept: list[bytes] | None = []
             size = 0
             for chunk in chunks:
