@@ -33,6 +33,7 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import caches
@@ -195,11 +196,11 @@ class AnonymousPageCacheMiddleware:
     ) -> None:
         """A small export is streamed to this reader as it is made, and kept for the next
         ones once it has ended whole; a large one is only streamed."""
-        assert isinstance(response, StreamingHttpResponse)
+        assert isinstance(response, StreamingHttpResponse) and not response.is_async
         status, headers, chunks = (
             response.status_code,
             self.headers(response),
-            response.streaming_content,
+            cast(Iterator[bytes], response.streaming_content),
         )
         limit, cache, timeout = self.max_entry_bytes, self.cache, self.timeout
 
