@@ -191,10 +191,11 @@ def test_production_settings_are_strict(production_values):
 
 def test_redis_url_gives_every_server_one_shared_cache():
     caches = settings_in_subprocess(["CACHES"], REDIS_URL="redis://cache.internal:6379/1")
-    assert caches["CACHES"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://cache.internal:6379/1",
-    }
+    default = caches["CACHES"]["default"]
+    assert default["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert default["LOCATION"] == "redis://cache.internal:6379/1"
+    # Named after the database: two sites sharing one Redis never share pages.
+    assert len(default["KEY_PREFIX"]) == 8
 
 
 def test_check_deploy_is_clean_with_production_settings():

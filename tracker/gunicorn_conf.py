@@ -78,6 +78,6 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = (
-    "gunicorn.access remote=%(h)s method=%(m)s path=%(U)s status=%(s)s bytes=%(B)s "
+    "gunicorn.access remote=%(h)s pid=%(p)s method=%(m)s path=%(U)s status=%(s)s bytes=%(B)s "
     "duration_ms=%(M)s request_id=%({x-request-id}o)s"
 )

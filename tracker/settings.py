@@ -4,6 +4,7 @@ Local defaults are safe for the demo (SQLite, DEBUG on). With DEBUG off there is
 no default secret: start-up fails loudly instead.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -168,16 +169,26 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # one process; the test suite, one per test process), memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache"))
+# Sites that share a Redis or a directory but not a database must not share pages.
+_database = DATABASES["default"]
+CACHE_KEY_PREFIX = hashlib.sha256(
+    "|".join(str(_database.get(part, "")) for part in ("ENGINE", "HOST", "PORT", "NAME")).encode()
+).hexdigest()[:8]
 CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
     }
 elif not DEBUG:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(CACHE_DIR),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
