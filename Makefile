@@ -70,7 +70,8 @@ serve-nginx: db
 	exec $(BIN)/python deploy/serve.py --port $(PORT)
 
 # `make loadtest`: a production-like server on 127.0.0.1 with its own database (demo data
-# plus 50,000 generated statements, made once), driven by locust for a fixed time.
+# plus 50,000 generated statements, made once), driven by locust for a fixed time. Give it
+# PostgreSQL, as production: LOADTEST_DATABASE_URL=postgres://… (else a SQLite file).
 LOADTEST_USERS ?= 32
 LOADTEST_SECONDS ?= 60
 LOADTEST_STAMP := $(VENV)/.loadtest-stamp
@@ -80,7 +81,8 @@ $(LOADTEST_STAMP): $(STAMP)
 	touch $(LOADTEST_STAMP)
 
 loadtest: $(LOADTEST_STAMP)
-	$(BIN)/python loadtest/run.py --users $(LOADTEST_USERS) --seconds $(LOADTEST_SECONDS)
+	LOADTEST_DATABASE_URL="$(LOADTEST_DATABASE_URL)" \
+	  $(BIN)/python loadtest/run.py --users $(LOADTEST_USERS) --seconds $(LOADTEST_SECONDS)
 
 # `make bench`: the public pages over HTTP on the production-like server, against the limit
 # (a bare Django view) and the stock approach (django-filter + Paginator), driven by wrk when

@@ -12,6 +12,7 @@ time, so the figures are the server's capacity. Only status codes matter; a 4xx 
 counts as a failure. Paths must be relative: the host is always the loopback server.
 """
 
+import datetime
 import json
 import os
 import random
@@ -20,6 +21,9 @@ from collections import Counter, defaultdict
 
 from locust import FastHttpUser, constant, events, task
 
+# Repeated addresses, which the page cache answers after the first request, and addresses
+# drawn fresh for each request ({day}, {word}: a random date, a search word), which no
+# cache can answer. run.py reports the two groups apart.
 PATHS = [
     "/",
     "/statements/",
@@ -29,7 +33,19 @@ PATHS = [
     "/topics/{topic}/",
     "/api/v1/statements/",
     "/api/v1/people/",
+    "/statements/?said_before={day}",
+    "/statements/?q={word}&said_after={day}",
+    "/statements/?topic={topic}&said_before={day}",
+    "/api/v1/statements/?said_before={day}",
 ]
+WORDS = ["immigration", "economy", "program", "health", "jobs", "border", "family", "tax"]
+FIRST_DAY = datetime.date(2000, 1, 1)
+
+
+def fresh_values() -> dict[str, str]:
+    """Values that make each request's address new to the cache."""
+    day = FIRST_DAY + datetime.timedelta(days=random.randrange(9500))
+    return {"day": day.isoformat(), "word": random.choice(WORDS)}
 
 
 def load_paths() -> list[str]:
@@ -96,7 +112,8 @@ class Reader(FastHttpUser):
     @task
     def read(self):
         template = random.choice(TEMPLATES)
-        path = template.format(**{key: random.choice(values) for key, values in TARGETS.items()})
+        values = {key: random.choice(choices) for key, choices in TARGETS.items()}
+        path = template.format(**values, **fresh_values())
         with self.client.get(path, name=template, catch_response=True) as response:
             if response.status_code >= 400:
                 response.failure(f"HTTP {response.status_code}")

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """`make loadtest`: serve the site as production does, on loopback, and measure it.
 
-1. Prepares a separate database (LOADTEST_DATABASE_URL, default a SQLite file in
-   .loadtest/): migrates it, loads the demo, and, once, generates --statements statements.
+1. Prepares a separate database: LOADTEST_DATABASE_URL, PostgreSQL as in production
+   (CI gives it one), or else a SQLite file in .loadtest/. Migrates it, loads the demo,
+   and, once, generates --statements statements. The page cache is a directory of its own.
 2. Collects static files and starts gunicorn (DEBUG off, tracker/gunicorn_conf.py) on
    127.0.0.1 at a free port (or LOADTEST_PORT); its log goes to .loadtest/server.log.
 3. Runs locust headless (loadtest/locustfile.py) with --users closed-loop clients for
    --seconds seconds, then stops the server.
-4. Prints requests/s, median, p95, p99 and the errors, per path and overall, and exits
+4. Prints requests/s, median, p95, p99 and the errors, per path, for repeated addresses
+   (cached) and new ones (uncached), and overall, and exits
    non-zero if any request failed (connection error, 4xx or 5xx) or none was made.
 
 Only 127.0.0.1 is ever contacted, and every step is bounded in time.
@@ -18,6 +20,7 @@ import json
 import math
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -134,21 +137,35 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[rank - 1]
 
 
+def grouped(times_ms: dict) -> dict[str, list[str]]:
+    """Repeated addresses (served from the page cache after their first request) and
+    addresses new to every request (rendered each time): see PATHS in locustfile.py."""
+    fresh = [name for name in times_ms if "{day}" in name or "{word}" in name]
+    return {
+        "CACHED (repeated addresses)": [name for name in times_ms if name not in fresh],
+        "UNCACHED (new addresses)": fresh,
+    }
+
+
 def report(results: dict, seconds: int, users: int) -> tuple[int, int, int]:
     elapsed = results["elapsed_seconds"]
-    rows = {name: sorted(times) for name, times in sorted(results["times_ms"].items())}
-    rows["TOTAL"] = sorted(t for times in results["times_ms"].values() for t in times)
+    times_ms = results["times_ms"]
+    rows = {name: sorted(times) for name, times in sorted(times_ms.items())}
     failures = results["failures"]
-    failures["TOTAL"] = sum(failures.values())
+    for group, names in grouped(times_ms).items():
+        rows[group] = sorted(t for name in names for t in times_ms[name])
+        failures[group] = sum(failures.get(name, 0) for name in names)
+    rows["TOTAL"] = sorted(t for times in times_ms.values() for t in times)
+    failures["TOTAL"] = sum(n for name, n in failures.items() if name in times_ms)
 
     print()
     print(
-        f"{'path':<30} {'requests':>9} {'errors':>7} {'req/s':>8} "
+        f"{'path':<46} {'requests':>9} {'errors':>7} {'req/s':>8} "
         f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
     )
     for name, times in rows.items():
         print(
-            f"{name:<30} {len(times):>9} {failures.get(name, 0):>7} "
+            f"{name:<46} {len(times):>9} {failures.get(name, 0):>7} "
             f"{len(times) / elapsed:>8.1f} {percentile(times, 0.50):>8.1f} "
             f"{percentile(times, 0.95):>8.1f} {percentile(times, 0.99):>8.1f}"
         )
@@ -193,8 +210,10 @@ def main() -> int:
         "ALLOWED_HOSTS": f"{HOST},localhost",
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": str(WORK / "static"),
+        "CACHE_DIR": str(WORK / "cache"),
         "GUNICORN_BIND": f"{HOST}:{port}",
     }
+    shutil.rmtree(WORK / "cache", ignore_errors=True)
     prepare_database(env, args.statements)
     manage(env, "collectstatic", "--noinput", "-v", "0")
     targets = pick_targets(env)
