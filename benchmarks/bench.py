@@ -288,13 +288,15 @@ class Result:
 LUA_SCRIPT = """\
 -- Cold runs: each request takes the next path of a file (one path a line), each
 -- thread starting at its own place in the list. Arguments: the file, the thread count.
+-- Once a thread has been through the list, it adds round=N to each path, so that no
+-- address is ever asked twice and no cache can answer.
 local threads = 0
 function setup(thread)
   thread:set("number", threads)
   threads = threads + 1
 end
 
-local paths, i = {}, 0
+local paths, i, done = {}, 0, 0
 function init(args)
   for line in io.lines(args[1]) do
     paths[#paths + 1] = line
@@ -304,7 +306,14 @@ end
 
 function request()
   i = i % #paths + 1
-  return wrk.format("GET", paths[i])
+  done = done + 1
+  local path = paths[i]
+  local round = math.floor((done - 1) / #paths)
+  if round > 0 then
+    local glue = string.find(path, "?", 1, true) and "&" or "?"
+    path = path .. glue .. "round=" .. number .. "-" .. round
+  end
+  return wrk.format("GET", path)
 end
 """
 
@@ -368,9 +377,15 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float:
 
 
 def thread_paths(paths: Sequence[str], thread: int, threads: int):
-    """What the Lua script does: the paths in turn, each thread from its own place."""
+    """What the Lua script does: the paths in turn, each thread from its own place, and
+    round=N added once the thread has been through them (never the same address twice).
+    A single path (a warm run) is repeated as it is."""
     start = thread * (len(paths) // threads)
-    return itertools.islice(itertools.cycle(paths), start, None)
+    for done, path in enumerate(itertools.islice(itertools.cycle(paths), start, None)):
+        round_ = done // len(paths)
+        if round_ and len(paths) > 1:
+            path += ("&" if "?" in path else "?") + f"round={thread}-{round_}"
+        yield path
 
 
 def run_python(
@@ -491,6 +506,79 @@ def results_table(rows: list[Row]) -> str:
             (str(r.errors) if r else "not run") + (f" ({row.note})" if row.note else ""),
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def targets_table(rows: list[Row], exports: list[Export]) -> str:
+    """The performance issue's targets, each against the rows that measure it."""
+    found = {(row.scenario, row.run): row for row in rows if row.result}
+
+    def pick(test: Callable[[str], bool], run: str) -> list[Row]:
+        return [row for (name, r), row in found.items() if r == run and test(name)]
+
+    def share(rows_: list[Row]) -> list[str]:
+        return [f"{row.scenario}: {row.limit_share:.1%}" for row in rows_]
+
+    def stock(rows_: list[Row]) -> list[str]:
+        return [
+            f"{row.scenario}: {'> ' if row.at_least else ''}{row.vs_stock:,.0f}×"
+            for row in rows_
+            if row.vs_stock is not None
+        ]
+
+    cached = pick(
+        lambda n: n in ("List, page 1", "Statement page") or n.startswith("Person"), "warm"
+    )
+    listed = pick(lambda n: n.startswith("List,"), "cold")
+    slower = pick(lambda n: n.startswith("Person") or ("medium" in n and "ranked" in n), "cold")
+    page_1 = pick(lambda n: n == "List, page 1", "cold")
+    deep = pick(lambda n: n.startswith("List, half-way") or n.startswith("Search,"), "cold")
+    ours = [row for row in rows if row.result and not row.scenario.startswith(("Stock", "Limit"))]
+    checks = [
+        (
+            "Cached pages ≥ 60% of the limit",
+            share(cached),
+            all(r.limit_share >= 0.6 for r in cached),
+        ),
+        (
+            "Uncached list, any filter, deep ≥ 10%",
+            share(listed),
+            all(r.limit_share >= 0.1 for r in listed),
+        ),
+        (
+            "Uncached person page, ranked medium search ≥ 5%",
+            share(slower),
+            all(r.limit_share >= 0.05 for r in slower),
+        ),
+        (
+            "Uncached page 1 ≥ 20× stock",
+            stock(page_1),
+            all((r.vs_stock or 0) >= 20 for r in page_1),
+        ),
+        (
+            "Uncached deep pages and search ≥ 500× stock",
+            stock(deep),
+            all((r.vs_stock or 0) >= 500 for r in deep if r.vs_stock is not None),
+        ),
+        (
+            "At most 8 SQL queries per page",
+            [f"most: {max((r.queries or 0) for r in ours)}"] if ours else [],
+            all((r.queries or 0) <= 8 for r in ours),
+        ),
+    ]
+    if len(exports) == 2:
+        small, full = exports
+        ratio = full.peak_rss_mb / small.peak_rss_mb if small.peak_rss_mb else math.inf
+        checks.append(
+            (
+                "Full CSV export completes; peak RSS at all rows ≤ 1.2× at 10k",
+                [f"{full.rows:,} rows in {full.seconds:,.1f} s; RSS ratio {ratio:.2f}"],
+                ratio <= 1.2,
+            )
+        )
+    lines = ["| Target | Measured | Met |", "|---|---|---|"]
+    for name, measured, met in checks:
+        lines.append(f"| {name} | {'; '.join(measured) or '—'} | {'yes' if met else '**no**'} |")
     return "\n".join(lines)
 
 
@@ -655,6 +743,7 @@ def timed_download(base: str, path: str, master: int) -> tuple[int, int, float, 
 class Bench:
     def __init__(self, args: argparse.Namespace):
         self.args = args
+        self.cache_name = ""
         WORK.mkdir(exist_ok=True)
         self.env = {
             **os.environ,
@@ -789,10 +878,14 @@ class Bench:
             export_after=tenth.isoformat(),
         )
 
-    def count_queries(self, scenario: Scenario) -> int | None:
+    def count_queries(self, scenario: Scenario) -> dict[str, int | None]:
+        """SQL queries of one request, rendered (as a cold run's requests are) and then
+        from the page cache (as a warm run's are, after its first request)."""
         from django.db import connection
         from django.test import Client, override_settings
         from django.test.utils import CaptureQueriesContext
+
+        from statements.caching import generation
 
         client = Client(HTTP_HOST="localhost")
         overrides = {}
@@ -803,13 +896,17 @@ class Bench:
                 "MIDDLEWARE": bare_settings.MIDDLEWARE,
                 "ROOT_URLCONF": bare_settings.ROOT_URLCONF,
             }
+        counts: dict[str, int | None] = {}
         with override_settings(**overrides):
-            client.get(scenario.warm)  # as warm as the server is
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(scenario.warm)
-                if response.streaming:
-                    b"".join(response.streaming_content)
-        return len(queries) if response.status_code == 200 else None
+            client.get(scenario.warm)  # PostgreSQL and the fragments as warm as the server's
+            generation.bump()  # ...but no page in the cache
+            for run in ("cold", "warm"):
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(scenario.warm)
+                    if response.streaming:
+                        b"".join(response.streaming_content)
+                counts[run] = len(queries) if response.status_code == 200 else None
+        return counts
 
     # Servers
 
@@ -825,7 +922,42 @@ class Bench:
             start_new_session=True,
         )
 
+    def start_cache(self) -> subprocess.Popen | None:
+        """The page cache as production has it: a private Redis when redis-server is
+        installed, else a directory the workers share (what `make serve` uses)."""
+        shutil.rmtree(WORK / "cache", ignore_errors=True)
+        self.env["CACHE_DIR"] = str(WORK / "cache")
+        server = shutil.which("redis-server")
+        if not server:
+            self.cache_name = "a directory shared by the workers (no redis-server installed)"
+            return None
+        port = free_port()
+        version = subprocess.run([server, "--version"], capture_output=True, text=True)
+        self.cache_name = "Redis " + re.sub(r".*v=(\S+).*", r"\1", version.stdout.strip())
+        process = subprocess.Popen(
+            [server, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"],
+            stdout=(WORK / "redis.log").open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.env["REDIS_URL"] = f"redis://{HOST}:{port}/0"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex((HOST, port)) == 0:
+                    return process
+            time.sleep(0.1)
+        raise RuntimeError("redis-server did not start: see .bench/redis.log")
+
     def run(self) -> int:
+        cache_server = self.start_cache()
+        try:
+            return self.measure()
+        finally:
+            if cache_server:
+                stop(cache_server)
+
+    def measure(self) -> int:
         args = self.args
         self.prepare()
         self.setup_django()
@@ -866,14 +998,15 @@ class Bench:
                 for run, target in scenario.runs():
                     run = f"{run}, again at the end" if again else run
                     if bad:
-                        rows.append(Row(scenario.name, run, None, queries, note=f"{bad}"))
+                        rows.append(Row(scenario.name, run, None, None, note=f"{bad}"))
                         continue
                     result = driver(base, target, args.seconds, args.connections, args.threads)
-                    rows.append(Row(scenario.name, run, result, queries))
+                    counted = queries["cold" if run.startswith("cold") else "warm"]
+                    rows.append(Row(scenario.name, run, result, counted))
                     log(
                         f"{scenario.name} [{run}]: {result.rps:,.1f} req/s, p50 "
                         f"{result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
-                        f"{result.errors} errors, {queries} queries"
+                        f"{result.errors} errors, {counted} queries"
                     )
             if not args.skip_export:
                 exports, idle = self.exports(bases["project"], servers["project"].pid, targets)
@@ -944,13 +1077,15 @@ class Bench:
             f"- Machine: {after['cpu']}, {after['ram']} RAM, {after['os']}. Load average "
             f"(1, 5, 15 min) at the start {before['load']}, at the end {after['load']}.",
             f"- Software: Python {after['python']}, Django {django.get_version()}, "
-            f"PostgreSQL {postgres}, gunicorn {gunicorn.__version__} (2 sync workers per "
-            "server, tracker/gunicorn_conf.py), DEBUG off.",
+            f"PostgreSQL {postgres}, gunicorn {gunicorn.__version__} (2 gthread workers of "
+            "8 threads per server, tracker/gunicorn_conf.py), DEBUG off; page cache: "
+            f"{self.cache_name}.",
             f"- Driver: {driver}, {args.connections} connections, {args.seconds} s per run.",
-            "- Warm: one URL, repeated. Cold: a different meaningful URL per request "
-            f"(random dates, cursors, ids, filter values; up to {COLD_URLS:,} distinct URLs, "
-            "taken in turn). There is no page cache: cold and warm differ in what "
-            "PostgreSQL and the topic counts cache hold, not in a cached response.",
+            "- Warm: one URL, repeated: after its first request the anonymous page cache "
+            "answers it (cached). Cold: a different meaningful URL per request (random "
+            f"dates, cursors, ids, filter values; up to {COLD_URLS:,} distinct URLs, taken "
+            "in turn, then again with round=N added so that no address repeats): rendered "
+            "every time (uncached).",
             "- Share of the limit: req/s ÷ req/s of the bare view behind Django's default "
             "middleware (benchmarks/bare_settings.py, its own gunicorn), the better of its "
             "two runs (first and last). × stock: req/s ÷ req/s of /_bench/stock/ "
@@ -960,13 +1095,15 @@ class Bench:
             "- Requests: those that finished within the run; where there are few, the "
             "percentiles are rough.",
             "- SQL queries: per request, counted once per scenario in-process (Django's "
-            "test Client, same database, warm URL).",
+            "test Client, same database, the warm URL): rendered for cold rows, from the "
+            "page cache for warm rows.",
             f"- Search words, from the generator's Zipf vocabulary: {words}.",
             "- Errors: socket errors, timeouts and non-2xx/3xx answers during the run.",
         ]
         if args.note:
             lines.append(f"- {args.note}")
-        lines += ["", results_table(rows), ""]
+        lines += ["", "## Targets", "", targets_table(rows, exports), ""]
+        lines += ["## All runs", "", results_table(rows), ""]
         if exports:
             lines += ["## CSV export", "", export_table(exports, idle, args.timeout), ""]
         return "\n".join(lines)

@@ -173,13 +173,27 @@ def test_scenarios_have_meaningful_distinct_cold_urls_and_their_stock_match():
     assert "Race page" not in {s.name for s in bench.build_scenarios(targets(races=[]))}
 
 
-def test_cold_urls_are_taken_in_turn_each_thread_from_its_own_place():
+def test_cold_urls_are_taken_in_turn_each_thread_from_its_own_place_and_never_twice():
     assert "args[1]" in bench.LUA_SCRIPT and "args[2]" in bench.LUA_SCRIPT
-    paths = [f"/p{i}" for i in range(6)]
-    first = list(itertools.islice(bench.thread_paths(paths, 0, 2), 8))
+    assert "round=" in bench.LUA_SCRIPT
+    paths = [f"/p{i}" for i in range(5)] + ["/p5?a=1"]
+    first = list(itertools.islice(bench.thread_paths(paths, 0, 2), 14))
     second = list(itertools.islice(bench.thread_paths(paths, 1, 2), 3))
-    assert first == ["/p0", "/p1", "/p2", "/p3", "/p4", "/p5", "/p0", "/p1"]
-    assert second == ["/p3", "/p4", "/p5"]
+    assert first[:8] == [
+        "/p0",
+        "/p1",
+        "/p2",
+        "/p3",
+        "/p4",
+        "/p5?a=1",
+        "/p0?round=0-1",
+        "/p1?round=0-1",
+    ]
+    assert first[11:14] == ["/p5?a=1&round=0-1", "/p0?round=0-2", "/p1?round=0-2"]
+    assert len(set(first)) == len(first)
+    assert second == ["/p3", "/p4", "/p5?a=1"]
+    # A warm run's one address is repeated as it is.
+    assert set(itertools.islice(bench.thread_paths(["/w"], 0, 2), 5)) == {"/w"}
     assert bench.percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.0
     assert math.isnan(bench.percentile([], 0.99))
 
@@ -232,3 +246,32 @@ def test_bench_refuses_sqlite(monkeypatch, capsys):
     with pytest.raises(SystemExit) as exit_:
         bench.main([])
     assert exit_.value.code == 2 and "PostgreSQL" in capsys.readouterr().err
+
+
+def test_targets_table_says_which_targets_are_met():
+    scenarios = [
+        bench.Scenario("Limit", "/_bench/bare/", server="limit"),
+        bench.Scenario("List, page 1", "/statements/", ["/s?a=1"], stock="Stock: page 1"),
+        bench.Scenario("Stock: page 1", "/_bench/stock/", ["/_bench/stock/?a=1"]),
+    ]
+    result = lambda rps: bench.Result(int(rps * 10), 10.0, rps, 5.0, 50.0)  # noqa: E731
+    rows = [
+        bench.Row("Limit", "warm", result(1000.0), 0),
+        bench.Row("List, page 1", "cold", result(150.0), 6),
+        bench.Row("List, page 1", "warm", result(500.0), 0),
+        bench.Row("Stock: page 1", "cold", result(5.0), 3),
+    ]
+    bench.compare(rows, scenarios)
+    exports = [
+        bench.Export("10k", 10_000, 5.0, 1.0, 80.0),
+        bench.Export("all", 10**6, 500.0, 40.0, 90.0),
+    ]
+    table = dict(
+        (line.split(" | ")[0].strip("| "), line.rsplit(" | ", 1)[1].strip(" |"))
+        for line in bench.targets_table(rows, exports).splitlines()[2:]
+    )
+    assert table["Cached pages ≥ 60% of the limit"] == "**no**"  # 50%
+    assert table["Uncached list, any filter, deep ≥ 10%"] == "yes"  # 15%
+    assert table["Uncached page 1 ≥ 20× stock"] == "yes"  # 30×
+    assert table["At most 8 SQL queries per page"] == "yes"
+    assert table["Full CSV export completes; peak RSS at all rows ≤ 1.2× at 10k"] == "yes"
