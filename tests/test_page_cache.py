@@ -262,3 +262,20 @@ def test_a_lost_generation_is_made_again(client, world):
     response = client.get("/statements/")
     assert response["X-Page-Cache"] == "miss"
     assert client.get("/statements/")["X-Page-Cache"] == "hit"
+
+
+def test_a_hit_carries_the_security_headers_and_its_own_request_id(client, world):
+    rendered = client.get("/statements/", headers={"X-Request-ID": "first-request"})
+    hit = client.get("/statements/", headers={"X-Request-ID": "second-request"})
+    assert hit["X-Page-Cache"] == "hit"
+    for header in (
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "X-Frame-Options",
+    ):
+        assert hit[header] == rendered[header], header
+    assert rendered["X-Request-ID"] == "first-request"
+    assert hit["X-Request-ID"] == "second-request"
+    assert len(client.get("/statements/")["X-Request-ID"]) == 32  # made up when not given

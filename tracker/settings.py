@@ -65,14 +65,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that the request id and the timing cover everything below, static files too.
+    # First: anonymous readers' pages from the shared cache, with none of the middleware
+    # below. What those add to a response (security headers, CSP) was added when the page
+    # was stored, and is replayed with it; a request SecurityMiddleware would redirect
+    # to HTTPS goes through. Hits are logged by gunicorn's access log, with their
+    # X-Request-ID.
+    "statements.caching.pages.AnonymousPageCacheMiddleware",
+    # So that the request id and the timing cover everything below, static files too.
     "tracker.middleware.RequestLogMiddleware",
     # Warns once per process when X-Forwarded-For disagrees with the proxy settings.
     "tracker.middleware.ForwardingHeadersCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Anonymous readers' pages from the shared cache, before the costly middleware below;
-    # after SecurityMiddleware, whose redirect and headers every response needs.
-    "statements.caching.pages.AnonymousPageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -31,6 +31,7 @@ import gzip
 import hashlib
 import logging
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import cast
@@ -47,6 +48,8 @@ from django.http import (
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from tracker.middleware import REQUEST_ID_HEADER, incoming_request_id
+
 from . import generation
 from .release import RELEASE
 
@@ -61,6 +64,7 @@ logger = logging.getLogger(__name__)
 ENTRY_PREFIX = "page:"
 # "hit" or "miss" (rendered and stored): for operators, and for the tests.
 CACHE_STATUS_HEADER = "X-Page-Cache"
+PER_REQUEST = frozenset({"set-cookie", "x-request-id", "x-page-cache"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +120,10 @@ class AnonymousPageCacheMiddleware:
         request.content_generation = current  # type: ignore[attr-defined]
 
         if self.etag(current) in self.if_none_match(request):
-            return self.not_modified(current)
+            return self.not_modified(request, current)
         entry = found.get(key)
         if entry is not None and entry.generation == current:
-            return self.replay(entry)
+            return self.replay(request, entry)
 
         response = self.get_response(request)
         if self.can_cache(request, response):
@@ -232,7 +236,7 @@ class AnonymousPageCacheMiddleware:
     @staticmethod
     def headers(response: HttpResponseBase) -> tuple[tuple[str, str], ...]:
         return tuple(
-            (name, value) for name, value in response.items() if name.lower() != "set-cookie"
+            (name, value) for name, value in response.items() if name.lower() not in PER_REQUEST
         )
 
     @staticmethod
@@ -243,14 +247,14 @@ class AnonymousPageCacheMiddleware:
             and bool(COMPRESSIBLE.match(response.get("Content-Type", "")))
         )
 
-    def replay(self, entry: Entry) -> HttpResponse:
-        response = HttpResponse(entry.body, status=entry.status)
-        for name, value in entry.headers:
-            response[name] = value
+    def replay(self, request: HttpRequest, entry: Entry) -> HttpResponse:
+        response = HttpResponse(entry.body, status=entry.status, headers=dict(entry.headers))
         response[CACHE_STATUS_HEADER] = "hit"
+        response[REQUEST_ID_HEADER] = incoming_request_id(request) or uuid.uuid4().hex
         return response
 
-    def not_modified(self, current: int) -> HttpResponseNotModified:
+    def not_modified(self, request: HttpRequest, current: int) -> HttpResponseNotModified:
         response = HttpResponseNotModified()
         self.add_headers(response, current)
+        response[REQUEST_ID_HEADER] = incoming_request_id(request) or uuid.uuid4().hex
         return response

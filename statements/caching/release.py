@@ -1,8 +1,9 @@
-"""A fingerprint of the code, templates and static files this process serves.
+"""A fingerprint of the code, templates and static files this process serves, and of the
+settings that shape a response's headers.
 
-It is part of every page-cache key and ETag, so that a deploy never serves a page rendered
-by the previous release, nor answers 304 to a browser holding one. Set RELEASE (e.g. the
-commit id) to skip reading the files.
+It is part of every page-cache key and ETag, so that a deploy (or a changed security
+setting) never serves a page made by the previous one, nor answers 304 to a browser
+holding one. Set RELEASE (e.g. the commit id) to skip reading the files.
 """
 
 import hashlib
@@ -25,4 +26,29 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-RELEASE = os.environ.get("RELEASE", "")[:40] or fingerprint(Path(settings.BASE_DIR))
+# Settings whose values end up in stored pages or their headers.
+SHAPING_SETTINGS = (
+    "DEBUG",
+    "SITE_NAME",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+    "SECURE_REFERRER_POLICY",
+    "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "X_FRAME_OPTIONS",
+    "CONTENT_SECURITY_POLICY",
+    "HTTP_CACHE_MAX_AGE",
+    "HTTP_CACHE_S_MAXAGE",
+    "HTTP_CACHE_STALE_WHILE_REVALIDATE",
+)
+
+
+def configuration() -> str:
+    values = repr([getattr(settings, name, None) for name in SHAPING_SETTINGS])
+    return hashlib.sha256(values.encode()).hexdigest()[:6]
+
+
+RELEASE = (
+    os.environ.get("RELEASE", "")[:40] or fingerprint(Path(settings.BASE_DIR))
+) + configuration()
