@@ -9,7 +9,8 @@ import time
 import tracemalloc
 
 import pytest
-from django.db import connection
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve, reverse
 
@@ -526,3 +527,126 @@ def test_twenty_thousand_rows_stream_in_flat_memory(client, capsys):
     assert len(sample) == 49  # seven days (inclusive), seven a day
     assert all(len(row["sources"]) == 2 and len(row["topics"]) == 1 for row in sample)
     assert Source.objects.count() == 2 and Person.objects.count() == 1
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+def close(response) -> None:
+    """Close a response as the server does when the client has gone, but keep the test's
+    database connection (closing a response signals request_finished, which would close
+    it, as the test client itself avoids)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+def copy_path_and_generic(client, monkeypatch, url: str) -> tuple[bytes, bytes]:
+    """The body from COPY (PostgreSQL's path) and from the generic path, same data."""
+    from statements.public import copy as pg_copy
+
+    copied = body(client.get(url))
+    monkeypatch.setattr(pg_copy, "supported", lambda: False)
+    generic = body(client.get(url))
+    monkeypatch.undo()
+    return copied, generic
+
+
+TRICKY = [
+    "We're #1, and #MeToo matters",
+    'A "quote", a comma',
+    "Two lines,\r\n# the second starts with a hash sign",
+    "=SUM(A1)",
+    "-minus",
+    "\tleading tab",
+    "Back\\slash, control \x01\x1f and DEL \x7f",
+    "Ünïcödé — “curly” ‘quotes’ \u00a0no-break \u2028 separator 😀",
+    "",
+]
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["per-statement", "aggregated"])
+def test_copy_is_byte_for_byte_the_generic_export(client, world, monkeypatch, big):
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    from statements.public import copy as pg_copy
+
+    speaker = PersonFactory(name="=Mallory, #1", slug="-mallory")
+    for index, text in enumerate(TRICKY):
+        StatementFactory(
+            speaker=speaker,
+            text=text or "(empty context)",
+            context=text,
+            frame=text,
+            speaker_role=text,
+            kind="partial",
+            topics=[TopicFactory(slug=f"topic-{index}"), TopicFactory(slug=f"a-topic-{index}")],
+            sources=[
+                SourceFactory(title=text or "(untitled)", url=""),
+                SourceFactory(url=f"https://e.org/{index}#x"),
+            ],
+            event=EventFactory(name=text or "Event"),
+            speaker_party=PartyFactory(name=text or "Party"),
+        )
+    ReactionFactory(statement=Statement.objects.filter(speaker=speaker).first())
+    # The per-statement shape for small exports, the aggregated one for big ones.
+    monkeypatch.setattr(pg_copy, "SMALL_EXPORT", 0 if big else 10_000)
+    for query in ["", "speaker=-mallory", "ordering=said_on", "speaker=jon-ossoff&kind=direct"]:
+        for url in (CSV_URL, JSON_URL):
+            monkeypatch.setattr(pg_copy, "SMALL_EXPORT", 0 if big else 10_000)
+            copied, generic = copy_path_and_generic(client, monkeypatch, f"{url}?{query}")
+            assert copied == generic, (url, query)
+    everything = json_data(body(client.get(JSON_URL)))
+    assert {row["text"] for row in everything} >= {text for text in TRICKY if text}
+
+
+def test_a_copy_that_fails_midway_raises_and_never_ends_with_the_marker(client, monkeypatch):
+    """The response's iterator raises, so the server closes the connection without the
+    final chunk; nothing that looks like a whole export is ever sent."""
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    from django.db import DataError
+
+    from statements.public import copy as pg_copy
+
+    StatementFactory()
+    # 100,000 lines of 200 bytes; the last one divides by zero.
+    failing = pg_copy.Copy(
+        sql="COPY (SELECT repeat('x', 198 + 1 / (100000 - i)) || chr(13) || chr(10) "
+        "FROM generate_series(1, 100000) AS i) TO STDOUT WITH (FORMAT binary)",
+        big=False,
+    )
+    monkeypatch.setattr(pg_copy, "copy_sql", lambda *args, **kwargs: failing)
+    response = client.get(CSV_URL)
+    received = bytearray()
+    with pytest.raises(DataError, match="division by zero"):
+        for chunk in response.streaming_content:
+            received += chunk
+    assert len(received) > 1_000_000  # it failed mid-way, after many lines
+    assert b"# end of export" not in received
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_that_leaves_stops_the_query(client):
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    import threading
+
+    generate(3000)
+    response = client.get(JSON_URL)
+    chunks = iter(response.streaming_content)
+    assert next(chunks).startswith(b'{"statements": [')
+    assert next(chunks)
+    close(response)
+    assert not [thread for thread in threading.enumerate() if thread.name == "export-copy"]
+    # The connection is free and usable again, and the query is no longer running.
+    assert Statement.objects.published().count() == 3000
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY %%' AND pid <> %s"
+            " AND datname = current_database()",
+            [connection.connection.get_backend_pid()],
+        )
+        assert cursor.fetchone() == (0,)

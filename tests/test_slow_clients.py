@@ -485,3 +485,88 @@ def test_with_sync_workers_the_timeout_cuts_the_download_and_the_client_can_tell
     assert server.logged("WORKER TIMEOUT") >= 1
     assert isinstance(error, http.client.IncompleteRead), error
     assert marker is None and rows < published
+
+
+# --------------------------------------------------------------------------- PostgreSQL COPY
+
+PG_GENERATED = 3000  # an export of about 1.5 MB
+
+
+@pytest.fixture(scope="module")
+def pg_site(tmp_path_factory):
+    """Like `site`, on a PostgreSQL database of its own, where exports come from COPY; only
+    when the suite runs on PostgreSQL. Returns (env, published); the database is dropped."""
+    import psycopg2
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        pytest.skip("exports use COPY on PostgreSQL only: run with DATABASE_URL=postgres:///…")
+    server, _, _ = url.rpartition("/")
+    name = f"tracker_server_{secrets.token_hex(4)}"
+    admin = psycopg2.connect(f"{server}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name}")
+    work = tmp_path_factory.mktemp("pg-site")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("GUNICORN_", "WEB_CONC"))},
+        "DATABASE_URL": f"{server}/{name}",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_ROOT": str(work / "static"),
+        "CACHE_DIR": str(work / "cache"),
+    }
+    try:
+        for args in (
+            ["migrate", "--noinput", "-v", "0"],
+            ["generate_statements", "--count", str(PG_GENERATED), "--seed", "7", "--i-know"],
+        ):
+            subprocess.run(
+                [sys.executable, "manage.py", *args],
+                cwd=ROOT, env=env, check=True, capture_output=True, timeout=300,
+            )  # fmt: skip
+        yield env, PG_GENERATED
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+
+
+def worker_peak_rss_kb(master: int) -> int:
+    """The peak resident memory (VmHWM) of the gunicorn master's one worker."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    assert len(children) == 1, children
+    status = Path(f"/proc/{children[0]}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+
+
+def test_a_copied_export_outliving_the_worker_timeout_ends_complete_in_flat_memory(
+    pg_site, tmp_path
+):
+    env, published = pg_site
+    sock = tmp_path / "pg.sock"
+    server = start_gunicorn(
+        env, tmp_path, f"unix:{sock}", GUNICORN_TIMEOUT=SHORT_TIMEOUT, WEB_CONCURRENCY="1"
+    )
+    try:
+        wait_until_up(server, sock.exists, "gunicorn")
+        connection = UnixHTTPConnection(str(sock), timeout=20)
+        connection.request("GET", "/statements/export.csv?said_before=1900-01-01")
+        small = connection.getresponse().read()
+        connection.close()
+        assert marker_and_rows(small) == (0, 0)
+        after_small = worker_peak_rss_kb(server.process.pid)
+        # Read at 256 KB/s: the download outlives the 2-second timeout twice over.
+        body, error, seconds = read_slowly(str(sock), 4 * SLOW_READ)
+        after_big = worker_peak_rss_kb(server.process.pid)
+    finally:
+        stop(server.process)
+    assert seconds > 2 * int(SHORT_TIMEOUT)
+    assert error is None
+    assert marker_and_rows(body) == (published, published)
+    assert server.logged("WORKER TIMEOUT") == 0
+    # The whole export, 1.5 MB, streamed in the memory of an empty one.
+    assert len(body) > 1_000_000
+    assert after_big < 1.2 * after_small, (after_small, after_big)

@@ -99,6 +99,7 @@ from ..models import (
     StatementTopic,
     Topic,
 )
+from . import copy as pg_copy
 
 COLUMNS: list[tuple[str, str]] = [
     ("id", "the statement's id (stable; the permalink ends with it)"),
@@ -241,22 +242,32 @@ def _related(ids: list[int]) -> tuple[dict, dict, dict]:
     return topics, sources, reactions
 
 
-def permalink_maker(request: HttpRequest):
-    """pk -> absolute statement URL, reversing the URL pattern once rather than per row."""
+def site_of(request: HttpRequest) -> str:
+    """The site's address as the request reached it: "https://example.org"."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def permalink_parts() -> tuple[str, str]:
+    """The statement page's path around its id: ("/statements/", "/")."""
     marker = 9_876_543_210_123
     path = reverse("statements:statement-detail", kwargs={"pk": marker})
     before, after = path.split(str(marker))
-    site = request.build_absolute_uri("/").rstrip("/")  # "https://example.org"
+    return before, after
+
+
+def permalink_maker(site: str):
+    """pk -> absolute statement URL, reversing the URL pattern once rather than per row."""
+    before, after = permalink_parts()
     return lambda pk: f"{site}{before}{pk}{after}"
 
 
-def export_records(queryset: QuerySet, request: HttpRequest, *, ascending: bool = False):
+def export_records(queryset: QuerySet, site: str, *, ascending: bool = False):
     """One dict per statement, keys in COLUMN_NAMES order, typed as in the JSON export.
 
     Per batch of ids: one query each for topics, sources and reaction counts, then the
     statements themselves, read ROW_CHUNK rows at a time.
     """
-    permalink = permalink_maker(request)
+    permalink = permalink_maker(site)
     published = PublicationState.PUBLISHED
     for ids in id_batches(queryset, ascending=ascending):
         topics, sources, reactions = _related(ids)
@@ -363,13 +374,45 @@ def json_pieces(records: Iterable[dict]) -> Iterator[str]:
     yield f'\n], "count": {count}, "complete": true}}\n'
 
 
+# --------------------------------------------------------------------------- content
+
+
+def csv_content(queryset: QuerySet, site: str, *, ascending: bool = False) -> Iterator[bytes]:
+    """The whole CSV export of these statements, in chunks of whole lines: from COPY on
+    PostgreSQL (statements/public/copy.py), from export_records elsewhere."""
+    if not pg_copy.supported():
+        records = export_records(queryset, site, ascending=ascending)
+        yield from _chunks(csv_lines(records), first=CSV_BOM)
+        return
+    sql = pg_copy.copy_sql(
+        queryset, fmt=pg_copy.CSV, ascending=ascending, permalink=_site_permalink(site)
+    )
+    rows = pg_copy.CopyStream(sql)
+    yield (CSV_BOM + csv_line(COLUMN_NAMES)).encode("utf-8")
+    yield from rows
+    yield csv_trailer(rows.rows).encode("utf-8")
+
+
+def json_content(queryset: QuerySet, site: str, *, ascending: bool = False) -> Iterator[bytes]:
+    """The whole JSON export of these statements, in chunks of whole statements."""
+    if not pg_copy.supported():
+        yield from _chunks(json_pieces(export_records(queryset, site, ascending=ascending)))
+        return
+    sql = pg_copy.copy_sql(
+        queryset, fmt=pg_copy.JSON, ascending=ascending, permalink=_site_permalink(site)
+    )
+    rows = pg_copy.CopyStream(sql, first=b"\n", between=b",\n")
+    yield b'{"statements": ['
+    yield from rows
+    yield f'\n], "count": {rows.rows}, "complete": true}}\n'.encode()
+
+
+def _site_permalink(site: str) -> tuple[str, str]:
+    before, after = permalink_parts()
+    return site + before, after
+
+
 # --------------------------------------------------------------------------- views
-
-
-def records_for(request: HttpRequest, filterset: StatementFilter):
-    if request.method == "HEAD":  # headers only: don't read the database for nothing
-        return iter(())
-    return export_records(filterset.results(), request, ascending=wants_oldest_first(filterset))
 
 
 def streamed(request: HttpRequest, content, content_type: str, filename: str):
@@ -386,7 +429,9 @@ def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = filtered_statements(request)
     if filterset.errors:
         return bad_filter_text(filterset)
-    content = _chunks(csv_lines(records_for(request, filterset)), first=CSV_BOM)
+    content = csv_content(
+        filterset.results(), site_of(request), ascending=wants_oldest_first(filterset)
+    )
     return streamed(request, content, "text/csv; charset=utf-8", "statements.csv")
 
 
@@ -395,5 +440,7 @@ def export_json(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = filtered_statements(request)
     if filterset.errors:
         return bad_filter_json(filterset)
-    content = _chunks(json_pieces(records_for(request, filterset)))
+    content = json_content(
+        filterset.results(), site_of(request), ascending=wants_oldest_first(filterset)
+    )
     return streamed(request, content, "application/json", "statements.json")
