@@ -45,7 +45,7 @@ def test_sitemap_lists_published_records_and_no_drafts(client, demo):
             location = base + record.get_absolute_url()
             expected.add(location)
             assert urls[location] == record.updated_at.date().isoformat()
-    for name in ("/", "/statements/", "/people/", "/topics/", "/events/", "/races/"):
+    for name in ("/", "/statements/", "/people/", "/topics/", "/events/", "/races/", "/data/"):
         expected.add(base + name)
     assert set(urls) == expected
     for record in [*hidden.values(), hidden["statement"].speaker]:

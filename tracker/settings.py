@@ -366,3 +366,14 @@ LOGGING = {
         "axes.apps": {"level": "WARNING"},
     },
 }
+
+# Bulk files (statements/public/bulk.py, `manage.py build_bulk_files`): the whole published
+# set as gzipped CSV and JSON, listed on /data/ and served at /data/files/<name>. The
+# command runs from cron every BULK_FILES_EVERY_MINUTES (the /data/ page says so); the
+# permalinks in the files start with SITE_URL. With BULK_FILES_ACCEL_PREFIX set (e.g.
+# "/_bulk/", behind nginx: deploy/nginx/snippets/tracker-app.conf), Django only checks the
+# name and nginx sends the file; without it Django sends the file itself.
+BULK_FILES_DIR = Path(os.environ.get("BULK_FILES_DIR") or BASE_DIR / "var" / "bulk")
+BULK_FILES_EVERY_MINUTES = int(os.environ.get("BULK_FILES_EVERY_MINUTES") or 10)
+BULK_FILES_ACCEL_PREFIX = os.environ.get("BULK_FILES_ACCEL_PREFIX", "")
+SITE_URL = os.environ.get("SITE_URL") or ("http://127.0.0.1:8000" if DEBUG else "")

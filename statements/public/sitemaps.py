@@ -59,6 +59,7 @@ class PageSitemap(Sitemap):
             "statements:topic-list",
             "statements:event-list",
             "statements:race-list",
+            "statements:data",
         ]
 
     def location(self, item):

@@ -5,6 +5,7 @@ from . import exports, feeds
 from .views import (
     compare,
     corrections,
+    data,
     events,
     health,
     home,
@@ -45,5 +46,7 @@ urlpatterns = [
     page("races/<slug:slug>/", races.race_detail, "race-detail"),
     page("compare/", compare.compare, "compare"),
     page("corrections/", corrections.corrections, "corrections"),
+    page("data/", data.data_page, "data"),
+    page("data/files/<str:name>", data.bulk_file, "bulk-file"),
     page("healthz", health.healthz, "healthz"),
 ]
