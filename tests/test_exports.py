@@ -650,3 +650,36 @@ def test_a_client_that_leaves_stops_the_query(client):
             [connection.connection.get_backend_pid()],
         )
         assert cursor.fetchone() == (0,)
+
+
+# --------------------------------------------------------------------------- stream slots
+
+
+def test_beyond_the_streams_per_worker_an_export_gets_503_pointing_at_bulk_files(
+    client, world, settings
+):
+    settings.EXPORT_STREAMS_PER_WORKER = 2
+    held = [client.get(CSV_URL), client.get(JSON_URL)]  # streaming, not yet read
+    assert [response.status_code for response in held] == [200, 200]
+
+    refused = client.get(CSV_URL)
+    assert refused.status_code == 503
+    assert refused["Retry-After"] == "30"
+    assert refused["Cache-Control"] == "no-store"
+    assert refused["Content-Type"] == "text/plain; charset=utf-8"
+    assert "/data/" in refused.content.decode()
+    refused = client.get(JSON_URL)
+    assert refused.status_code == 503 and refused["Retry-After"] == "30"
+    assert refused.json()["bulk_files"] == "/data/"
+    assert "Try again in 30 seconds" in refused.json()["detail"]
+    # Bad filters are still told as such, and HEAD streams nothing: no slot needed.
+    assert client.get(f"{CSV_URL}?said_after=yesterday").status_code == 400
+    assert client.head(CSV_URL).status_code == 200
+
+    close(held[0])  # the server closes a response however its stream ended
+    again = client.get(CSV_URL)
+    assert again.status_code == 200
+    csv_data(body(again))  # read to the end: the test client closes it, freeing the slot
+    close(held[1])
+    for _ in range(3):  # slots come back: one after another, exports never run out
+        assert len(csv_data(body(client.get(CSV_URL)))) == len(filtered_ids(""))

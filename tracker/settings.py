@@ -367,6 +367,10 @@ LOGGING = {
     },
 }
 
+# Exports (statements/public/exports.py): how many export streams each worker process sends
+# at once; one more gets a 503 pointing at the bulk files. Keep it below GUNICORN_THREADS.
+EXPORT_STREAMS_PER_WORKER = int(os.environ.get("EXPORT_STREAMS_PER_WORKER") or 2)
+
 # Bulk files (statements/public/bulk.py, `manage.py build_bulk_files`): the whole published
 # set as gzipped CSV and JSON, listed on /data/ and served at /data/files/<name>. The
 # command runs from cron every BULK_FILES_EVERY_MINUTES (the /data/ page says so); the
