@@ -198,8 +198,10 @@ elif not DEBUG:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The anonymous page cache (statements/caching/pages.py). Never for these paths: the
-# editors' desk, the benchmark's reference views, the health check, files served whole.
-PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/_bench/", "/healthz", "/static/", "/data/files/"]
+# editors' desk, the benchmark's reference views, the health check, files served whole, and
+# /data/, which lists the bulk files: a build changes it without changing the content
+# generation that cached pages are keyed on.
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/_bench/", "/healthz", "/static/", "/data/"]
 PAGE_CACHE_MAX_ENTRY_BYTES = int(os.environ.get("PAGE_CACHE_MAX_ENTRY_BYTES", 2_000_000))
 # Entries are overwritten by the next generation's; the timeout only bounds URLs nobody asks
 # for again. With Redis, also give it a maxmemory and an LRU eviction policy.
