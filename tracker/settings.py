@@ -203,6 +203,8 @@ else:
 # generation that cached pages are keyed on.
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/_bench/", "/healthz", "/static/", "/data/"]
 PAGE_CACHE_MAX_ENTRY_BYTES = int(os.environ.get("PAGE_CACHE_MAX_ENTRY_BYTES", 2_000_000))
+# Streamed responses (exports) are copied while they stream: only small ones are kept.
+PAGE_CACHE_MAX_STREAMED_BYTES = int(os.environ.get("PAGE_CACHE_MAX_STREAMED_BYTES", 512_000))
 # Entries are overwritten by the next generation's; the timeout only bounds URLs nobody asks
 # for again. With Redis, also give it a maxmemory and an LRU eviction policy.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", 24 * 3600))

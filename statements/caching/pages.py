@@ -93,6 +93,7 @@ class AnonymousPageCacheMiddleware:
         self.cache = caches[generation.CACHE_ALIAS]
         self.excluded = tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)
         self.max_entry_bytes = settings.PAGE_CACHE_MAX_ENTRY_BYTES
+        self.max_streamed_bytes = settings.PAGE_CACHE_MAX_STREAMED_BYTES
         self.timeout = settings.PAGE_CACHE_TIMEOUT
         self.cache_control = {
             "public": True,
@@ -199,14 +200,15 @@ class AnonymousPageCacheMiddleware:
         self, key: str, current: int, response: HttpResponseBase, gzip_ok: bool
     ) -> None:
         """A small export is streamed to this reader as it is made, and kept for the next
-        ones once it has ended whole; a large one is only streamed."""
+        ones once it has ended whole; a large one is only streamed. The bound is lower than
+        for pages: the copy is held in memory while the stream runs."""
         assert isinstance(response, StreamingHttpResponse) and not response.is_async
         status, headers, chunks = (
             response.status_code,
             self.headers(response),
             cast(Iterator[bytes], response.streaming_content),
         )
-        limit, cache, timeout = self.max_entry_bytes, self.cache, self.timeout
+        limit, cache, timeout = self.max_streamed_bytes, self.cache, self.timeout
 
         def tee() -> Iterator[bytes]:
             kept: list[bytes] | None = []
