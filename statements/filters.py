@@ -5,16 +5,13 @@ Filters combine with AND; a repeated parameter is OR within itself. An unknown s
 matches nothing (and says so); a malformed date or flag is reported and ignored.
 """
 
-from functools import partial
-
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
-from django.utils.choices import CallableChoiceIterator
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
 
 from . import search
 from .models import (
-    SLUG_PATTERN,
     Candidacy,
     Event,
     Organization,
@@ -23,8 +20,10 @@ from .models import (
     Race,
     Reaction,
     Statement,
+    StatementTopic,
     Topic,
 )
+from .reading import menus
 
 
 class Ordering:
@@ -41,12 +40,6 @@ class Ordering:
 # Filters that name records: an unknown value means "nothing can match".
 RECORD_FILTERS = ("speaker", "topic", "party", "race", "event")
 
-# The form offers at most this many records per menu (plus whatever is chosen), so that
-# the page stays small and fast with thousands of people and events. Any slug still
-# works in the URL; validation checks it against every published record.
-MENU_LIMIT = {"speaker": 300, "topic": 300, "party": 50, "race": 100, "event": 100}
-MENU_ORDER = {"speaker": ("sort_name",), "event": ("-date", "-id"), "race": ("-date", "name")}
-
 
 def _clean_text(value: str) -> str:
     return value.replace("\x00", "")
@@ -61,6 +54,51 @@ class SearchFilter(django_filters.CharFilter):
     field_class = SearchField
 
 
+class RecordsWidget(forms.SelectMultiple):
+    """One or more record slugs: every value of the parameter. The page renders the
+    field itself (includes/filter_form.html), as a select or as text fields with
+    suggestions (reading.menus)."""
+
+
+class RecordsField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        # Nothing chosen: an empty list, where Django gives queryset.none(), which the
+        # filters would have to compile to find empty.
+        if not value and not self.required:
+            return []
+        return super().clean(value)
+
+
+class RecordsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = RecordsField
+
+
+class TopicsField(RecordsField):
+    """Topic slugs, checked against the published topics of the current content
+    generation (reading.menus.topics): no query once they are read."""
+
+    def _check_values(self, value):
+        try:
+            values = frozenset(value)
+        except TypeError:
+            raise ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        known = menus.topics().by_slug()
+        for slug in values:
+            if not isinstance(slug, str) or slug not in known:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": slug},
+                )
+        return [known[slug] for slug in value if slug in values]
+
+
+class TopicsFilter(RecordsFilter):
+    field_class = TopicsField
+
+
 class StatementFilter(django_filters.FilterSet):
     q = SearchFilter(
         label="Search",
@@ -68,43 +106,50 @@ class StatementFilter(django_filters.FilterSet):
         max_length=search.MAX_QUERY_LENGTH,
         help_text='Words, "exact phrases", -excluded, or alternatives with or.',
     )
-    speaker = django_filters.ModelMultipleChoiceFilter(
+    # Record filters compare ids (speaker_id IN …), not slugs through a join: with the ids
+    # known, the database sees how many rows a speaker has and picks the right index.
+    speaker = RecordsFilter(
         label="Speaker",
-        field_name="speaker__slug",
-        distinct=False,
+        method="filter_by_id",
+        field_name="speaker",
+        widget=RecordsWidget,
         to_field_name="slug",
         queryset=Person.objects.published().only("slug", "name", "sort_name"),
     )
-    topic = django_filters.ModelMultipleChoiceFilter(
+    topic = TopicsFilter(
         label="Topic",
+        widget=RecordsWidget,
         method="filter_topic",
         to_field_name="slug",
         queryset=Topic.objects.published().only("slug", "name"),
         help_text="Includes narrower topics.",
     )
-    party = django_filters.ModelMultipleChoiceFilter(
+    party = RecordsFilter(
         label="Party",
-        field_name="speaker_party__slug",
-        distinct=False,
+        method="filter_by_id",
+        field_name="speaker_party",
+        widget=RecordsWidget,
         to_field_name="slug",
         queryset=Organization.objects.published()
         .filter(kind=Organization.Kind.PARTY)
         .only("slug", "name"),
         help_text="The speaker's party when they spoke.",
     )
-    race = django_filters.ModelMultipleChoiceFilter(
+    race = RecordsFilter(
         label="Race",
         method="filter_race",
+        widget=RecordsWidget,
         to_field_name="slug",
         queryset=Race.objects.published()
         .select_related("election")
         .only("slug", "name", "election__name"),
         help_text="Statements by the race's candidates.",
     )
-    event = django_filters.ModelMultipleChoiceFilter(
+    event = RecordsFilter(
         label="Event",
-        field_name="event__slug",
-        distinct=False,
+        method="filter_by_id",
+        field_name="event",
+        widget=RecordsWidget,
         to_field_name="slug",
         queryset=Event.objects.published().only("slug", "name"),
     )
@@ -147,10 +192,20 @@ class StatementFilter(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         return search.matching(queryset, value) if value.strip() else queryset
 
+    def filter_by_id(self, queryset, name, records):
+        if not records:
+            return queryset
+        # The ids themselves (the records are loaded), not a subquery: the planner then
+        # knows how many statements each has.
+        return queryset.filter(**{f"{name}__in": [record.pk for record in records]})
+
     def filter_topic(self, queryset, name, topics):
         if not topics:
             return queryset
-        return queryset.on_topic(*topics)
+        ids = menus.topics().ids_under(topics)
+        return queryset.filter(
+            pk__in=StatementTopic.objects.filter(topic_id__in=ids).values("statement_id")
+        )
 
     def filter_race(self, queryset, name, races):
         if not races:
@@ -172,28 +227,8 @@ class StatementFilter(django_filters.FilterSet):
         """True when a slug filter named a record we don't have (or haven't published)."""
         return any(name in self.errors for name in RECORD_FILTERS)
 
-    @property
-    def form(self):
-        form = super().form
-        if not getattr(form, "menus_bounded", False):
-            form.menus_bounded = True
-            for name in RECORD_FILTERS:
-                field = form.fields[name]
-                values = self.data.getlist(name) if self.is_bound else []
-                chosen = {value for value in values if SLUG_PATTERN.fullmatch(value)}
-                # Lazy: feeds, exports and the API never render the menus, so never query.
-                field.widget.choices = CallableChoiceIterator(
-                    partial(self._menu, field.queryset, name, chosen)
-                )
-        return form
-
-    @staticmethod
-    def _menu(queryset, name: str, chosen: set[str]) -> list[tuple[str, str]]:
-        """One query: the first MENU_LIMIT records, and the chosen ones wherever they are."""
-        order = MENU_ORDER.get(name, ("name",))
-        first = queryset.order_by(*order).values("pk")[: MENU_LIMIT[name]]
-        records = queryset.filter(Q(pk__in=first) | Q(slug__in=chosen)).order_by(*order)
-        return [(record.slug, str(record)) for record in records]
+    def menu_querysets(self) -> dict[str, QuerySet]:
+        return {name: self.base_filters[name].queryset for name in RECORD_FILTERS}
 
     def _cleaned(self, name: str):
         self.errors  # noqa: B018 -- validates the form once, then cleaned_data exists

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from statements.editorial import ADMINISTRATOR, EDITOR, PUBLISHER
 
@@ -24,10 +24,12 @@ def _test_settings(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Topic counts are cached between requests: each test starts from its own data,
-    whichever test ran before it in this process."""
-    cache.clear()
+    whichever test ran before it in this process (rendered fragments too)."""
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 # Staff accounts, one per editorial role (the groups of migrations 0003 and 0006) --------

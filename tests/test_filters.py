@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -76,7 +77,7 @@ def test_drafts_never_listed_or_counted(client, world):
     body = response.content.decode()
     for state in ("draft", "review", "withdrawn"):
         assert f"A {state} remark." not in body  # the texts of the world's unpublished ones
-    assert "1 statement" in body
+    assert body.count('<article class="card') == 1
 
 
 def test_draft_speaker_or_topic_is_an_unknown_record(client, world):
@@ -145,7 +146,7 @@ def test_nul_bytes_and_odd_syntax_never_fail(client, world, query):
 def test_form_keeps_what_the_reader_chose(client, world):
     body = client.get(f"{URL}?speaker=jon-ossoff&kind=partial&said_after=2020-01-01").content
     body = body.decode()
-    assert re.search(r'<option value="jon-ossoff" selected>', body)
+    assert re.search(r'<input type="text" name="speaker" id="id_speaker" value="jon-ossoff"', body)
     assert re.search(r'value="partial"[^>]*checked', body)
     assert 'value="2020-01-01"' in body
     assert "Remove filter Speaker: Jon Ossoff" in body
@@ -249,13 +250,31 @@ def test_list_page_query_count_does_not_grow(client, query):
 
 def test_deep_pages_cost_the_same_queries_as_the_first(client):
     make_statements(70)
-    first = page_queries(client, "")
     body = client.get(URL).content.decode()
+    pages = [""]
     for _ in range(2):
         older = re.search(r'rel="next" href="\?([^"]*)"', body).group(1).replace("&amp;", "&")
+        pages.append(older)
         body = client.get(f"{URL}?{older}").content.decode()
-    assert page_queries(client, older) == first
-    assert page_queries(client, "page=3") == first
+    pages.append("page=3")
+    for query in pages:
+        caches["fragments"].clear()  # cards and menus to build, as after an edit
+        # The page, its cards' topics and sources; the menus (topics, then speakers,
+        # parties, races, events): once per content generation.
+        assert page_queries(client, query) == 8
+        assert page_queries(client, query) == 1  # the page; cards and menus are cached
+
+
+def test_query_budget_with_every_filter(client, world):
+    query = (
+        "speaker=jon-ossoff&topic=immigration&party=democratic-party&race=primary"
+        "&event=town-hall&kind=direct&kind=partial&has_reactions=true&said_after=2020-01-01"
+    )
+    client.get(f"{URL}?q=nothing-matches-this")  # builds this content generation's menus
+    # The page, its cards' topics and sources, and one look-up for each named speaker,
+    # party, race and event (topics are checked against the cached topics).
+    assert page_queries(client, query) <= 7
+    assert page_queries(client, query) <= 5  # the cards are cached now
 
 
 def test_empty_form_fields_are_dropped_from_the_shared_url(client, world):
@@ -265,15 +284,58 @@ def test_empty_form_fields_are_dropped_from_the_shared_url(client, world):
 
 
 def test_menus_stay_short_but_keep_what_was_chosen(client, monkeypatch):
-    from statements import filters
+    from statements.reading import menus
 
-    monkeypatch.setitem(filters.MENU_LIMIT, "event", 3)
+    monkeypatch.setitem(menus.MENU_LIMIT, "event", 3)
     events = [
         EventFactory(slug=f"event-{n:02d}", date=datetime.date(2020, 1, 1 + n)) for n in range(8)
     ]
     StatementFactory(event=events[0])
     body = client.get(f"{URL}?event=event-00").content.decode()
-    menu = re.search(r'<select name="event".*?</select>', body, re.S).group(0)
+    menu = re.search(r'<datalist id="event-suggestions">.*?</datalist>', body, re.S).group(0)
     offered = re.findall(r'<option value="([^"]+)"', menu)
-    assert offered == ["event-07", "event-06", "event-05", "event-00"]  # newest three + chosen
-    assert 'value="event-00" selected' in menu
+    assert offered == ["event-07", "event-06", "event-05"]  # the newest three
+    # An older event works all the same, and the field shows it.
+    assert re.search(r'<input type="text" name="event" id="id_event" value="event-00"', body)
+    assert body.count('<article class="card') == 1
+
+
+def test_speaker_field_suggests_people_and_filters(client):
+    ann = PersonFactory(slug="ann-lee", name="Ann Lee")
+    bob = PersonFactory(slug="bob-ray", name="Bob Ray")
+    StatementFactory(speaker=ann, text="Ann speaks on bridges.")
+    StatementFactory(speaker=bob, text="Bob speaks on tunnels.")
+    body = client.get(URL).content.decode()
+    field = re.search(r'<label for="id_speaker">Speaker</label>\s*<input ([^>]*)>', body).group(1)
+    assert 'name="speaker"' in field and 'list="speaker-suggestions"' in field
+    suggestions = re.search(r'<datalist id="speaker-suggestions">(.*?)</datalist>', body, re.S)
+    assert '<option value="ann-lee">Ann Lee</option>' in suggestions.group(1)
+    assert '<option value="bob-ray">Bob Ray</option>' in suggestions.group(1)
+    # What the field sends is what the page filters on.
+    filtered = client.get(f"{URL}?speaker=ann-lee").content.decode()
+    assert "Ann speaks on bridges." in filtered and "Bob speaks on tunnels." not in filtered
+    both = client.get(f"{URL}?speaker=ann-lee&speaker=bob-ray").content.decode()
+    assert "Ann speaks on bridges." in both and "Bob speaks on tunnels." in both
+    # Each chosen speaker keeps a field of its own, and one more is offered.
+    assert len(re.findall(r'<input type="text" name="speaker"', both)) == 3
+
+
+def test_every_filter_has_its_labelled_field(client, world):
+    body = client.get(URL).content.decode()
+    for name, field in StatementFilter().form.fields.items():
+        if name == "kind":
+            assert f"<legend>{field.label}</legend>" in body
+            for value, label in field.choices:
+                assert f'name="kind" value="{value}"' in body and label in body
+        else:
+            assert f'<label for="id_{name}">{field.label}</label>' in body
+            assert f'id="id_{name}"' in body and f'name="{name}"' in body
+    menu = r'<select name="(\w+)" id="id_\w+" multiple[^>]*>(.*?)</select>'
+    selects = dict(re.findall(menu, body))
+    assert set(selects) == {"topic", "party", "race"}
+    assert '<option value="immigration">Immigration</option>' in selects["topic"]
+
+
+def test_topic_menu_marks_what_was_chosen(client, world):
+    body = client.get(f"{URL}?topic=immigration").content.decode()
+    assert '<option value="immigration" selected>Immigration</option>' in body

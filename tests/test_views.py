@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from statements import editorial
 from statements.models import (
     Affiliation,
     BackgroundNote,
@@ -780,3 +781,22 @@ def test_statement_page_lists_its_public_corrections(client, demo):
     assert "Corrections" in text
     assert "The quoted word was misspelt." in text
     assert "the wording" in text
+
+
+def test_an_edit_shows_on_the_next_list_request(client, publisher):
+    """The list caches each card per content generation: an edit makes a new one."""
+    statement = StatementFactory(context="Asked about ferries.", text="We will fund ferries.")
+    assert "We will fund ferries." in client.get("/statements/").content.decode()
+    assert "We will fund ferries." in client.get("/statements/").content.decode()  # cached
+    statement.text = "We will fund ferries and bridges."
+    editorial.update_record(
+        record=statement,
+        user=publisher,
+        loaded_version=statement.version,
+        note="The bridges were left out.",
+    )
+    body = client.get("/statements/").content.decode()
+    assert "We will fund ferries and bridges." in body
+    assert "We will fund ferries.</p>" not in body and "“We will fund ferries.”" not in body
+    searched = client.get("/statements/?q=bridges").content.decode()
+    assert "We will fund ferries and <mark>bridges</mark>." in searched

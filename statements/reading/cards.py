@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
+from django.core.cache import caches
 from django.db.models import (
     Prefetch,
     QuerySet,
+    prefetch_related_objects,
 )
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
 
 from ..models import (
     Person,
@@ -39,16 +43,74 @@ def reaction_count():
     return count_per_row(visibility.reactions(), "statement")
 
 
+def card_rows(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
+    """The statements with what the card shows from their own row and its joins: one
+    query. Their topics and sources come with ``card_prefetches()``."""
+    return queryset.select_related("speaker", "speaker_party", "event").annotate(
+        reaction_count=reaction_count()
+    )
+
+
+def card_prefetches() -> tuple[Prefetch, Prefetch]:
+    return (
+        Prefetch("topics", queryset=visibility.topics().select_related("parent")),
+        Prefetch("sources", queryset=visibility.sources().order_by("published_on", "id")),
+    )
+
+
 def for_cards(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
     """Everything the statement card shows, published only, in three queries."""
-    return (
-        queryset.select_related("speaker", "speaker_party", "event")
-        .prefetch_related(
-            Prefetch("topics", queryset=visibility.topics().select_related("parent")),
-            Prefetch("sources", queryset=visibility.sources().order_by("published_on", "id")),
-        )
-        .annotate(reaction_count=reaction_count())
-    )
+    return card_rows(queryset).prefetch_related(*card_prefetches())
+
+
+# Rendered cards are kept per statement and content generation, in each process's memory
+# (the "fragments" cache): any write makes a new generation, hence new keys, so a card is
+# never older than the last write. The card leaves SNIPPET_SLOT where a search's snippet
+# goes; a snippet depends on the search, so it is put in after the card is read.
+CARD_TEMPLATE = "statements/_partials/statement_card.html"
+SNIPPET_SLOT = "<!--snippet-->"
+
+
+def fragments():
+    return caches["fragments"]
+
+
+def card_key(pk: int, generation: int) -> str:
+    return f"statement-card:{pk}:{generation}"
+
+
+def rendered_cards(statements: list[Statement], generation: int) -> list[SafeString]:
+    """Each statement's card as HTML, from ``card_rows()`` statements: the cached ones in
+    one cache read, the others rendered (their topics and sources in two queries) and
+    cached. A statement with a ``snippet`` gets it in its card."""
+    keys = [card_key(statement.pk, generation) for statement in statements]
+    found = fragments().get_many(keys)
+    missing = [s for s, key in zip(statements, keys, strict=True) if key not in found]
+    if missing:
+        prefetch_related_objects(missing, *card_prefetches())
+        template = get_template(CARD_TEMPLATE)
+        fresh = {}
+        for statement in missing:
+            snippet = getattr(statement, "snippet", "")
+            # The cached card holds the slot, not this search's words.
+            setattr(statement, "snippet", "")  # noqa: B010 -- set by search.highlight
+            fresh[card_key(statement.pk, generation)] = template.render({"statement": statement})
+            setattr(statement, "snippet", snippet)  # noqa: B010
+        fragments().set_many(fresh)
+        found.update(fresh)
+    cards = []
+    for statement, key in zip(statements, keys, strict=True):
+        html = found[key]
+        snippet = getattr(statement, "snippet", "")
+        if snippet:
+            html = html.replace(
+                SNIPPET_SLOT,
+                '<p class="snippet"><span class="snippet-label">Where your search matched:'
+                f"</span> {snippet}</p>",
+                1,
+            )
+        cards.append(mark_safe(html))  # noqa: S308 -- rendered by the template, escaped there
+    return cards
 
 
 def newest_first(queryset: QuerySet[Statement]) -> QuerySet[Statement]:

@@ -4,10 +4,12 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 
 from ... import search
-from ...filters import RECORD_FILTERS, StatementFilter
+from ...caching import generation
+from ...filters import RECORD_FILTERS, Ordering, StatementFilter
 from ...models import Statement
-from ...paging import capped_count, keyset_page, ranked_page
-from ...reading.cards import for_cards
+from ...paging import keyset_page, ranked_page
+from ...reading import menus
+from ...reading.cards import card_rows, rendered_cards
 from ...reading.listing import StatementList
 
 
@@ -16,36 +18,56 @@ def statement_list(request):
         # A submitted form sends every empty field; keep shared URLs to what was chosen.
         return redirect(f"{request.path}?{without_empty(request.GET)}")
     listing = StatementList.from_params(request.GET)
+    ranking = None
     if listing.ranked:
+        ranking = listing.ranking()
         page = ranked_page(
-            listing.ranked_ids(),
-            lambda ids: for_cards(Statement.objects.filter(pk__in=ids)),
+            ranking.ids,
+            lambda ids: card_rows(Statement.objects.filter(pk__in=ids)),
             page_number=request.GET.get("page"),
         )
     else:
         page = keyset_page(
-            for_cards(listing.results),
+            card_rows(listing.results),
             ascending=listing.ascending,
             cursor_token=request.GET.get("cursor"),
             page_number=request.GET.get("page"),
         )
     if listing.query:
         search.highlight(page.items, listing.query)
-    count, more = capped_count(listing.results)
     filterset = listing.filterset
+    # No count: counting the matches costs more than the whole page at a million rows.
     return render(
         request,
         "statements/statement_list.html",
         {
             "filter": filterset,
+            "form": filter_form(filterset, request.GET),
             "page": page,
-            "count": count,
-            "count_is_capped": more,
+            "cards": rendered_cards(page.items, generation.current()),
+            "ranking": ranking,
+            "by_date_url": by_date_url(request.GET) if ranking and ranking.capped else "",
             "chips": active_filter_chips(filterset, request.GET),
             "unknown_record": filterset.names_unknown_record,
             "export_query": export_query(request.GET),
         },
     )
+
+
+def filter_form(filterset: StatementFilter, params: QueryDict) -> dict:
+    """What includes/filter_form.html shows: the values as given and the menus' HTML."""
+    cached = menus.current(filterset.menu_querysets())
+    form: dict[str, object] = {
+        name: params.get(name, "") for name in ("q", "said_after", "said_before", "has_reactions")
+    }
+    form["ordering"] = filterset.ordering_choice
+    form["kind"] = params.getlist("kind")
+    for name in menus.SELECTS:
+        form[name] = cached.options(name, params.getlist(name))
+    for name in menus.DATALISTS:
+        form[name] = params.getlist(name)
+        form[f"{name}_suggestions"] = cached.options(name)
+    return form
 
 
 def without_empty(params: QueryDict) -> str:
@@ -55,6 +77,15 @@ def without_empty(params: QueryDict) -> str:
         if values:
             kept.setlist(name, values)
     return kept.urlencode()
+
+
+def by_date_url(params: QueryDict) -> str:
+    """This search, newest first: date order pages through every match."""
+    query = params.copy()
+    for name in ("page", "cursor"):
+        query.pop(name, None)
+    query["ordering"] = Ordering.NEWEST
+    return "?" + query.urlencode()
 
 
 def export_query(params: QueryDict) -> str:

@@ -1,0 +1,117 @@
+"""The filter form's menus, built once per content generation and kept as HTML.
+
+A menu of a few hundred people costs tens of milliseconds to render through Django's
+form widgets, and five queries to read. Built here once per content generation (and per
+process: the "fragments" cache), as plain HTML, they cost a cache read per page.
+
+Long menus (speakers, events) are ``<datalist>`` suggestions for a text field: the
+reader types a name and picks it, and the field sends the record's slug, as before. Short
+ones (topics, parties, races) stay ``<select multiple>`` menus; the chosen options are
+marked per request on the cached HTML. Either way any published record's slug works in
+the URL, listed or not: StatementFilter checks it against every published record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import caches
+from django.db.models import Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from ..caching import generation
+from ..models import SLUG_PATTERN, Topic
+from ..models.topics import descendants
+
+# The form offers at most this many records per menu, so that the page stays small with
+# thousands of people and events (plus, for a datalist, whatever is typed).
+MENU_LIMIT = {"speaker": 300, "topic": 300, "party": 50, "race": 100, "event": 100}
+MENU_ORDER = {"speaker": ("sort_name",), "event": ("-date", "-id"), "race": ("-date", "name")}
+DATALISTS = ("speaker", "event")
+SELECTS = ("topic", "party", "race")
+
+
+def fragments():
+    return caches["fragments"]
+
+
+@dataclass(frozen=True)
+class Topics:
+    """Every published topic as (id, parent id, slug, name), by name: for the topic menu,
+    for checking a topic filter's slugs and for finding narrower topics, without a query."""
+
+    rows: tuple[tuple[int, int | None, str, str], ...]
+
+    def by_slug(self) -> dict[str, Topic]:
+        return {
+            slug: Topic(pk=pk, parent_id=parent_id, slug=slug, name=name)
+            for pk, parent_id, slug, name in self.rows
+        }
+
+    def ids_under(self, topics) -> set[int]:
+        """The topics' ids and those of every published topic below them."""
+        children: dict[int | None, list[int]] = {}
+        for topic_id, parent_id, _slug, _name in self.rows:
+            children.setdefault(parent_id, []).append(topic_id)
+        start = [t.pk if isinstance(t, Topic) else t for t in topics]
+        return descendants(start, lambda topic_id: children.get(topic_id, []))
+
+
+def topics() -> Topics:
+    """The published topics of the current content generation: one query per generation."""
+    key = f"published-topics:{generation.current()}"
+    found = fragments().get(key)
+    if found is None:
+        rows = Topic.objects.published().order_by("name", "id")
+        found = Topics(tuple(rows.values_list("id", "parent_id", "slug", "name")))
+        fragments().set(key, found)
+    return found
+
+
+@dataclass(frozen=True)
+class Menus:
+    html: dict[str, str]  # name -> <option>s, as HTML
+
+    def options(self, name: str, chosen: list[str] | tuple[str, ...] = ()) -> SafeString:
+        """The menu's <option>s with the ``chosen`` slugs selected."""
+        html = self.html[name]
+        for slug in set(chosen):
+            if SLUG_PATTERN.fullmatch(slug):  # a slug needs no escaping
+                html = html.replace(f'<option value="{slug}">', f'<option value="{slug}" selected>')
+        return mark_safe(html)  # noqa: S308 -- built from escaped values in build()
+
+
+def menu_records(queryset: QuerySet, name: str) -> list[tuple[str, str]]:
+    """(slug, label) of the first MENU_LIMIT records of a menu, in menu order."""
+    order = MENU_ORDER.get(name, ("name",))
+    first = queryset.order_by(*order).values("pk")[: MENU_LIMIT[name]]
+    return [(r.slug, str(r)) for r in queryset.filter(Q(pk__in=first)).order_by(*order)]
+
+
+def _options(records) -> str:
+    return "".join(
+        f'<option value="{escape(slug)}">{escape(label)}</option>' for slug, label in records
+    )
+
+
+def build(querysets: dict[str, QuerySet]) -> Menus:
+    """One query per menu but the topics' (cached on their own, see ``topics()``)."""
+    html = {
+        name: _options(menu_records(queryset, name))
+        for name, queryset in querysets.items()
+        if name != "topic"
+    }
+    topic_rows = topics().rows[: MENU_LIMIT["topic"]]
+    html["topic"] = _options((slug, name) for _pk, _parent, slug, name in topic_rows)
+    return Menus(html=html)
+
+
+def current(querysets: dict[str, QuerySet]) -> Menus:
+    """The menus of this content generation, built on the first request that needs them."""
+    key = f"filter-menus:{generation.current()}"
+    menus = fragments().get(key)
+    if menus is None:
+        menus = build(querysets)
+        fragments().set(key, menus)
+    return menus
