@@ -265,11 +265,12 @@ def test_partial_and_long_queries(corpus):
 )
 def test_random_queries_never_raise(corpus, query):
     results = list(search.matching(Statement.objects.all(), query))
-    ranked = search.ranked_ids(Statement.objects.all(), query, limit=3)
-    # Exactly the newest three matches (ranked among themselves), as ids.
-    newest = sorted(results, key=lambda s: (s.said_on, s.pk), reverse=True)[:3]
-    assert all(isinstance(pk, int) for pk in ranked)
-    assert sorted(ranked) == sorted(statement.pk for statement in newest)
+    ranked = search.ranked(Statement.objects.all(), query, limit=3)
+    # Three of the matches at most (all of them when there are no more), as ids.
+    assert all(isinstance(pk, int) for pk in ranked.ids)
+    assert set(ranked.ids) <= {statement.pk for statement in results}
+    assert len(ranked.ids) == min(3, len(results))
+    assert ranked.capped == (len(results) > 3)
     search.highlight(results, query)
 
 
@@ -314,12 +315,10 @@ def test_ties_go_to_the_newest_then_the_highest_id():
     ]
 
 
-def test_ranked_ids_ranks_only_the_newest_matches(django_assert_num_queries):
+def test_ranking_is_capped_and_says_so(django_assert_num_queries):
     speaker = PersonFactory(name="Sam Lee")
-    best_but_oldest = StatementFactory(
-        speaker=speaker, said_on=DAY, text="Tariffs, tariffs and tariffs."
-    )
-    newer = [
+    best = StatementFactory(speaker=speaker, said_on=DAY, text="Tariffs, tariffs and tariffs.")
+    others = [
         StatementFactory(
             speaker=speaker,
             said_on=DAY + datetime.timedelta(days=n),
@@ -328,12 +327,16 @@ def test_ranked_ids_ranks_only_the_newest_matches(django_assert_num_queries):
         )
         for n in range(1, 4)
     ]
-    everything = search.ranked_ids(Statement.objects.all(), "tariffs")
-    assert everything[0] == best_but_oldest.pk
-    assert len(everything) == 4
+    everything = search.ranked(Statement.objects.all(), "tariffs")
+    # No more matches than the cap: all of them, exactly ranked, and not capped.
+    assert everything.ids == [best.pk, others[2].pk, others[1].pk, others[0].pk]
+    assert not everything.capped
     with django_assert_num_queries(1):
-        limited = search.ranked_ids(Statement.objects.all(), "tariffs", limit=2)
-    assert limited == [newer[2].pk, newer[1].pk]
+        limited = search.ranked(Statement.objects.all(), "tariffs", limit=2)
+    # More: at most the cap, all of them matches, ranked among themselves, and capped.
+    assert len(limited.ids) == 2 and limited.capped
+    assert set(limited.ids) <= set(everything.ids)
+    assert limited.ids == [pk for pk in everything.ids if pk in limited.ids]
     assert search.ranked_ids(Statement.objects.all(), "tariffs", limit=0) == []
     with django_assert_num_queries(0):
         assert search.ranked_ids(Statement.objects.none(), "tariffs") == []

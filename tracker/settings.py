@@ -129,6 +129,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Ranked search ranks the first matches a scan finds (statements.search.RANKED_LIMIT).
+    # A synchronized scan starts wherever another scan of the table is, so the first
+    # matches, and with them page 2 of the ranking, would change from one request to the
+    # next; from the start of the table they stay the same.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronize_seqscans=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

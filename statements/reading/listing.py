@@ -1,8 +1,8 @@
 """The statement list's flow, shared by /statements/ and /api/v1/statements/.
 
 The one StatementFilter selects; then either the matches are ranked by relevance (a
-capped list of ids, paged by number) or they are walked in date order by keyset. Only the
-rows of the page are loaded, by id, and put back in ranked order.
+capped list of ids, paged by number: see search.RANKED_LIMIT) or they are walked in date
+order by keyset. Only the rows of the page are loaded, by id, and put back in ranked order.
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ class StatementList:
     def ascending(self) -> bool:
         return self.ordering == Ordering.OLDEST
 
+    def ranking(self) -> search.Ranking:
+        """The matches' ids, most relevant first (at most search.RANKED_LIMIT of them)."""
+        return search.ranked(self.results, self.query, matched=True)
+
     def ranked_ids(self) -> list[int]:
-        """The matches' ids, most relevant first (only the newest few hundred are ranked)."""
-        return search.ranked_ids(self.results, self.query, matched=True)
+        return self.ranking().ids

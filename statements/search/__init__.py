@@ -8,6 +8,7 @@ Porter stemmer, PostgreSQL's English Snowball stemmer), so "sanctuary" finds
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from types import ModuleType
 
 from django.core.exceptions import EmptyResultSet
@@ -18,11 +19,35 @@ from . import postgres, sqlite
 from .highlight import highlight
 from .parser import MAX_QUERY_LENGTH, SearchQuery, parse
 
-__all__ = ["MAX_QUERY_LENGTH", "SearchQuery", "highlight", "matching", "parse", "ranked_ids"]
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "Ranking",
+    "SearchQuery",
+    "highlight",
+    "matching",
+    "parse",
+    "ranked",
+    "ranked_ids",
+]
 
-# Only the newest this many matches are ranked: ranking costs time in proportion to the
-# number of rows ranked, and a very common word matches most rows.
-RANKED_LIMIT = 1000
+# The cap on ranking. Ranking reads every row it ranks, and finding the *newest* matches
+# first reads every match (or walks the date index past all the rows that don't match):
+# at a million statements that is most of a second for a word in 1% of them. So ranking
+# takes the first RANKED_LIMIT matches in the full-text index's own order, which costs
+# no sort (PostgreSQL's GIN bitmap yields them in storage order, SQLite's FTS5 in rowid
+# order: roughly the order the statements were entered), and ranks those. When no more
+# than RANKED_LIMIT statements match, that is all of them and the ranking is exact; when
+# more match, the page says so and offers date order, which pages through every match.
+# 500 is also as far as numbered pages go (25 pages of 20).
+RANKED_LIMIT = 500
+
+
+@dataclass
+class Ranking:
+    """Ids, most relevant first, and whether more statements matched than were ranked."""
+
+    ids: list[int] = field(default_factory=list)
+    capped: bool = False
 
 
 def backend(queryset: QuerySet) -> ModuleType:
@@ -45,24 +70,35 @@ def matching(queryset: QuerySet, query: str) -> QuerySet:
 def ranked_ids(
     queryset: QuerySet, query: str, limit: int = RANKED_LIMIT, *, matched: bool = False
 ) -> list[int]:
-    """Ids of the statements of ``queryset`` that match, most relevant first.
+    """Ids of the statements of ``queryset`` that match, most relevant first: see
+    ``ranked``."""
+    return ranked(queryset, query, limit, matched=matched).ids
+
+
+def ranked(
+    queryset: QuerySet, query: str, limit: int = RANKED_LIMIT, *, matched: bool = False
+) -> Ranking:
+    """The statements of ``queryset`` that match, most relevant first.
 
     Pass ``matched=True`` when ``queryset`` is already filtered by this search (as the
     StatementFilter's results are): matching twice makes the database misjudge how many
-    rows match, and pick a slow plan. Only the newest ``limit`` matches are ranked (and
-    returned). Ties go to the newest statement, then the highest id. One query.
+    rows match, and pick a slow plan. At most ``limit`` matches are ranked: the first the
+    full-text index yields (see RANKED_LIMIT); ``capped`` says when more matched. Ties go
+    to the newest statement, then the highest id. One query.
     """
     parsed = parse(query)
     if not parsed or limit <= 0:
-        return []
+        return Ranking()
     candidates = queryset if matched else matching(queryset, query)
-    newest = candidates.order_by("-said_on", "-id").values("pk")[: int(limit)]
+    # Unordered on purpose: in the index's order, with no sort of all the matches.
+    first = candidates.order_by().values("pk")[: int(limit) + 1]
     try:
-        newest_sql, newest_params = newest.query.get_compiler(using=queryset.db).as_sql()
+        first_sql, first_params = first.query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:  # e.g. queryset.none(): nothing to rank, nothing to ask
-        return []
+        return Ranking()
     table = queryset.model._meta.db_table
-    sql, params = backend(queryset).ranking_sql(table, parsed, newest_sql, list(newest_params))
+    sql, params = backend(queryset).ranking_sql(table, parsed, first_sql, list(first_params))
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        ids = [row[0] for row in cursor.fetchall()]
+    return Ranking(ids=ids[:limit], capped=len(ids) > limit)
