@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
+from django.http import QueryDict
 
 from . import search
 from .models import (
@@ -39,6 +40,17 @@ class Ordering:
 
 # Filters that name records: an unknown value means "nothing can match".
 RECORD_FILTERS = ("speaker", "topic", "party", "race", "event")
+
+
+def without_empty(params: QueryDict) -> QueryDict:
+    """The parameters without their empty values: a submitted form sends every field it
+    has, and an empty one means "no filter", whatever kind of filter it is."""
+    kept = QueryDict(mutable=True)
+    for name in params:
+        values = [value for value in params.getlist(name) if value != ""]
+        if values:
+            kept.setlist(name, values)
+    return kept
 
 
 def _clean_text(value: str) -> str:

@@ -341,6 +341,14 @@ def test_drafts_and_draft_parts_never_exported(client, world):
     assert not Statement.objects.published().filter(text__startswith="Hidden").exists()
 
 
+def test_empty_filter_values_mean_no_filter(client, world):
+    """What a submitted form sends for the fields left empty filters nothing."""
+    empty = "q=&speaker=&topic=&party=&race=&event=&kind=&said_after=&has_reactions="
+    expected = filtered_ids("")
+    assert [int(row["id"]) for row in csv_rows(client, empty)] == expected
+    assert [row["id"] for row in json_rows(client, empty)] == expected
+
+
 @pytest.mark.parametrize(
     ("query", "parameter"),
     [

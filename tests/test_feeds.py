@@ -313,3 +313,20 @@ def test_constant_number_of_queries(client, world):
         )
     assert {url: queries(url) for url in small} == small
     assert max(small.values()) <= 6
+
+
+EMPTY_FILTERS = [
+    "has_reactions=",
+    "q=&speaker=&topic=&party=&race=&event=&kind=&said_after=&said_before=&has_reactions=",
+]
+
+
+@pytest.mark.parametrize("url", [*FEEDS, "/people/jon-ossoff/feed/", "/topics/immigration/feed/"])
+@pytest.mark.parametrize("query", EMPTY_FILTERS)
+def test_empty_filter_values_mean_no_filter(client, world, url, query):
+    """A form sends its empty fields: an empty value filters nothing and titles nothing."""
+    unfiltered = parse(client.get(url))
+    parsed = parse(client.get(f"{url}?{query}"))
+    assert parsed.feed.title == unfiltered.feed.title
+    assert "reactions" not in parsed.feed.title
+    assert entry_ids(parsed) == entry_ids(unfiltered) != []

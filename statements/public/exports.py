@@ -91,7 +91,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .. import paging
-from ..filters import Ordering, StatementFilter
+from ..filters import Ordering, StatementFilter, without_empty
 from ..models import (
     PublicationState,
     Reaction,
@@ -161,7 +161,7 @@ _FIELDS = (
 
 
 def filtered_statements(request: HttpRequest) -> StatementFilter:
-    return StatementFilter(request.GET, queryset=Statement.objects.published())
+    return StatementFilter(without_empty(request.GET), queryset=Statement.objects.published())
 
 
 def error_lines(filterset: StatementFilter) -> list[str]:

@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
-from ..filters import StatementFilter
+from ..filters import StatementFilter, without_empty
 from ..models import DatePrecision, Person, QuoteKind, Source, Statement, Topic
 from ..reading.cards import as_quoted
 from .exports import bad_filter_text
@@ -157,7 +157,7 @@ class StatementFeed(Feed):
 
     def get_object(self, request, *args, **kwargs) -> FeedScope:
         statements, stem, page = self.subject(request, **kwargs)
-        filterset = StatementFilter(request.GET, queryset=statements)
+        filterset = StatementFilter(without_empty(request.GET), queryset=statements)
         if filterset.errors:
             raise BadFilter(filterset)
         filters = describe_filters(filterset)
@@ -256,7 +256,7 @@ def precision_note(precision: str) -> str:
 
 def filter_query(request: HttpRequest) -> str:
     """The query string without paging, for links back to the filtered page."""
-    query = request.GET.copy()
+    query = without_empty(request.GET)
     for name in ("page", "cursor"):
         query.pop(name, None)
     return query.urlencode()

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 
 from ... import search
 from ...caching import generation
-from ...filters import RECORD_FILTERS, Ordering, StatementFilter
+from ...filters import RECORD_FILTERS, Ordering, StatementFilter, without_empty
 from ...models import Statement
 from ...paging import keyset_page, ranked_page
 from ...reading import menus
@@ -16,7 +16,7 @@ from ...reading.listing import StatementList
 def statement_list(request):
     if any("" in request.GET.getlist(name) for name in request.GET):
         # A submitted form sends every empty field; keep shared URLs to what was chosen.
-        return redirect(f"{request.path}?{without_empty(request.GET)}")
+        return redirect(f"{request.path}?{without_empty(request.GET).urlencode()}")
     listing = StatementList.from_params(request.GET)
     ranking = None
     if listing.ranked:
@@ -68,15 +68,6 @@ def filter_form(filterset: StatementFilter, params: QueryDict) -> dict:
         form[name] = params.getlist(name)
         form[f"{name}_suggestions"] = cached.options(name)
     return form
-
-
-def without_empty(params: QueryDict) -> str:
-    kept = QueryDict(mutable=True)
-    for name in params:
-        values = [value for value in params.getlist(name) if value != ""]
-        if values:
-            kept.setlist(name, values)
-    return kept.urlencode()
 
 
 def by_date_url(params: QueryDict) -> str:
