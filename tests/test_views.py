@@ -9,7 +9,9 @@ import html
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
+from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -800,3 +802,28 @@ def test_an_edit_shows_on_the_next_list_request(client, publisher):
     assert "We will fund ferries.</p>" not in body and "“We will fund ferries.”" not in body
     searched = client.get("/statements/?q=bridges").content.decode()
     assert "We will fund ferries and <mark>bridges</mark>." in searched
+
+
+# --------------------------------------------------------------------------- favicon
+
+
+@pytest.mark.parametrize("path", ["/", "/statements/", "/topics/"])
+def test_every_page_names_its_icon(client, path):
+    page = client.get(path).content.decode()
+    icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', page)
+    assert icon, "no <link rel=icon>"
+    assert icon.group(1) == static("favicon.svg")
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == static("favicon.svg")
+    assert client.head("/favicon.ico").status_code == 302
+    assert client.post("/favicon.ico").status_code == 405
+    found = finders.find("favicon.svg")
+    assert found, "static/favicon.svg is missing"
+    with open(found, encoding="utf-8") as icon:
+        svg = icon.read()
+    assert svg.lstrip().startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg
+    assert len(svg) < 2000
