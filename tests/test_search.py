@@ -6,6 +6,8 @@ Run this file on both:
 """
 
 import datetime
+import html
+import re
 
 import pytest
 from django.db import connection
@@ -544,3 +546,40 @@ def test_sqlite_match_uses_fts5(corpus):
         pytest.skip("SQLite's query plan")
     plan = search.matching(Statement.objects.published(), "immigration").explain()
     assert "VIRTUAL TABLE INDEX" in plan and "statements_statement_fts" in plan
+
+
+# The heading ---------------------------------------------------------------------------
+
+
+def heading(body: str) -> str:
+    found_heading = re.search(r'<h2 id="results-heading">(.*?)</h2>', body, re.S)
+    assert found_heading, body[:500]
+    return " ".join(html.unescape(found_heading[1]).split())
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("purview of", "“purview of”"),
+        ('"purview of"', "“purview of”"),
+        ("\u201cpurview of\u201d", "“purview of”"),
+        ('"purview of', "“purview of”"),
+        ('"purview of" law', "“‘purview of’ law”"),
+        ('law -"purview of"', "“law -‘purview of’”"),
+    ],
+)
+def test_the_query_is_shown_once_in_one_pair_of_quotation_marks(client, corpus, query, shown):
+    body = client.get("/statements/", {"q": query}).content.decode()
+    assert heading(body).endswith(f"matching {shown}")
+    title = html.unescape(re.search(r"<title>(.*?)</title>", body, re.S)[1])
+    assert title.startswith(f"{shown} · Statements")
+    feed = client.get("/statements/feed/", {"q": query}).content.decode()
+    feed_title = html.unescape(re.search(r"<title>(.*?)</title>", feed)[1])
+    assert f"matching {shown} · " in feed_title
+
+
+def test_a_long_query_is_cut_inside_its_quotation_marks(client, corpus):
+    body = client.get("/statements/", {"q": '"' + "law " * 40 + '"'}).content.decode()
+    shown = heading(body).split("matching ", 1)[1]
+    assert shown.startswith("“law law") and shown.endswith("…”")
+    assert '"' not in shown

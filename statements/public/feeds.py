@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
+from .. import search
 from ..filters import StatementFilter, without_empty
 from ..models import DatePrecision, Person, QuoteKind, Source, Statement, Topic
 from ..reading.cards import as_quoted
@@ -123,7 +124,7 @@ def describe_filters(filterset: StatementFilter) -> str:
     if data.get("event"):
         parts.append(f"at {_names(data['event'])}")
     if filterset.search_text:
-        parts.append(f"matching “{Truncator(filterset.search_text).chars(60)}”")
+        parts.append(f"matching {search.quoted(filterset.search_text, 60)}")
     details = []
     if data.get("kind"):
         details.append(" or ".join(kind_label(kind).lower() + "s" for kind in data["kind"]))

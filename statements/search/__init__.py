@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from . import postgres, sqlite
 from .highlight import highlight
-from .parser import MAX_QUERY_LENGTH, SearchQuery, parse
+from .parser import MAX_QUERY_LENGTH, SearchQuery, parse, quoted
 
 __all__ = [
     "MAX_QUERY_LENGTH",
@@ -26,6 +26,7 @@ __all__ = [
     "highlight",
     "matching",
     "parse",
+    "quoted",
     "ranked",
     "ranked_ids",
 ]

@@ -94,6 +94,27 @@ def clean(query: object) -> str:
     return query.strip()
 
 
+def quoted(query: str, limit: int = 80) -> str:
+    """The query as a reader typed it, for a heading: in one pair of quotation marks.
+
+    A query that is one phrase in quotes shows without them; quotes inside a longer query
+    become single ones, as a quotation inside a quotation is written (“‘purview of’ law”).
+    Cut at ``limit`` characters inside the marks.
+    """
+    text = " ".join(query.translate(_QUOTES).split())
+    if text.startswith('"') and '"' not in text[1:-1]:
+        text = text.strip('"').strip()
+    inner, opening = [], True
+    for char in text:
+        if char == '"':
+            char, opening = ("\u2018" if opening else "\u2019"), not opening
+        inner.append(char)
+    text = "".join(inner)
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"“{text}”"
+
+
 def _term(text: str) -> Term | None:
     matches = [m for m in TOKEN.finditer(text) if m.group().lower() not in STOP_WORDS]
     if not matches:

@@ -3,6 +3,8 @@ from collections.abc import Mapping
 from django import template
 from django.http import QueryDict
 
+from .. import search
+
 register = template.Library()
 
 PAGING_PARAMS = ("page", "cursor")
@@ -18,3 +20,9 @@ def paged_url(context: template.Context, params: Mapping[str, str] | None) -> st
         query[name] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def quoted_query(query: str, limit: int = 80) -> str:
+    """A search query in one pair of quotation marks, cut at ``limit`` characters."""
+    return search.quoted(query, limit)
