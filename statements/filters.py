@@ -253,11 +253,17 @@ class StatementFilter(django_filters.FilterSet):
     @property
     def ordering_choice(self) -> str:
         chosen = self._cleaned("ordering")
-        if chosen == Ordering.RELEVANCE and not self.search_text:
+        if chosen == Ordering.RELEVANCE and not self.search_ranks:
             chosen = None
         if not chosen:
-            chosen = Ordering.RELEVANCE if self.search_text else Ordering.NEWEST
+            chosen = Ordering.RELEVANCE if self.search_ranks else Ordering.NEWEST
         return chosen
+
+    @property
+    def search_ranks(self) -> bool:
+        """Whether the search has words to rank by: a phrase of stop words only has none,
+        and lists in date order."""
+        return bool(self.search_text) and bool(search.parse(self.search_text).groups)
 
     def results(self):
         """The filtered statements; nothing at all when a named record is unknown."""

@@ -85,12 +85,18 @@ def ranked(
     StatementFilter's results are): matching twice makes the database misjudge how many
     rows match, and pick a slow plan. At most ``limit`` matches are ranked: the first the
     full-text index yields (see RANKED_LIMIT); ``capped`` says when more matched. Ties go
-    to the newest statement, then the highest id. One query.
+    to the newest statement, then the highest id. A query of stop words only has nothing
+    to rank by: its newest ``limit`` matches come newest first. One query.
     """
     parsed = parse(query)
     if not parsed or limit <= 0:
         return Ranking()
     candidates = queryset if matched else matching(queryset, query)
+    if parsed.phrase:
+        newest = list(
+            candidates.order_by("-said_on", "-id").values_list("pk", flat=True)[: int(limit) + 1]
+        )
+        return Ranking(ids=newest[:limit], capped=len(newest) > limit)
     # Unordered on purpose: in the index's order, with no sort of all the matches.
     first = candidates.order_by().values("pk")[: int(limit) + 1]
     try:

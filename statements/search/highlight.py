@@ -35,7 +35,10 @@ def highlight(statements, query: str) -> None:
 
 def _patterns(parsed: SearchQuery) -> set[tuple[str | None, ...]]:
     """Each term as a sequence of stems; None stands for any word (an inner stop word).
-    A term never starts or ends with a stop word."""
+    A term never starts or ends with a stop word; a phrase of stop words only is one
+    sequence of all its words."""
+    if parsed.phrase:
+        return {tuple(stem(token) for token in parsed.phrase)}
     return {
         tuple(None if token in STOP_WORDS else stem(token) for token in term.tokens)
         for term in parsed.terms

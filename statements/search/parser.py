@@ -10,6 +10,11 @@ parser drops them too (a term made only of stop words is ignored, and stop words
 ends of a phrase are trimmed). A stop word inside a phrase stands for "any one word" on
 PostgreSQL but must be that word on SQLite.
 
+A query made only of stop words (``why``, ``here's why``) would then look for nothing, so
+it is looked for instead as one phrase, word for word, in each statement's words and
+context (``SearchQuery.phrase``): not through the PostgreSQL index, which has no stop
+words, but through the stored text.
+
 Nothing here ever raises on user input: anything unparseable parses to an empty query.
 """
 
@@ -59,11 +64,14 @@ class SearchQuery:
 
     groups: list[list[Term]] = field(default_factory=list)
     excluded: list[Term] = field(default_factory=list)
+    # Only when every word to look for is a stop word: those words, lower-case, in order,
+    # to be found as one phrase in the stored text (``groups`` is then empty).
+    phrase: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        # A query with nothing to look for (empty, only stop words or punctuation, or only
-        # exclusions) matches nothing.
-        return bool(self.groups)
+        # A query with nothing to look for (empty, only punctuation, or only exclusions)
+        # matches nothing.
+        return bool(self.groups or self.phrase)
 
     @property
     def terms(self) -> list[Term]:
@@ -160,11 +168,15 @@ def parse(query: object) -> SearchQuery:
     parsed = SearchQuery()
     joining = False  # an "or" follows a term that can take an alternative
     joining_allowed = False  # the last item was a term that was kept
+    wanted: list[str] = []  # every word to look for, stop words and "or" included
     for item in _lex(clean(query)):
         if item is None:
             joining = joining_allowed
+            wanted.append("or")
             continue
         text, negated = item
+        if not negated:
+            wanted.append(text)
         term = _term(text)
         joining_allowed = False
         if term is None:
@@ -182,4 +194,6 @@ def parse(query: object) -> SearchQuery:
             parsed.groups.append([term])
         joining = False
         joining_allowed = True
+    if not parsed.groups:
+        parsed.phrase = tuple(m.group().lower() for m in TOKEN.finditer(" ".join(wanted)))
     return parsed

@@ -2,6 +2,8 @@
 
 ``statements_statement_fts`` (tokenizer ``porter unicode61 remove_diacritics 0``) is
 created and kept in step by triggers in migration 0004. Ranking is FTS5's ``bm25``.
+FTS5 keeps stop words, so a query of stop words only is a phrase query on the index,
+limited to the words and the context.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ def _string(term: Term) -> str:
 
 def match_expression(parsed: SearchQuery) -> str:
     """The FTS5 MATCH expression: every user token is inside a quoted string."""
+    if parsed.phrase:
+        # Tokens are runs of letters and digits: nothing in them needs escaping.
+        expression = '{text context} : "' + " ".join(parsed.phrase) + '"'
+        return expression + "".join(f" NOT {_string(t)}" for t in parsed.excluded)
     parts = []
     for group in parsed.groups:
         alternatives = " OR ".join(_string(term) for term in group)

@@ -37,6 +37,7 @@ def statement_list(request):
         search.highlight(page.items, listing.query)
     filterset = listing.filterset
     # No count: counting the matches costs more than the whole page at a million rows.
+    parsed = search.parse(listing.query)
     return render(
         request,
         "statements/statement_list.html",
@@ -50,6 +51,10 @@ def statement_list(request):
             "chips": active_filter_chips(filterset, request.GET),
             "unknown_record": filterset.names_unknown_record,
             "export_query": export_query(request.GET),
+            # Only stop words: looked for as one phrase in the words and context.
+            "search_is_phrase": bool(parsed.phrase),
+            # Only excluded words or punctuation: nothing to look for.
+            "search_is_empty": bool(listing.query) and not parsed,
         },
     )
 
