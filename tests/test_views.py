@@ -827,3 +827,41 @@ def test_favicon_ico_leads_to_the_icon(client):
         svg = icon.read()
     assert svg.lstrip().startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg
     assert len(svg) < 2000
+
+
+# --------------------------------------------------------------------------- follow links
+
+
+def follow_links(body: str) -> dict[str, str]:
+    """The visible feed links of a page (not the <link> tags in its head): text -> URL."""
+    main = body.split('<main id="main"', 1)[1]
+    links = re.findall(r'<a href="([^"]+)" type="application/(rss|atom)\+xml">([^<]+)</a>', main)
+    return {text: html.unescape(url) for url, _kind, text in links}
+
+
+@pytest.mark.parametrize(
+    ("path", "feed", "title"),
+    [
+        ("/people/jon-ossoff/", "/people/jon-ossoff/feed/", "Statements by Jon Ossoff"),
+        ("/topics/immigration/", "/topics/immigration/feed/", "Statements on Immigration"),
+        (
+            "/races/2020-georgia-us-senate-democratic-primary/",
+            "/statements/feed/?race=2020-georgia-us-senate-democratic-primary",
+            "Statements by candidates in",
+        ),
+        (
+            "/statements/?speaker=jon-ossoff&topic=immigration",
+            "/statements/feed/?speaker=jon-ossoff&topic=immigration",
+            "Statements by Jon Ossoff on Immigration",
+        ),
+        ("/statements/", "/statements/feed/", "Statements · "),
+    ],
+)
+def test_pages_show_a_follow_link_to_their_feed(client, demo, path, feed, title):
+    links = follow_links(client.get(path).content.decode())
+    assert links["Follow (RSS)"] == feed
+    assert links["Atom"] == feed.replace("/feed/", "/feed/atom/", 1)
+    for url in links.values():
+        response = client.get(url)
+        assert response.status_code == 200
+        assert f"<title>{title}" in html.unescape(response.content.decode())
