@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# Quiet, so that `make run` ends with its address: errors still show, on stderr.
 db: setup
-	$(BIN)/python manage.py migrate --noinput
+	@$(BIN)/python manage.py migrate --noinput -v 0
+	@echo "Database schema is up to date."
 
 demo: db
 	$(BIN)/python manage.py load_demo
