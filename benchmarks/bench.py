@@ -827,7 +827,7 @@ class Bench:
                 for _ in range(COLD_URLS)
             }
         )
-        middle = published.order_by("-said_on", "-id").values_list("said_on", "pk")
+        middle = published.order_by("-said_on", "id").values_list("said_on", "pk")
         lo, hi = int(total * 0.45), max(int(total * 0.55), int(total * 0.45) + 1)
         # One query for the rows from 45% to 55% of the way down, then a sample of them;
         # the exact half-way row first (the warm URL).

@@ -26,9 +26,13 @@ COUNT_CAP = 1000
 # Longer than any page number we could serve: read as "not a number".
 MAX_PAGE_DIGITS = 6
 
-# An ordering as (field, descending) pairs, e.g. [("said_on", True), ("id", True)].
+# An ordering as (field, descending) pairs, e.g. [("said_on", True), ("id", False)].
 Ordering = Sequence[tuple[str, bool]]
-NEWEST_FIRST: Ordering = (("said_on", True), ("id", True))
+# Statements: newest day first; statements said on the same day in the order they were
+# entered, which is the order they were said (editors enter an article top to bottom, and
+# the model has no time of day). Oldest first turns the days round, not the day. Every
+# list, feed, export and the API use these; the id is in every cursor.
+NEWEST_FIRST: Ordering = (("said_on", True), ("id", False))
 OLDEST_FIRST: Ordering = (("said_on", False), ("id", False))
 
 
@@ -53,6 +57,11 @@ def reverse(ordering: Ordering) -> list[tuple[str, bool]]:
 
 def order_by(ordering: Ordering) -> list[str]:
     return [("-" if descending else "") + name for name, descending in ordering]
+
+
+def newest_first_key(statement: Any) -> tuple[int, int]:
+    """NEWEST_FIRST as a sort key, for lists already in memory."""
+    return (-statement.said_on.toordinal(), statement.pk)
 
 
 def parse_page_number(raw: str | None, *, max_page: int | None = MAX_NUMBERED_PAGE) -> int:

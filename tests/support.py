@@ -454,10 +454,25 @@ QUERIES = [
 ]
 
 
-def filtered_ids(query: str) -> list[int]:
+# The lists' order: newest day first, a day's statements in the order they were entered.
+# Oldest first turns the days round, not the day.
+NEWEST_FIRST = ("-said_on", "id")
+OLDEST_FIRST = ("said_on", "id")
+
+
+def newest_first(statements) -> list:
+    return sorted(statements, key=lambda s: (-s.said_on.toordinal(), s.pk))
+
+
+def oldest_first(statements) -> list:
+    return sorted(statements, key=lambda s: (s.said_on, s.pk))
+
+
+def filtered_ids(query: str, *, oldest: bool = False) -> list[int]:
     filterset = StatementFilter(QueryDict(query), queryset=Statement.objects.published())
     assert not filterset.errors, filterset.errors
-    return list(filterset.results().order_by("-said_on", "-id").values_list("pk", flat=True))
+    ordering = OLDEST_FIRST if oldest else NEWEST_FIRST
+    return list(filterset.results().order_by(*ordering).values_list("pk", flat=True))
 
 
 def page_ids(client, query: str) -> list[int]:

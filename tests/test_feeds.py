@@ -19,7 +19,7 @@ from .factories import (
     StatementFactory,
     TopicFactory,
 )
-from .support import QUERIES, filtered_ids, page_ids
+from .support import QUERIES, filtered_ids, newest_first, page_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -289,7 +289,7 @@ def test_newest_fifty_only(client):
         )
         for i in range(60)
     ]
-    newest = sorted(made, key=lambda s: (s.said_on, s.pk), reverse=True)[:50]
+    newest = newest_first(made)[:50]
     for url in FEEDS:
         assert entry_ids(parse(client.get(url))) == [s.pk for s in newest]
 

@@ -359,7 +359,7 @@ def test_text_ranks_above_context():
     assert search.ranked_ids(Statement.objects.all(), "tariffs") == [in_text.pk, in_context.pk]
 
 
-def test_ties_go_to_the_newest_then_the_highest_id():
+def test_ties_go_to_the_newest_then_in_the_order_entered():
     speaker = PersonFactory(name="Sam Lee")
     old = StatementFactory(speaker=speaker, said_on=DAY, text="Broadband for rural towns.")
     new = StatementFactory(
@@ -369,8 +369,8 @@ def test_ties_go_to_the_newest_then_the_highest_id():
         speaker=speaker, said_on=DAY.replace(year=2021), text="Broadband for rural towns."
     )
     assert search.ranked_ids(Statement.objects.all(), "broadband") == [
-        same_day.pk,
         new.pk,
+        same_day.pk,
         old.pk,
     ]
 

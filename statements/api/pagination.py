@@ -62,7 +62,7 @@ def decode_cursor(token: str) -> dict:
 
 
 def _parse_ordering(ordering) -> list[tuple[str, bool]]:
-    """("-said_on", "-id") -> [("said_on", True), ("id", True)]: (field, descending)."""
+    """("-said_on", "id") -> [("said_on", True), ("id", False)]: (field, descending)."""
     return [(name.lstrip("-"), name.startswith("-")) for name in ordering]
 
 

@@ -22,7 +22,7 @@ from ..models import (
     PublicationState,
     Statement,
 )
-from ..paging import in_order
+from ..paging import NEWEST_FIRST, OLDEST_FIRST, in_order, order_by
 from ..reading import visibility
 from ..reading.listing import StatementList
 from ..reading.redirects import redirect_for
@@ -160,7 +160,8 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 STATEMENT_LIST = """
-Published statements, newest first (`said_on`, then id, descending).
+Published statements, newest first: `said_on` descending, and statements said on the
+same day in the order they were entered (id ascending).
 
 Takes exactly the filters of the `/statements/` page, with the same meaning: `speaker`,
 `topic` (narrower topics included), `party` (the speaker's party at the time), `race`
@@ -171,7 +172,8 @@ dates; `has_reactions` is `true` or `false`.
 `q` is a full-text search (words, "exact phrases", -excluded, alternatives with `or`).
 With `q`, results are ranked by relevance as on the page (only the newest 1,000 matches
 are ranked); pass `ordering=-said_on` or `ordering=said_on` to get every match in date
-order instead. Without `q`, `ordering=said_on` lists oldest first.
+order instead. Without `q`, `ordering=said_on` lists oldest first (a day's statements
+still in the order they were entered).
 
 A malformed or unknown value (a date that is not a date, an unknown slug, an unknown kind,
 a damaged cursor) is a 400 whose JSON body names the parameter.
@@ -193,9 +195,8 @@ class StatementViewSet(ReadOnlyViewSet):
         return with_everything(visibility.statements())
 
     def get_keyset_ordering(self, request):
-        if self.filterset.ordering_choice == Ordering.OLDEST:
-            return ("said_on", "id")
-        return ("-said_on", "-id")
+        oldest = self.filterset.ordering_choice == Ordering.OLDEST
+        return tuple(order_by(OLDEST_FIRST if oldest else NEWEST_FIRST))
 
     def list(self, request, *args, **kwargs):
         results = self.filter_queryset(visibility.statements())

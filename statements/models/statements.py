@@ -115,7 +115,8 @@ class Statement(EditorialModel, DatedMixin):
     history = editorial_history()
 
     class Meta:
-        ordering = ["-said_on", "-id"]
+        # Newest day first, a day's statements in the order entered (paging.NEWEST_FIRST).
+        ordering = ["-said_on", "id"]
         permissions = [
             ("publish_records", "Can publish, withdraw and correct published records"),
             ("submit_for_review", "Can submit drafts for review"),
@@ -123,8 +124,8 @@ class Statement(EditorialModel, DatedMixin):
             ("merge_records", "Can merge duplicate people, organizations and topics"),
         ]
         indexes = [
-            models.Index(fields=["state", "-said_on", "-id"], name="statement_public_order_idx"),
-            models.Index(fields=["speaker", "-said_on", "-id"], name="statement_speaker_idx"),
+            models.Index(fields=["state", "-said_on", "id"], name="statement_public_order_idx"),
+            models.Index(fields=["speaker", "-said_on", "id"], name="statement_speaker_idx"),
             models.Index(fields=["event", "said_on", "id"], name="statement_event_idx"),
         ]
         constraints = [

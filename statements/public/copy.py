@@ -275,7 +275,8 @@ def copy_sql(
         line = _line(fmt, link, "t.value", "s.value", "r.value")
     sql = (
         f"COPY (SELECT {line} FROM ({base}) AS b({', '.join(names)}){joins}"
-        f" ORDER BY {SAID_ON} {direction}, {ID} {direction}) TO STDOUT WITH (FORMAT binary)"
+        # paging.NEWEST_FIRST / OLDEST_FIRST: a day's statements in the order entered.
+        f" ORDER BY {SAID_ON} {direction}, {ID} ASC) TO STDOUT WITH (FORMAT binary)"
     )
     return Copy(sql=sql, big=not small)
 

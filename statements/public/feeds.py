@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
-from .. import search
+from .. import paging, search
 from ..filters import StatementFilter, without_empty
 from ..models import DatePrecision, Person, QuoteKind, Source, Statement, Topic
 from ..reading.cards import as_quoted
@@ -101,7 +101,7 @@ def feed_statements(statements: QuerySet) -> list[FeedStatement]:
                 to_attr="public_sources",
             ),
         )
-        .order_by("-said_on", "-id")[:ITEMS]
+        .order_by(*paging.order_by(paging.NEWEST_FIRST))[:ITEMS]
     )
 
 

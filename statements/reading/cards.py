@@ -14,6 +14,7 @@ from django.db.models import (
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
+from .. import paging
 from ..models import (
     Person,
     QuoteKind,
@@ -114,7 +115,7 @@ def rendered_cards(statements: list[Statement], generation: int) -> list[SafeStr
 
 
 def newest_first(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
-    return queryset.order_by("-said_on", "-id")
+    return queryset.order_by(*paging.order_by(paging.NEWEST_FIRST))
 
 
 def briefs() -> QuerySet[Statement]:
@@ -127,7 +128,7 @@ def briefs() -> QuerySet[Statement]:
 
 
 def sort_newest(statements) -> list[Statement]:
-    return sorted(statements, key=lambda s: (s.said_on, s.pk), reverse=True)
+    return sorted(statements, key=paging.newest_first_key)
 
 
 def surname(person: Person) -> str:

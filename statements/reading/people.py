@@ -18,6 +18,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
+from .. import paging
 from ..models import (
     Organization,
     Person,
@@ -174,7 +175,7 @@ def person_page(slug: str) -> dict:
             rank=Window(
                 RowNumber(),
                 partition_by=[F("topic_id")],
-                order_by=[F("statement__said_on").desc(), F("statement_id").desc()],
+                order_by=[F("statement__said_on").desc(), F("statement_id").asc()],
             ),
             total=Window(Count("id"), partition_by=[F("topic_id")]),
         )
@@ -200,7 +201,7 @@ def person_page(slug: str) -> dict:
         )
         entry.statements.append(cards[statement_id])
     for entry in unpositioned.values():
-        entry.statements.sort(key=lambda s: (s.said_on, s.pk), reverse=True)
+        entry.statements.sort(key=paging.newest_first_key)
     topic_statements = sorted(
         unpositioned.values(), key=lambda entry: tree.order.get(entry.topic.pk, 0)
     )

@@ -105,7 +105,7 @@ def position_grid(
             rank=Window(
                 RowNumber(),
                 partition_by=[F("statement__speaker_id"), F("topic_id")],
-                order_by=[F("statement__said_on").desc(), F("statement_id").desc()],
+                order_by=[F("statement__said_on").desc(), F("statement_id").asc()],
             ),
             total=Window(Count("id"), partition_by=[F("statement__speaker_id"), F("topic_id")]),
         )
@@ -127,7 +127,7 @@ def position_grid(
         cells = []
         for person in people:
             key = (person.pk, topic.pk)
-            statements = sorted(said.get(key, []), key=lambda s: (s.said_on, s.pk), reverse=True)
+            statements = sort_newest(said.get(key, []))
             cells.append(Cell(person, positions.get(key), statements, totals.get(key, 0)))
         rows.append(Row(topic, tree.trail(topic), cells))
     return rows

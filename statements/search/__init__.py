@@ -15,6 +15,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
+from .. import paging
 from . import postgres, sqlite
 from .highlight import highlight
 from .parser import MAX_QUERY_LENGTH, SearchQuery, parse, quoted
@@ -85,17 +86,16 @@ def ranked(
     StatementFilter's results are): matching twice makes the database misjudge how many
     rows match, and pick a slow plan. At most ``limit`` matches are ranked: the first the
     full-text index yields (see RANKED_LIMIT); ``capped`` says when more matched. Ties go
-    to the newest statement, then the highest id. A query of stop words only has nothing
-    to rank by: its newest ``limit`` matches come newest first. One query.
+    in the lists' order (``paging.NEWEST_FIRST``). A query of stop words only has nothing
+    to rank by: its newest ``limit`` matches come in that order. One query.
     """
     parsed = parse(query)
     if not parsed or limit <= 0:
         return Ranking()
     candidates = queryset if matched else matching(queryset, query)
     if parsed.phrase:
-        newest = list(
-            candidates.order_by("-said_on", "-id").values_list("pk", flat=True)[: int(limit) + 1]
-        )
+        in_order = candidates.order_by(*paging.order_by(paging.NEWEST_FIRST))
+        newest = list(in_order.values_list("pk", flat=True)[: int(limit) + 1])
         return Ranking(ids=newest[:limit], capped=len(newest) > limit)
     # Unordered on purpose: in the index's order, with no sort of all the matches.
     first = candidates.order_by().values("pk")[: int(limit) + 1]

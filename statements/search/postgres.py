@@ -72,6 +72,6 @@ def ranking_sql(
     tsquery, params = tsquery_sql(parsed)
     sql = (
         f"SELECT s.id FROM {table} s WHERE s.id IN ({candidates_sql}) "
-        f"ORDER BY ts_rank(s.search_vector, {tsquery}, 1) DESC, s.said_on DESC, s.id DESC"
+        f"ORDER BY ts_rank(s.search_vector, {tsquery}, 1) DESC, s.said_on DESC, s.id ASC"
     )
     return sql, [*candidates_params, *params]

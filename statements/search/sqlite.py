@@ -59,6 +59,6 @@ def ranking_sql(
         # "+rowid": scan the matches once and test each against the candidate ids. Left
         # bare, SQLite runs the full-text query again for every one of those ids.
         f"WHERE {FTS_TABLE} MATCH %s AND +{FTS_TABLE}.rowid IN ({candidates_sql}) "
-        f"ORDER BY bm25({FTS_TABLE}, {weights}), s.said_on DESC, s.id DESC"
+        f"ORDER BY bm25({FTS_TABLE}, {weights}), s.said_on DESC, s.id ASC"
     )
     return sql, [match_expression(parsed), *candidates_params]
