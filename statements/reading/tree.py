@@ -11,6 +11,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from ..caching import generation
 from ..models import (
     Topic,
 )
@@ -19,6 +20,8 @@ from .attached import attach
 
 COUNTS_CACHE_KEY = "statements:topic-statement-counts"
 COUNTS_TTL = 300
+TREE_CACHE_KEY = "statements:topic-tree:{generation}"
+TREE_TTL = 24 * 3600
 
 
 class TopicTree:
@@ -41,7 +44,14 @@ class TopicTree:
 
     @classmethod
     def load(cls) -> TopicTree:
-        return cls(list(visibility.topics().order_by("name", "id")))
+        """The tree as published now. Every page reads it, so the topics are kept in the
+        shared cache under the content generation: exact, and no query once warm."""
+        key = TREE_CACHE_KEY.format(generation=generation.current())
+        topics = cache.get(key)
+        if topics is None:
+            topics = list(visibility.topics().order_by("name", "id"))
+            cache.set(key, topics, TREE_TTL)
+        return cls(topics)
 
     def get(self, slug: str) -> Topic:
         try:
