@@ -17,6 +17,7 @@ from django.urls import reverse
 from .base import (
     DatedMixin,
     EditorialModel,
+    PublicationState,
     PublicQuerySet,
     PublicRule,
     bounded_text,
@@ -126,6 +127,13 @@ class Statement(EditorialModel, DatedMixin):
         indexes = [
             models.Index(fields=["state", "-said_on", "id"], name="statement_public_order_idx"),
             models.Index(fields=["speaker", "-said_on", "id"], name="statement_speaker_idx"),
+            # A person's published statements, newest first, read from the index alone:
+            # the start of their newest few, and a count that stops at a cap.
+            models.Index(
+                fields=["speaker", "-said_on", "id"],
+                condition=Q(state=PublicationState.PUBLISHED),
+                name="statement_public_speaker_idx",
+            ),
             models.Index(fields=["event", "said_on", "id"], name="statement_event_idx"),
         ]
         constraints = [
@@ -256,6 +264,10 @@ class Reaction(EditorialModel):
         indexes = [
             models.Index(fields=["statement", "stance", "id"], name="reaction_statement_idx"),
             models.Index(fields=["respondent", "id"], name="reaction_respondent_idx"),
+            # A person's reactions to others, newest first (the person page).
+            models.Index(
+                fields=["respondent", "-reacted_on", "-id"], name="reaction_respondent_date_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="reaction_text_not_empty"),

@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 from django.db.models import (
-    Count,
+    Case,
+    Exists,
     F,
+    OuterRef,
     Prefetch,
     QuerySet,
-    Window,
+    Value,
+    When,
+    prefetch_related_objects,
 )
-from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,13 +25,15 @@ from .. import paging
 from ..models import (
     Organization,
     Person,
+    Position,
     Statement,
     Topic,
 )
 from ..models.base import count_per_row
-from . import visibility
+from ..paging import COUNT_CAP
+from . import said, visibility
 from .attached import attach
-from .cards import for_cards, newest_first, sort_newest
+from .cards import card_rows, card_sources, give_topics, sort_newest
 from .tree import TopicTree
 
 if TYPE_CHECKING:
@@ -112,14 +117,38 @@ class TopicStatements:
     topic: Topic
     trail: list[Topic]
     statements: list[Statement]
-    total: int
+    more: bool  # more statements on the topic than are shown
+
+
+def more_than_cap() -> Exists:
+    """For a person query: whether they have more than COUNT_CAP published statements
+    (reading no more than that many, newest first, from the index)."""
+    theirs = visibility.statements().filter(speaker=OuterRef("pk"))
+    return Exists(theirs.order_by(*paging.order_by(paging.NEWEST_FIRST))[COUNT_CAP : COUNT_CAP + 1])
+
+
+def statement_count_capped() -> Case:
+    """For a person query: their published statements, counted up to COUNT_CAP."""
+    return Case(
+        When(more_than_cap(), then=Value(COUNT_CAP)),
+        default=count_per_row(visibility.statements(), "speaker"),
+    )
 
 
 def person_page(slug: str) -> dict:
+    """At most eight queries, whatever the number of statements: the person (with a
+    bounded count and the start of their newest statements), affiliations, candidacies,
+    positions with the statements they rest on, the newest statements with their topics,
+    the topics the window missed (only for prolific speakers), sources, reactions given."""
     # One Prefetch per call: django-stubs types the lists a call brings along only when
     # its lookups are all of one kind.
     queryset = (
-        with_statement_counts(visibility.people())
+        visibility.people()
+        .annotate(
+            count_is_capped=more_than_cap(),
+            statement_count=statement_count_capped(),
+            window_start=said.window_start(window=TIMELINE_LENGTH),
+        )
         .prefetch_related(public_affiliations())
         .prefetch_related(
             Prefetch(
@@ -137,90 +166,75 @@ def person_page(slug: str) -> dict:
         raise Http404("No published person with that address.") from None
     split_affiliations(person)
     tree = TopicTree.load()
-    theirs = visibility.statements().filter(speaker=person)
 
-    # Positions by topic: the newest is the current one, the rest are history.
-    positions = (
+    # Positions by topic: the newest is the current one, the rest are history. One row
+    # per statement a position rests on (or one with None).
+    positions: dict[int, Position] = {}
+    cited: dict[int, list[int]] = defaultdict(list)
+    for row in (
         visibility.positions()
         .filter(person=person)
-        .prefetch_related(
-            Prefetch(
-                "statements",
-                queryset=for_cards(visibility.statements()).order_by(),
-                to_attr="public_statements",
-            )
-        )
+        .annotate(cited=F("statements__id"))
         .order_by("topic_id", "-as_of", "-id")
-    )
-    by_topic: dict[int, list[PositionWithStatements]] = defaultdict(list)
-    for position in positions:
+    ):
+        positions.setdefault(row.pk, row)
+        if row.cited is not None:
+            cited[row.pk].append(row.cited)
+    by_topic: dict[int, list[Position]] = defaultdict(list)
+    for position in positions.values():
         by_topic[position.topic_id].append(position)
-    topic_positions = sorted(
-        (
-            TopicPositions(found[0].topic, tree.trail(found[0].topic), found[0], found[1:])
-            for found in by_topic.values()
-        ),
-        key=lambda entry: tree.order.get(entry.topic.pk, 0),
-    )
-    for positioned in topic_positions:
-        positioned.current.public_statements = sort_newest(positioned.current.public_statements)
-        tree.attach_trails(positioned.current.public_statements)
+    current_cited = {pk for found in by_topic.values() for pk in cited[found[0].pk]}
 
-    # Topics with statements but no position: the newest few statements on each.
-    ranked = list(
-        visibility.topic_links()
-        .filter(statement__speaker=person)
-        .exclude(topic_id__in=list(by_topic))
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("topic_id")],
-                order_by=[F("statement__said_on").desc(), F("statement_id").asc()],
-            ),
-            total=Window(Count("id"), partition_by=[F("topic_id")]),
-        )
-        .filter(rank__lte=PER_TOPIC_ON_PERSON)
-        .values_list("topic_id", "statement_id", "total")
+    # The newest statements, and the newest few on each topic without a position.
+    unpositioned = [pk for pk in tree.by_id if pk not in by_topic]
+    found = said.newest_by_topic(
+        card_rows(visibility.statements()),
+        {person.pk: person.window_start},
+        unpositioned,
+        per=PER_TOPIC_ON_PERSON,
+        also=current_cited,
     )
-    cards = (
-        {
-            s.pk: s
-            for s in for_cards(visibility.statements().filter(pk__in={row[1] for row in ranked}))
-        }
-        if ranked
-        else {}
-    )
-    tree.attach_trails(cards.values())
-    unpositioned: dict[int, TopicStatements] = {}
-    for topic_id, statement_id, total in ranked:
-        topic = tree.by_id.get(topic_id)
-        if topic is None or statement_id not in cards:
-            continue
-        entry = unpositioned.setdefault(
-            topic_id, TopicStatements(topic, tree.trail(topic), [], total)
-        )
-        entry.statements.append(cards[statement_id])
-    for entry in unpositioned.values():
-        entry.statements.sort(key=paging.newest_first_key)
-    topic_statements = sorted(
-        unpositioned.values(), key=lambda entry: tree.order.get(entry.topic.pk, 0)
-    )
+    newest = found.newest_of(person.pk)
+    recent = newest[:RECENT_ON_PERSON]
+    timeline = newest[:TIMELINE_LENGTH]
 
-    recent = list(for_cards(newest_first(theirs))[:RECENT_ON_PERSON])
-    tree.attach_trails(recent)
+    topic_positions = []
+    for found_positions in by_topic.values():
+        current = found_positions[0]
+        current.public_statements = sort_newest(  # type: ignore[attr-defined]
+            found.statements[pk] for pk in cited[current.pk] if pk in found.statements
+        )
+        topic = tree.by_id.get(current.topic_id, current.topic)
+        topic_positions.append(
+            TopicPositions(topic, tree.trail(topic), current, found_positions[1:])  # type: ignore[arg-type]
+        )
+    topic_positions.sort(key=lambda entry: tree.order.get(entry.topic.pk, 0))
+
+    topic_statements = [
+        TopicStatements(topic, tree.trail(topic), entry.statements, entry.more)
+        for topic, _depth in tree.walk()
+        if (entry := found.said.get((person.pk, topic.pk))) is not None
+    ]
+
+    shown = {
+        s.pk: s
+        for s in [
+            *recent,
+            *(s for entry in topic_statements for s in entry.statements),
+            *(s for entry in topic_positions for s in entry.current.public_statements),
+        ]
+    }
+    prefetch_related_objects(list(shown.values()), card_sources())
+    give_topics([*shown.values(), *timeline], tree)
 
     reactions = list(
         visibility.reactions()
         .filter(respondent=person)
         .select_related("statement__speaker")
-        .order_by("-statement__said_on", "-id")[:REACTIONS_ON_PERSON]
+        # Newest first, as the index has them (undated ones first, on every database).
+        .order_by(F("reacted_on").desc(nulls_first=True), "-id")[:REACTIONS_ON_PERSON]
     )
 
-    timeline = list(
-        newest_first(theirs)
-        .select_related("speaker")
-        .prefetch_related(Prefetch("topics", queryset=visibility.topics()))[:TIMELINE_LENGTH]
-    )
     months: list[dict] = []
     for statement in timeline:
         month = statement.said_on.replace(day=1)
@@ -228,13 +242,15 @@ def person_page(slug: str) -> dict:
             months.append({"month": month, "statements": []})
         months[-1]["statements"].append(statement)
 
+    count = f"{person.statement_count:,}" + ("+" if person.count_is_capped else "")
     return {
         "person": person,
+        "statement_count": count,
         "topic_positions": topic_positions,
         "topic_statements": topic_statements,
         "recent": recent,
         "reactions": reactions,
         "timeline": months,
-        "timeline_cut": person.statement_count > len(timeline),
+        "timeline_cut": person.count_is_capped or person.statement_count > len(timeline),
         "timeline_shown": len(timeline),
     }
