@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Literal
 
+from django.core.cache import cache
 from django.db.models import (
-    Count,
     Exists,
     F,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.http import Http404
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
+from ..caching import generation
 from ..models import (
     SLUG_PATTERN,
     Candidacy,
@@ -28,25 +29,26 @@ from ..models import (
     Statement,
     Topic,
 )
-from . import visibility
-from .cards import briefs, sort_newest
+from . import said, visibility
+from .attached import attach
+from .cards import sort_newest
 from .tree import TopicTree
-
-if TYPE_CHECKING:
-    from .cards import PositionWithStatements
 
 PER_CELL = 3
 MAX_COMPARED = 8
+CHOICES_CACHE_KEY = "statements:compare-people:{generation}"
+CHOICES_TTL = 24 * 3600
 
 
-def public_candidacies() -> Prefetch[
-    Literal["candidacies"], QuerySet[Candidacy], Literal["public_candidacies"]
-]:
+def public_candidacies(
+    **annotations: Any,
+) -> Prefetch[Literal["candidacies"], QuerySet[Candidacy], Literal["public_candidacies"]]:
     """A race's published candidacies, as ``race.public_candidacies``."""
     return Prefetch(
         "candidacies",
         queryset=visibility.candidacies()
         .select_related("person", "party")
+        .annotate(**annotations)
         .order_by("person__sort_name", "person_id"),
         to_attr="public_candidacies",
     )
@@ -57,6 +59,10 @@ class Cell:
     person: Person
     position: Position | None = None
     statements: list[Statement] = field(default_factory=list)
+    more: bool = False  # more statements on the topic than the cell shows
+    # Kept for the grid template, which links to "all N statements" when total is more
+    # than it shows: counting them would read all of a prolific speaker's statements, so
+    # the cell says only whether there are more (``more``).
     total: int = 0
 
 
@@ -68,67 +74,57 @@ class Row:
 
 
 def position_grid(
-    people: list[Person], tree: TopicTree, within: set[int] | None = None
+    people: Sequence[Person], tree: TopicTree, within: set[int] | None = None
 ) -> list[Row]:
     """Topics as rows, people as columns.
 
     A cell holds the person's newest published position on the topic (with the statements
     it rests on), or else their newest statements on it, or nothing. Rows are the topics
     (restricted to `within`, when given) on which at least one person has either.
-    Three queries whatever the number of people, topics or statements.
+    Each person needs ``window_start`` (said.window_start()) annotated. Three queries at
+    most whatever the number of people, topics or statements.
     """
     if not people:
         return []
-    topic_filter = Q(topic_id__in=within) if within is not None else Q()
-    positions: dict[tuple[int, int], PositionWithStatements] = {}
+    topic_ids = set(tree.by_id) if within is None else within
+    positions: dict[tuple[int, int], Position] = {}
+    cited: dict[int, list[int]] = defaultdict(list)
     for position in (
         visibility.positions()
-        .filter(topic_filter, person__in=people)
-        .prefetch_related(
-            Prefetch(
-                "statements",
-                queryset=briefs(),
-                to_attr="public_statements",
-            )
-        )
+        .filter(topic_id__in=topic_ids, person__in=people)
+        .annotate(cited=F("statements__id"))
         .order_by("-as_of", "-id")
     ):
-        positions.setdefault((position.person_id, position.topic_id), position)
-    for position in positions.values():
-        position.public_statements = sort_newest(position.public_statements)
-
-    ranked = (
-        visibility.topic_links()
-        .filter(topic_filter, statement__speaker__in=people)
-        .annotate(
-            speaker_id=F("statement__speaker_id"),
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("statement__speaker_id"), F("topic_id")],
-                order_by=[F("statement__said_on").desc(), F("statement_id").asc()],
-            ),
-            total=Window(Count("id"), partition_by=[F("statement__speaker_id"), F("topic_id")]),
-        )
-        .filter(rank__lte=PER_CELL)
-        .select_related("statement__speaker")
+        kept = positions.setdefault((position.person_id, position.topic_id), position)
+        if kept.pk == position.pk and position.cited is not None:
+            cited[position.pk].append(position.cited)
+    found = said.newest_by_topic(
+        visibility.statements().select_related("speaker"),
+        {person.pk: person.window_start for person in people},  # type: ignore[attr-defined]
+        topic_ids,
+        per=PER_CELL,
+        also={pk for pks in cited.values() for pk in pks},
+        on_topics_only=True,
     )
-    said: dict[tuple[int, int], list[Statement]] = defaultdict(list)
-    totals: dict[tuple[int, int], int] = {}
-    for link in ranked:
-        key = (link.speaker_id, link.topic_id)
-        said[key].append(link.statement)
-        totals[key] = link.total
+    for kept in positions.values():
+        kept.public_statements = sort_newest(  # type: ignore[attr-defined]
+            found.statements[pk] for pk in dict.fromkeys(cited[kept.pk]) if pk in found.statements
+        )
 
-    topic_ids = {topic_id for _person, topic_id in [*positions, *said]}
+    shown = {*positions, *found.said}
     rows = []
     for topic, _depth in tree.walk():
-        if topic.pk not in topic_ids:
+        if topic.pk not in topic_ids or not any((p.pk, topic.pk) in shown for p in people):
             continue
         cells = []
         for person in people:
             key = (person.pk, topic.pk)
-            statements = sort_newest(said.get(key, []))
-            cells.append(Cell(person, positions.get(key), statements, totals.get(key, 0)))
+            entry = found.said.get(key) or said.Said()
+            cells.append(
+                Cell(
+                    person, positions.get(key), entry.statements, entry.more, len(entry.statements)
+                )
+            )
         rows.append(Row(topic, tree.trail(topic), cells))
     return rows
 
@@ -153,23 +149,51 @@ def race_page(slug: str) -> dict:
         race = (
             visibility.races()
             .select_related("election", "party")
-            .prefetch_related(public_candidacies())
+            .prefetch_related(public_candidacies(window_start=said.window_start("person_id")))
             .get(slug=slug)
         )
     except Race.DoesNotExist:
         raise Http404("No published race with that address.") from None
     tree = TopicTree.load()
     people = [candidacy.person for candidacy in race.public_candidacies]
+    for candidacy, person in zip(race.public_candidacies, people, strict=True):
+        attach(person, window_start=candidacy.window_start)  # type: ignore[attr-defined]
     return {"race": race, "candidates": people, "rows": position_grid(people, tree)}
 
 
-def people_to_compare() -> list[Person]:
-    """Everyone worth putting side by side: people with a published statement, and the
-    candidates in published races (an empty column is informative too)."""
-    spoke = visibility.statements().filter(speaker=OuterRef("pk"))
-    runs = visibility.candidacies().filter(person=OuterRef("pk"))
-    return list(
-        visibility.people().filter(Exists(spoke) | Exists(runs)).order_by("sort_name", "id")
+def people_to_compare() -> list[tuple[str, str]]:
+    """Everyone worth putting side by side, as (slug, name) escaped for HTML: people with
+    a published statement, and the candidates in published races (an empty column is
+    informative too).
+
+    The same for every comparison, and thousands long: kept in the shared cache under the
+    content generation."""
+    key = CHOICES_CACHE_KEY.format(generation=generation.current())
+    choices = cache.get(key)
+    if choices is None:
+        spoke = visibility.statements().filter(speaker=OuterRef("pk"))
+        runs = visibility.candidacies().filter(person=OuterRef("pk"))
+        choices = [
+            (escape(slug), escape(name))
+            for slug, name in visibility.people()
+            .filter(Exists(spoke) | Exists(runs))
+            .order_by("sort_name", "id")
+            .values_list("slug", "name")
+        ]
+        cache.set(key, choices, CHOICES_TTL)
+    return choices
+
+
+def people_checkboxes(choices: list[tuple[str, str]], chosen: set[str]) -> str:
+    """The people (escaped slug and name) as checkboxes, the chosen ones checked: built
+    here rather than in a template loop, which costs a hundred times more for thousands."""
+    chosen = {escape(slug) for slug in chosen}
+    return mark_safe(  # every value in it is escaped
+        "".join(
+            f'<label><input type="checkbox" name="people" value="{slug}"'
+            f"{' checked' if slug in chosen else ''}> {name}</label>"
+            for slug, name in choices
+        )
     )
 
 
@@ -192,7 +216,16 @@ def compare_page(people_params: list[str], topic_param: str) -> dict:
 
     # Never send NULs and the like to the database.
     lookable = [slug for slug in slugs if SLUG_PATTERN.fullmatch(slug)]
-    found = {p.slug: p for p in visibility.people().filter(slug__in=lookable)} if lookable else {}
+    found = (
+        {
+            p.slug: p
+            for p in visibility.people()
+            .filter(slug__in=lookable)
+            .annotate(window_start=said.window_start())
+        }
+        if lookable
+        else {}
+    )
     unknown = [slug for slug in slugs if slug not in found]
     if unknown:
         problems.append(
@@ -228,8 +261,12 @@ def compare_page(people_params: list[str], topic_param: str) -> dict:
         if not topic_slug:
             problems.append("Choose a topic to compare them on.")
 
+    listed = {slug for slug, _name in choices}
+    choices = choices + [
+        (escape(p.slug), escape(p.name)) for p in people if escape(p.slug) not in listed
+    ]
     return {
-        "people_choices": choices + [p for p in people if p not in choices],
+        "people_choices": people_checkboxes(choices, {p.slug for p in people}),
         "topic_choices": [(t, "– " * depth) for t, depth in tree.walk()],
         "chosen_slugs": [p.slug for p in people],
         "chosen_people": people,
