@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypedDict
 
 from django.core.cache import caches
+from django.db import models
 from django.db.models import (
     Prefetch,
     QuerySet,
@@ -159,13 +160,21 @@ def as_quoted(statement: Statement, words: str | None = None) -> str:
     return f"said {words}"
 
 
+def as_prefetched(record: models.Model, relation: str, objects: list) -> None:
+    """Make ``record.<relation>.all()`` return ``objects`` without a query, as
+    ``prefetch_related`` would have: for related rows a page has read another way."""
+    queryset = getattr(record, relation).get_queryset()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    if not hasattr(record, "_prefetched_objects_cache"):
+        record._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    record._prefetched_objects_cache[relation] = queryset  # type: ignore[attr-defined]
+
+
 def give_topics(statements: Iterable[Statement], tree: TopicTree) -> None:
     """Set each statement's topics from its ``topic_ids`` (see said.newest_by_topic) and
     the tree: what ``statement.topics.all()`` then returns, in the order a prefetch gives
-    (by name), published topics only, each with its breadcrumb. No query.
-
-    This fills the same per-instance cache that ``prefetch_related`` fills.
-    """
+    (by name), published topics only, each with its breadcrumb. No query."""
     for statement in statements:
         topics = sorted(
             (tree.by_id[pk] for pk in statement.topic_ids if pk in tree.by_id),  # type: ignore[attr-defined]
@@ -173,9 +182,4 @@ def give_topics(statements: Iterable[Statement], tree: TopicTree) -> None:
         )
         for topic in topics:
             attach(topic, trail=tree.trail(topic))
-        queryset = statement.topics.get_queryset()
-        queryset._result_cache = topics
-        queryset._prefetch_done = True
-        if not hasattr(statement, "_prefetched_objects_cache"):
-            statement._prefetched_objects_cache = {}  # type: ignore[attr-defined]
-        statement._prefetched_objects_cache["topics"] = queryset  # type: ignore[attr-defined]
+        as_prefetched(statement, "topics", topics)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Prefetch,
+    prefetch_related_objects,
 )
 from django.http import Http404
 
@@ -16,7 +17,7 @@ from ..models import (
 )
 from . import visibility
 from .attached import attach
-from .cards import for_cards, newest_first
+from .cards import as_prefetched, card_rows, card_topics, newest_first
 from .tree import TopicTree
 
 if TYPE_CHECKING:
@@ -55,17 +56,12 @@ def group_reactions(reactions: list[Reaction]) -> list[ReactionGroup]:
 
 
 def statement_page(pk: int) -> dict:
+    """Seven queries: the statement, the others on its topics by the same speaker, the
+    topics and the sources of all of them, reactions, comment requests, positions."""
     # One Prefetch per call: django-stubs types the lists a call brings along only when
     # its lookups are all of one kind.
     queryset = (
-        for_cards(visibility.statements())
-        .prefetch_related(
-            Prefetch(
-                "statementsource_set",
-                queryset=visibility.source_links().order_by("source__published_on", "id"),
-                to_attr="source_links",
-            )
-        )
+        card_rows(visibility.statements())
         .prefetch_related(
             Prefetch(
                 "reactions",
@@ -96,22 +92,37 @@ def statement_page(pk: int) -> dict:
         raise Http404("No published statement with that number.") from None
 
     tree = TopicTree.load()
-    topic_ids = [topic.pk for topic in statement.topics.all()]
+    its_topics = visibility.topic_links().filter(statement_id=pk).values("topic_id")
     also_said = list(
-        for_cards(
+        card_rows(
             newest_first(
                 visibility.statements()
                 .filter(speaker_id=statement.speaker_id)
                 .filter(
                     pk__in=visibility.topic_links()
-                    .filter(topic_id__in=topic_ids)
+                    .filter(topic_id__in=its_topics)
                     .values("statement_id")
                 )
                 .exclude(pk=statement.pk)
             )
         )[:ALSO_SAID]
     )
-    tree.attach_trails([statement, *also_said])
+    everything = [statement, *also_said]
+    prefetch_related_objects(everything, card_topics())
+    # The sources with the note on where in each the words appear; the cards list the
+    # same sources, so they are not read twice.
+    prefetch_related_objects(
+        everything,
+        Prefetch(
+            "statementsource_set",
+            queryset=visibility.source_links().order_by("source__published_on", "id"),
+            to_attr="source_links",
+        ),
+    )
+    for shown in everything:
+        links = shown.source_links  # type: ignore[attr-defined]
+        as_prefetched(shown, "sources", [link.source for link in links])
+    tree.attach_trails(everything)
     for position in statement.public_positions:
         attach(position.topic, trail=tree.trail(position.topic))
     return {
