@@ -10,6 +10,7 @@ from django.db.models import (
 
 from ..models import (
     BackgroundNote,
+    StatementTopic,
 )
 from . import visibility
 from .attached import attach
@@ -71,5 +72,12 @@ def topic_page(slug: str) -> dict:
         "narrower": tree.nested(counts, start=children) if children else [],
         "positions": shown,
         "notes": notes,
-        "statements": for_cards(newest_first(visibility.statements().on_topic(topic))),
+        # On the topic or a narrower one, as the (cached) tree has them: no query for that.
+        "statements": for_cards(
+            newest_first(
+                visibility.statements().filter(
+                    pk__in=StatementTopic.objects.filter(topic_id__in=within).values("statement_id")
+                )
+            )
+        ),
     }
