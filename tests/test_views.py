@@ -685,6 +685,9 @@ class World:
             "/compare/",
             f"/compare/?people={self.main.slug},{self.quiet.slug}&topic={self.root.slug}",
             f"/compare/?people={people}&topic={self.public_safety.slug}",
+            "/statements/",
+            f"/statements/?speaker={self.main.slug}&topic={self.root.slug}",
+            "/corrections/",
             "/healthz",
         ]
 
@@ -696,9 +699,13 @@ def count_queries(client, url) -> int:
     return len(queries.captured_queries)
 
 
+# Queries a public page may run, whatever the size of the data.
+PAGE_BUDGET = 8
+
+
 def test_every_page_runs_a_constant_number_of_queries(client):
     """Same number of queries with 3 and with 30 statements, reactions, sources, topics,
-    people, candidates, positions, events, races and notes."""
+    people, candidates, positions, events, races and notes; never more than PAGE_BUDGET."""
     world = World()
     world.grow(3)
     small = {url: count_queries(client, url) for url in world.urls()}
@@ -714,6 +721,7 @@ def test_every_page_runs_a_constant_number_of_queries(client):
     for (url, few), (big_url, many) in zip(small.items(), big.items(), strict=True):
         print(f"{big_url}: {few} queries with 3 rows, {many} with 30")
         assert few == many, (url, big_url, few, many)
+        assert many <= PAGE_BUDGET, (big_url, many)
 
     # The big world really is on the pages (the budget is not met by showing nothing).
     text = page_text(get_ok(client, world.lead.get_absolute_url()))
@@ -865,3 +873,99 @@ def test_pages_show_a_follow_link_to_their_feed(client, demo, path, feed, title)
         response = client.get(url)
         assert response.status_code == 200
         assert f"<title>{title}" in html.unescape(response.content.decode())
+
+
+# --------------------------------------------------------------------------- prolific speakers
+
+
+@pytest.fixture
+def prolific(monkeypatch):
+    """A speaker with more statements than the pages read in their first window: twelve
+    recent ones on Trade, and older ones on Tariffs (two) and Quotas (one)."""
+    from statements.reading import people, said
+
+    monkeypatch.setattr(said, "WINDOW", 5)
+    monkeypatch.setattr(people, "TIMELINE_LENGTH", 5)
+    monkeypatch.setattr(people, "COUNT_CAP", 10)
+    economy = TopicFactory(name="Economy", slug="economy")
+    trade = TopicFactory(name="Trade", slug="trade", parent=economy)
+    tariffs = TopicFactory(name="Tariffs", slug="tariffs", parent=economy)
+    quotas = TopicFactory(name="Quotas", slug="quotas", parent=economy)
+    speaker = PersonFactory(name="Pat Prolific", slug="pat-prolific")
+    other = PersonFactory(name="Quinn Quiet", slug="quinn-quiet")
+    day = datetime.date(2021, 1, 1)
+    for n in range(12):
+        StatementFactory(
+            speaker=speaker,
+            topics=[trade],
+            text=f"Trade remark {n}.",
+            said_on=day + datetime.timedelta(n),
+        )
+    for n, topic in enumerate([tariffs, tariffs, quotas]):
+        StatementFactory(
+            speaker=speaker,
+            topics=[topic],
+            text=f"Old remark {n} on {topic.name}.",
+            said_on=datetime.date(2019, 1, 1) + datetime.timedelta(n),
+        )
+    StatementFactory(speaker=other, topics=[tariffs], text="Quinn on tariffs.", said_on=day)
+    return speaker
+
+
+def test_person_page_finds_topics_beyond_the_newest_statements(client, prolific):
+    url = f"/people/{prolific.slug}/"
+    get_ok(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        response = get_ok(client, url)
+    assert len(queries) <= PAGE_BUDGET
+    text = page_text(response)
+    start = text.index("Other topics Pat Prolific spoke on")
+    others = text[start : text.index("Recent statements", start)]
+    # The newest three on Trade, and a link to the rest (not counted).
+    for n in (11, 10, 9):
+        assert f"Trade remark {n}." in others
+    assert "Trade remark 8." not in others
+    assert "All statements by Pat Prolific on Trade" in others
+    # Topics only older statements touch are there too, complete, without a link.
+    assert "Old remark 0 on Tariffs." in others and "Old remark 1 on Tariffs." in others
+    assert "Old remark 2 on Quotas." in others
+    assert "All statements by Pat Prolific on Tariffs" not in others
+    # The count stops at the cap and says so.
+    assert "All 10+ statements by Pat Prolific" in text
+    assert "Showing the newest 5 of 10+ statements" in text
+    assert "Quinn on tariffs." not in text
+
+
+def test_compare_finds_topics_beyond_the_newest_statements(client, prolific):
+    url = "/compare/?people=pat-prolific,quinn-quiet&topic=economy"
+    get_ok(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        response = get_ok(client, url)
+    assert len(queries) <= PAGE_BUDGET
+    text = page_text(response)
+    grid = text[text.index("Positions side by side") :]
+    assert "Trade remark 11." in grid and "Trade remark 8." not in grid
+    assert "Old remark 0 on Tariffs." in grid and "Old remark 2 on Quotas." in grid
+    assert "Quinn on tariffs." in grid
+    assert grid.count("No recorded statement") == 2  # Quinn on Trade and on Quotas
+
+
+def test_cached_tree_and_compare_choices_follow_every_write(client):
+    """The topic tree and the people to compare are cached under the content generation:
+    a write shows on the next request."""
+    StatementFactory(
+        speaker=PersonFactory(name="First Speaker"),
+        topics=[TopicFactory(name="Long-standing topic")],
+    )
+    assert "First Speaker" in page_text(get_ok(client, "/compare/"))
+    assert "Long-standing topic" in page_text(get_ok(client, "/topics/"))
+
+    StatementFactory(
+        speaker=PersonFactory(name="Second Speaker"),
+        topics=[TopicFactory(name="Freshly added topic")],
+    )
+    assert "Second Speaker" in page_text(get_ok(client, "/compare/"))
+    assert "Freshly added topic" in page_text(get_ok(client, "/topics/"))
+    with CaptureQueriesContext(connection) as queries:
+        get_ok(client, "/compare/")
+    assert len(queries) == 0  # both from the cache until the next write
