@@ -201,6 +201,24 @@ def test_published_hides_every_other_state():
     assert list(Statement.objects.published().values_list("state", flat=True)) == ["published"]
 
 
+def test_published_leaves_out_only_the_relations_known_to_be_public():
+    """A reaction of a statement already read as public need not check that statement again;
+    its respondent and source are still checked."""
+    statement = StatementFactory()
+    hidden_speaker = StatementFactory(speaker__state="draft")
+    shown = ReactionFactory(statement=statement)
+    draft_respondent = ReactionFactory(statement=statement, respondent__state="draft")
+    of_hidden = ReactionFactory(statement=hidden_speaker)
+    everything = set(Reaction.objects.published())
+    assert everything == {shown}
+    trusting = set(Reaction.objects.published(known_public=["statement"]))
+    assert trusting == {shown, of_hidden}  # the caller must have checked the statement
+    assert draft_respondent not in trusting
+    assert set(
+        Reaction.objects.published(known_public=["statement"]).filter(statement=statement)
+    ) == {shown}
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -49,15 +49,19 @@ def with_everything(statements):
         ),
         Prefetch(
             "statementsource_set",
-            queryset=visibility.source_links().order_by("source__published_on", "source_id"),
+            queryset=visibility.source_links(["statement"]).order_by(
+                "source__published_on", "source_id"
+            ),
             to_attr="public_source_links",
         ),
         Prefetch(
-            "reactions", queryset=visibility.reactions().order_by("id"), to_attr="public_reactions"
+            "reactions",
+            queryset=visibility.reactions(["statement"]).order_by("id"),
+            to_attr="public_reactions",
         ),
         Prefetch(
             "comment_requests",
-            queryset=visibility.comment_requests().order_by(
+            queryset=visibility.comment_requests(["statement"]).order_by(
                 F("requested_on").asc(nulls_last=True), "id"
             ),
             to_attr="public_comment_requests",
@@ -230,14 +234,14 @@ class PersonViewSet(ReadOnlyViewSet):
         return visibility.people().prefetch_related(
             Prefetch(
                 "affiliations",
-                queryset=visibility.affiliations().order_by(
+                queryset=visibility.affiliations(["person"]).order_by(
                     F("start_date").desc(nulls_last=True), "id"
                 ),
                 to_attr="public_affiliations",
             ),
             Prefetch(
                 "candidacies",
-                queryset=visibility.candidacies()
+                queryset=visibility.candidacies(["person"])
                 .select_related("race__election", "party")
                 .order_by("race__slug", "id"),
                 to_attr="public_candidacies",
@@ -303,7 +307,7 @@ class RaceViewSet(ReadOnlyViewSet):
             .prefetch_related(
                 Prefetch(
                     "candidacies",
-                    queryset=visibility.candidacies()
+                    queryset=visibility.candidacies(["race"])
                     .select_related("person", "party")
                     .order_by("person__sort_name", "id"),
                     to_attr="public_candidacies",

@@ -1,6 +1,7 @@
 """Shared pieces: publication state, dates that know their precision."""
 
 import re
+from collections.abc import Collection
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, URLValidator
@@ -82,14 +83,18 @@ class PublicRule:
     public_requires: tuple[str, ...] = ()
 
     @classmethod
-    def public_condition(cls, prefix: str = "") -> Q:
+    def public_condition(cls, prefix: str = "", known_public: Collection[str] = ()) -> Q:
         """The rule as a filter, for this model or (with ``prefix="statement__"``) through
-        a relation."""
+        a relation. ``known_public`` names relations of this model that the caller has
+        already restricted to public records (the statement whose reactions it loads):
+        they are not checked again, which spares the database a join each."""
         assert issubclass(cls, models.Model), "PublicRule is mixed into models only"
         condition = Q()
         if any(field.name == "state" for field in cls._meta.concrete_fields):
             condition &= Q(**{f"{prefix}state": PublicationState.PUBLISHED})
         for name in cls.public_requires:
+            if name in known_public:
+                continue
             field = cls._meta.get_field(name)
             related = field.related_model
             assert isinstance(field, models.Field) and isinstance(related, type), name
@@ -100,9 +105,10 @@ class PublicRule:
 
 
 class PublicQuerySet(models.QuerySet):
-    def published(self):
-        """What the public may see of this model (PublicRule)."""
-        return self.filter(self.model.public_condition())
+    def published(self, known_public: Collection[str] = ()):
+        """What the public may see of this model (PublicRule); see public_condition for
+        ``known_public``."""
+        return self.filter(self.model.public_condition(known_public=known_public))
 
 
 class EditorialModel(PublicRule, models.Model):

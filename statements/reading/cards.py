@@ -45,7 +45,7 @@ RECENT_ON_PERSON = 5
 
 def reaction_count():
     """The number of a statement's published reactions, as a correlated subquery."""
-    return count_per_row(visibility.reactions(), "statement")
+    return count_per_row(visibility.reactions(known_public=["statement"]), "statement")
 
 
 def card_rows(queryset: QuerySet[Statement]) -> QuerySet[Statement]:

@@ -76,7 +76,7 @@ def public_affiliations() -> Prefetch[
 ]:
     return Prefetch(
         "affiliations",
-        queryset=visibility.affiliations().order_by(
+        queryset=visibility.affiliations(["person"]).order_by(
             F("end_date").desc(nulls_first=True), F("start_date").desc(nulls_last=True), "id"
         ),
         to_attr="public_affiliations",
@@ -153,7 +153,7 @@ def person_page(slug: str) -> dict:
         .prefetch_related(
             Prefetch(
                 "candidacies",
-                queryset=visibility.candidacies()
+                queryset=visibility.candidacies(["person"])
                 .select_related("race__election", "race__party", "party")
                 .order_by(F("race__date").desc(nulls_first=True), "race__name", "id"),
                 to_attr="public_candidacies",
@@ -172,7 +172,7 @@ def person_page(slug: str) -> dict:
     positions: dict[int, Position] = {}
     cited: dict[int, list[int]] = defaultdict(list)
     for row in (
-        visibility.positions()
+        visibility.positions(["person"])
         .filter(person=person)
         .annotate(cited=F("statements__id"))
         .order_by("topic_id", "-as_of", "-id")
@@ -228,9 +228,10 @@ def person_page(slug: str) -> dict:
     give_topics([*shown.values(), *timeline], tree)
 
     reactions = list(
-        visibility.reactions()
+        visibility.reactions(["respondent"])
         .filter(respondent=person)
-        .select_related("statement__speaker")
+        .select_related(None)  # the respondent is the person: not joined again
+        .select_related("respondent_organization", "source__outlet", "statement__speaker")
         # Newest first, as the index has them (undated ones first, on every database).
         .order_by(F("reacted_on").desc(nulls_first=True), "-id")[:REACTIONS_ON_PERSON]
     )

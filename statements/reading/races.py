@@ -46,7 +46,7 @@ def public_candidacies(
     """A race's published candidacies, as ``race.public_candidacies``."""
     return Prefetch(
         "candidacies",
-        queryset=visibility.candidacies()
+        queryset=visibility.candidacies(["race"])
         .select_related("person", "party")
         .annotate(**annotations)
         .order_by("person__sort_name", "person_id"),
@@ -90,7 +90,7 @@ def position_grid(
     positions: dict[tuple[int, int], Position] = {}
     cited: dict[int, list[int]] = defaultdict(list)
     for position in (
-        visibility.positions()
+        visibility.positions(["person"])
         .filter(topic_id__in=topic_ids, person__in=people)
         .annotate(cited=F("statements__id"))
         .order_by("-as_of", "-id")

@@ -65,14 +65,14 @@ def statement_page(pk: int) -> dict:
         .prefetch_related(
             Prefetch(
                 "reactions",
-                queryset=visibility.reactions().order_by("reacted_on", "id"),
+                queryset=visibility.reactions(["statement"]).order_by("reacted_on", "id"),
                 to_attr="public_reactions",
             )
         )
         .prefetch_related(
             Prefetch(
                 "comment_requests",
-                queryset=visibility.comment_requests().order_by("requested_on", "id"),
+                queryset=visibility.comment_requests(["statement"]).order_by("requested_on", "id"),
                 to_attr="public_comment_requests",
             )
         )
@@ -92,14 +92,14 @@ def statement_page(pk: int) -> dict:
         raise Http404("No published statement with that number.") from None
 
     tree = TopicTree.load()
-    its_topics = visibility.topic_links().filter(statement_id=pk).values("topic_id")
+    its_topics = visibility.topic_links(["statement"]).filter(statement_id=pk).values("topic_id")
     also_said = list(
         card_rows(
             newest_first(
                 visibility.statements()
                 .filter(speaker_id=statement.speaker_id)
                 .filter(
-                    pk__in=visibility.topic_links()
+                    pk__in=visibility.topic_links(["statement"])
                     .filter(topic_id__in=its_topics)
                     .values("statement_id")
                 )
@@ -115,7 +115,7 @@ def statement_page(pk: int) -> dict:
         everything,
         Prefetch(
             "statementsource_set",
-            queryset=visibility.source_links().order_by("source__published_on", "id"),
+            queryset=visibility.source_links(["statement"]).order_by("source__published_on", "id"),
             to_attr="source_links",
         ),
     )

@@ -9,9 +9,15 @@ stays hidden everywhere in the same way.
 
 Optional relations (a statement's party or event, a reaction's organization, an event's
 hosts) are shown only when published: ``shown()`` says whether one may be.
+
+``known_public`` names relations the caller has already restricted to public records
+(the reactions of a statement it has loaded as public): the rule leaves them out, which
+saves a join each, and the database plans a query with fewer joins much faster.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from django.db import models
 from django.db.models import QuerySet
@@ -71,34 +77,34 @@ def sources() -> QuerySet[Source]:
     return Source.objects.published().select_related("outlet")
 
 
-def source_links() -> QuerySet[StatementSource]:
+def source_links(known_public: Collection[str] = ()) -> QuerySet[StatementSource]:
     """A statement's sources with the note on where in each it appears."""
-    return StatementSource.objects.published().select_related("source__outlet")
+    return StatementSource.objects.published(known_public).select_related("source__outlet")
 
 
-def topic_links() -> QuerySet[StatementTopic]:
-    return StatementTopic.objects.published()
+def topic_links(known_public: Collection[str] = ()) -> QuerySet[StatementTopic]:
+    return StatementTopic.objects.published(known_public)
 
 
-def reactions() -> QuerySet[Reaction]:
-    return Reaction.objects.published().select_related(
+def reactions(known_public: Collection[str] = ()) -> QuerySet[Reaction]:
+    return Reaction.objects.published(known_public).select_related(
         "respondent", "respondent_organization", "source__outlet"
     )
 
 
-def comment_requests() -> QuerySet[CommentRequest]:
-    return CommentRequest.objects.published().select_related(
+def comment_requests(known_public: Collection[str] = ()) -> QuerySet[CommentRequest]:
+    return CommentRequest.objects.published(known_public).select_related(
         "asked_person", "asked_organization", "requested_by", "source__outlet"
     )
 
 
-def positions() -> QuerySet[Position]:
-    return Position.objects.published().select_related("person", "topic")
+def positions(known_public: Collection[str] = ()) -> QuerySet[Position]:
+    return Position.objects.published(known_public).select_related("person", "topic")
 
 
-def affiliations() -> QuerySet[Affiliation]:
-    return Affiliation.objects.published().select_related("organization")
+def affiliations(known_public: Collection[str] = ()) -> QuerySet[Affiliation]:
+    return Affiliation.objects.published(known_public).select_related("organization")
 
 
-def candidacies() -> QuerySet[Candidacy]:
-    return Candidacy.objects.published()
+def candidacies(known_public: Collection[str] = ()) -> QuerySet[Candidacy]:
+    return Candidacy.objects.published(known_public)
