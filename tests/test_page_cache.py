@@ -279,3 +279,23 @@ def test_a_hit_carries_the_security_headers_and_its_own_request_id(client, world
     assert rendered["X-Request-ID"] == "first-request"
     assert hit["X-Request-ID"] == "second-request"
     assert len(client.get("/statements/")["X-Request-ID"]) == 32  # made up when not given
+
+
+def test_a_person_pages_cached_cards_follow_an_edit(client, world, publisher):
+    statement = Statement.objects.get(pk=world["ossoff_economy"])
+    assert "the economy needs fixing" in client.get("/people/jon-ossoff/").content.decode()
+    correct(
+        record=statement,
+        user=publisher,
+        changes={"text": "the economy needs tending"},
+        note="The source misprinted a word.",
+    )
+    page = client.get("/people/jon-ossoff/").content.decode()
+    assert "the economy needs tending" in page and "the economy needs fixing" not in page
+    # Signed in, the same cards, read without the page cache.
+    from .support import logged_in
+
+    assert (
+        "the economy needs tending"
+        in logged_in(publisher).get("/people/jon-ossoff/").content.decode()
+    )

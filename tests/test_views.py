@@ -958,6 +958,9 @@ def test_compare_finds_topics_beyond_the_newest_statements(client, prolific, unc
     assert "Old remark 0 on Tariffs." in grid and "Old remark 2 on Quotas." in grid
     assert "Quinn on tariffs." in grid
     assert grid.count("No recorded statement") == 2  # Quinn on Trade and on Quotas
+    # The cell that shows only the newest links to the rest, without counting them.
+    assert "All statements by Pat Prolific on Trade" in grid
+    assert "All statements by Pat Prolific on Tariffs" not in grid
 
 
 def test_cached_tree_and_compare_choices_follow_every_write(client, uncached_pages):

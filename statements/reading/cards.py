@@ -85,8 +85,20 @@ def fragments():
     return caches["fragments"]
 
 
-def card_key(pk: int, generation: int) -> str:
-    return f"statement-card:{pk}:{generation}"
+def card_key(pk: int, generation: int, prefix: str = "") -> str:
+    return f"statement-card:{pk}:{generation}:{prefix}"
+
+
+def rendered_card(statement: Statement, generation: int, prefix: str = "") -> SafeString:
+    """One card, with its ids prefixed, from the cache or rendered and cached: for pages
+    that show cards among other things (a person's page shows about seventy). The
+    statement comes with what ``for_cards()`` loads; a miss costs no query."""
+    key = card_key(statement.pk, generation, prefix)
+    html = fragments().get(key)
+    if html is None:
+        html = get_template(CARD_TEMPLATE).render({"statement": statement, "card_prefix": prefix})
+        fragments().set(key, html)
+    return mark_safe(html)  # noqa: S308 -- rendered by the template, escaped there
 
 
 def rendered_cards(statements: list[Statement], generation: int) -> list[SafeString]:

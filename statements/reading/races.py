@@ -59,11 +59,9 @@ class Cell:
     person: Person
     position: Position | None = None
     statements: list[Statement] = field(default_factory=list)
-    more: bool = False  # more statements on the topic than the cell shows
-    # Kept for the grid template, which links to "all N statements" when total is more
-    # than it shows: counting them would read all of a prolific speaker's statements, so
-    # the cell says only whether there are more (``more``).
-    total: int = 0
+    # More statements on the topic than the cell shows. Not counted: that would read all
+    # of a prolific speaker's statements; the grid links to the filtered list instead.
+    more: bool = False
 
 
 @dataclass
@@ -120,11 +118,7 @@ def position_grid(
         for person in people:
             key = (person.pk, topic.pk)
             entry = found.said.get(key) or said.Said()
-            cells.append(
-                Cell(
-                    person, positions.get(key), entry.statements, entry.more, len(entry.statements)
-                )
-            )
+            cells.append(Cell(person, positions.get(key), entry.statements, entry.more))
         rows.append(Row(topic, tree.trail(topic), cells))
     return rows
 

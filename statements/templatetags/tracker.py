@@ -6,7 +6,9 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from ..caching import generation
 from ..models import DatePrecision, Organization, Person, QuoteKind, format_partial_date
+from ..reading.cards import rendered_card
 from ..reading.cards import surname as person_surname
 
 register = template.Library()
@@ -112,3 +114,16 @@ def org_label(organization) -> str:
     if organization.abbreviation:
         return f"{organization.name} ({organization.abbreviation})"
     return organization.name
+
+
+@register.simple_tag(takes_context=True)
+def statement_card(context, statement, prefix=""):
+    """The statement's card, cached per content generation (``rendered_card``). The
+    generation is the one the page cache read for this request, or read once here."""
+    request = context.get("request")
+    current = getattr(request, "content_generation", None)
+    if current is None:
+        current = generation.current()
+        if request is not None:
+            request.content_generation = current
+    return rendered_card(statement, current, prefix)
