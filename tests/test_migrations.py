@@ -1,5 +1,6 @@
 """Data migrations, run on the historical models of the state they were written for."""
 
+import datetime
 import importlib
 import io
 
@@ -8,9 +9,15 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from statements import search
-from statements.models import Organization, Source, Statement
+from statements.models import Candidacy, Organization, Source, Statement
 
-from .factories import OrganizationFactory, PersonFactory, SourceFactory, StatementFactory
+from .factories import (
+    OrganizationFactory,
+    PersonFactory,
+    RaceFactory,
+    SourceFactory,
+    StatementFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +126,73 @@ def test_stale_speaker_names_are_copied_again_and_found():
     assert not search.matching(Statement.objects.all(), "Rivera").exists()
     assert set(search.matching(Statement.objects.all(), "Ossoff")) == {current}
     assert out.getvalue().strip() == "Copied the speaker's current name to 2 statements."
+
+
+FILL_RACES = "0014_fill_statement_candidacy"
+
+
+def fill_statement_candidacy():
+    migration = importlib.import_module(f"statements.migrations.{FILL_RACES}")
+    migration.fill_statement_candidacy(historical_apps(FILL_RACES), None)
+
+
+def test_existing_statements_get_the_race_their_speaker_was_running_in():
+    ossoff, perdue, patel = (PersonFactory(name=name) for name in ("Ossoff", "Perdue", "Patel"))
+    primary = RaceFactory(slug="primary", date=datetime.date(2020, 6, 9))
+    general = RaceFactory(slug="general", stage="general", date=datetime.date(2020, 11, 3))
+    undated = RaceFactory(slug="runoff", stage="runoff", date=None)
+    in_primary = Candidacy.objects.create(person=ossoff, race=primary)
+    in_general = Candidacy.objects.create(person=ossoff, race=general)
+    Candidacy.objects.create(person=ossoff, race=undated)
+    perdue_in_general = Candidacy.objects.create(person=perdue, race=general)
+
+    def said(person, month, day):
+        return StatementFactory(
+            speaker=person, said_on=datetime.date(2020, month, day), text=f"{person} {month}/{day}"
+        ).pk
+
+    town_hall = said(ossoff, 5, 30)
+    polling_day = said(ossoff, 6, 9)
+    day_after = said(ossoff, 6, 10)
+    debate = said(perdue, 10, 28)
+    after_the_last_dated_race = said(ossoff, 12, 1)
+    not_a_candidate = said(patel, 5, 30)
+    # An editor's choice already recorded is kept, even where the rule would differ.
+    chosen = said(ossoff, 5, 1)
+    Statement.objects.filter(pk=chosen).update(candidacy=in_general)
+
+    fill_statement_candidacy()
+
+    races = dict(Statement.objects.values_list("pk", "candidacy"))
+    assert races == {
+        town_hall: in_primary.pk,
+        polling_day: in_primary.pk,
+        day_after: in_general.pk,
+        debate: perdue_in_general.pk,
+        after_the_last_dated_race: None,
+        not_a_candidate: None,
+        chosen: in_general.pk,
+    }
+    # The rows were rewritten in place: the full-text index still finds them.
+    assert set(search.matching(Statement.objects.all(), "Perdue")) == {
+        Statement.objects.get(pk=debate)
+    }
+
+
+def test_the_migration_follows_the_same_rule_as_the_editors_suggestion():
+    from statements.editorial import suggest_candidacy
+
+    ossoff = PersonFactory()
+    for slug, date in [("b", (2020, 6, 9)), ("a", (2020, 6, 9)), ("c", (2020, 11, 3))]:
+        Candidacy.objects.create(
+            person=ossoff, race=RaceFactory(slug=slug, date=datetime.date(*date))
+        )
+    days = [datetime.date(2020, month, 9) for month in range(1, 13)]
+    statements = [StatementFactory(speaker=ossoff, said_on=day, text=str(day)) for day in days]
+
+    fill_statement_candidacy()
+
+    for statement in statements:
+        statement.refresh_from_db()
+        assert statement.candidacy == suggest_candidacy(speaker=ossoff, said_on=statement.said_on)
+    assert {s.candidacy.race.slug if s.candidacy else None for s in statements} == {"a", "c", None}

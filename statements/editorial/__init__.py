@@ -33,6 +33,7 @@ from .errors import (
 )
 from .history import revert
 from .merging import MERGEABLE, MergeReport, merge
+from .races import suggest_candidacy
 from .records import is_versioned
 from .rights import (
     ADMINISTRATOR,
@@ -57,6 +58,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "suggest_candidacy",
     "ADMINISTRATOR",
     "CORRECT",
     "CORRECTABLE",

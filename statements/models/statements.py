@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Self
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -24,6 +25,7 @@ from .base import (
     editorial_history,
     format_partial_date,
 )
+from .elections import Candidacy
 from .events import Event, Source
 from .people import Organization, Person
 from .topics import Topic
@@ -78,6 +80,20 @@ class Statement(EditorialModel, DatedMixin):
         Event, on_delete=models.PROTECT, null=True, blank=True, related_name="statements"
     )
     said_on = models.DateField(help_text="When it was said (not when it was reported).")
+    candidacy = models.ForeignKey(
+        Candidacy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name="race",
+        help_text=(
+            "The race the speaker was running in when they spoke, shown to readers as the "
+            "statement's race. Left empty on a new statement, it is suggested: the speaker's "
+            "race with the earliest polling day on or after the day said. Clear it if the "
+            "speaker was not running."
+        ),
+    )
     kind = models.CharField(
         max_length=10,
         choices=QuoteKind,
@@ -159,6 +175,14 @@ class Statement(EditorialModel, DatedMixin):
     @property
     def date_display(self) -> str:
         return format_partial_date(self.said_on, self.date_precision)
+
+    def clean(self):
+        super().clean()
+        if self.candidacy_id is not None and self.speaker_id is not None:
+            if self.candidacy.person_id != self.speaker_id:
+                raise ValidationError(
+                    {"candidacy": "Choose a race the speaker was a candidate in."}
+                )
 
     @property
     def is_quote(self) -> bool:
