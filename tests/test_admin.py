@@ -34,6 +34,7 @@ from .factories import (
     OutletFactory,
     PartyFactory,
     PersonFactory,
+    RaceFactory,
     ReactionFactory,
     SourceFactory,
     StatementFactory,
@@ -240,6 +241,72 @@ def article():
         "fair": OrganizationFactory(name="Federation for American Immigration Reform"),
         "campaign": OrganizationFactory(name="Ossoff campaign", kind=Organization.Kind.CAMPAIGN),
     }
+
+
+# A statement's race (its candidacy) ---------------------------------------------------
+
+
+def test_a_new_statement_left_without_a_race_gets_the_suggested_one(editor_client, article):
+    speaker = article["speaker"]
+    primary = Candidacy.objects.create(
+        person=speaker, race=RaceFactory(date=datetime.date(2020, 6, 9))
+    )
+    Candidacy.objects.create(
+        person=speaker, race=RaceFactory(stage="general", date=datetime.date(2020, 11, 3))
+    )
+    add_page = editor_client.get(admin_url(Statement, "add"))
+    assert "candidacy" in add_page.context["adminform"].form.fields
+
+    response = editor_client.post(admin_url(Statement, "add"), statement_post(add_page, article))
+
+    assert response.status_code == 302, form_errors(response)
+    assert Statement.objects.get().candidacy == primary  # said May 30: the June 9 primary
+
+
+def test_a_race_chosen_for_a_new_statement_is_kept(editor_client, article):
+    Candidacy.objects.create(person=article["speaker"], race=RaceFactory())
+    general = Candidacy.objects.create(
+        person=article["speaker"], race=RaceFactory(date=datetime.date(2020, 11, 3))
+    )
+    add_page = editor_client.get(admin_url(Statement, "add"))
+    data = {**statement_post(add_page, article), "candidacy": general.pk}
+
+    response = editor_client.post(admin_url(Statement, "add"), data)
+
+    assert response.status_code == 302, form_errors(response)
+    assert Statement.objects.get().candidacy == general
+
+
+def test_a_race_the_speaker_did_not_run_in_is_refused(editor_client, article):
+    someone_elses = Candidacy.objects.create(person=PersonFactory(), race=RaceFactory())
+    add_page = editor_client.get(admin_url(Statement, "add"))
+    data = {**statement_post(add_page, article), "candidacy": someone_elses.pk}
+
+    response = editor_client.post(admin_url(Statement, "add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["candidacy"] == [
+        "Choose a race the speaker was a candidate in."
+    ]
+    assert not Statement.objects.exists()
+
+
+def test_a_publisher_may_clear_a_published_statements_race(publisher_client):
+    statement = make_statement()
+    candidacy = Candidacy.objects.create(person=statement.speaker, race=RaceFactory())
+    Statement.objects.filter(pk=statement.pk).update(
+        candidacy=candidacy, said_on=datetime.date(2020, 5, 30)
+    )
+    url = admin_url(Statement, "change", statement.pk)
+    data = page_form_data(publisher_client.get(url))
+    assert data["candidacy"] == str(candidacy.pk)
+
+    # The race is not the words, attribution, date or kind: no correction note needed.
+    response = publisher_client.post(url, {**data, "candidacy": ""})
+
+    assert response.status_code == 302, form_errors(response)
+    # Not suggested again: on a statement that exists, empty is the editor's choice.
+    assert Statement.objects.get(pk=statement.pk).candidacy is None
 
 
 def test_editor_enters_a_whole_article_from_the_statement_form(editor_client, article):

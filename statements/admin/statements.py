@@ -3,9 +3,10 @@ editorial summaries (positions, background notes)."""
 
 from django.contrib import admin
 
+from .. import editorial
 from ..models import BackgroundNote, CommentRequest, Position, Reaction, Statement
 from .actions import PublicationAdminMixin
-from .forms import count_of, excerpt
+from .forms import EditorialForm, count_of, excerpt
 from .inlines import (
     CommentRequestInline,
     ReactionInline,
@@ -15,8 +16,28 @@ from .inlines import (
 from .mixins import EditorialAdmin
 
 
+class StatementForm(EditorialForm):
+    """The race (``candidacy``) is suggested when a new statement is saved without one:
+    at save time, because only then are the speaker and the day known. On a statement
+    that exists, an empty race is the editor's choice (the speaker was not running) and
+    is kept. The model checks that the race is one the speaker ran in."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            self.instance.pk is None
+            and "candidacy" in self.fields
+            and cleaned.get("candidacy") is None
+        ):
+            cleaned["candidacy"] = editorial.suggest_candidacy(
+                speaker=cleaned.get("speaker"), said_on=cleaned.get("said_on")
+            )
+        return cleaned
+
+
 @admin.register(Statement)
 class StatementAdmin(PublicationAdminMixin, EditorialAdmin):
+    form = StatementForm
     list_display = [
         "quote",
         "speaker_name",
@@ -30,7 +51,7 @@ class StatementAdmin(PublicationAdminMixin, EditorialAdmin):
     list_select_related = ["event"]
     list_filter = ["state", "kind", "date_inferred", ("topics", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["text", "speaker_name", "speaker__name", "context", "event__name"]
-    autocomplete_fields = ["speaker", "speaker_party", "event"]
+    autocomplete_fields = ["speaker", "speaker_party", "event", "candidacy"]
     date_hierarchy = "said_on"
     save_on_top = True
     fieldsets = [
@@ -42,6 +63,7 @@ class StatementAdmin(PublicationAdminMixin, EditorialAdmin):
                     "event",
                     ("said_on", "date_precision"),
                     ("date_inferred", "date_inference_note"),
+                    "candidacy",
                 ],
                 "description": "The day it was said, not the day it was reported.",
             },
