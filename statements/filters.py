@@ -13,7 +13,6 @@ from django.http import QueryDict
 
 from . import search
 from .models import (
-    Candidacy,
     Event,
     Organization,
     Person,
@@ -155,7 +154,7 @@ class StatementFilter(django_filters.FilterSet):
         queryset=Race.objects.published()
         .select_related("election")
         .only("slug", "name", "election__name"),
-        help_text="Statements by the race's candidates.",
+        help_text="Statements said while the speaker was running in the race.",
     )
     event = RecordsFilter(
         label="Event",
@@ -220,10 +219,12 @@ class StatementFilter(django_filters.FilterSet):
         )
 
     def filter_race(self, queryset, name, races):
+        """The statements whose own race (``Statement.candidacy``) is one of ``races``:
+        not everything the race's candidates said, which would count a primary
+        candidate's words in the general election too."""
         if not races:
             return queryset
-        candidates = Candidacy.objects.filter(race__in=races).values("person_id")
-        return queryset.filter(speaker__in=candidates)
+        return queryset.filter(candidacy__race_id__in=[race.pk for race in races])
 
     def filter_has_reactions(self, queryset, name, value):
         if value not in ("true", "false"):

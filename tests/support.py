@@ -384,8 +384,11 @@ def build_world():
     economy = TopicFactory(slug="economy", name="Economy")
     town_hall = EventFactory(slug="town-hall", name="Town hall")
     debate = EventFactory(slug="debate", name="Debate", date=datetime.date(2020, 10, 28))
-    primary = RaceFactory(slug="primary")
-    Candidacy.objects.create(person=ossoff, race=primary, party=democrats)
+    primary = RaceFactory(slug="primary")  # on June 9, 2020
+    general = RaceFactory(slug="general", stage="general", date=datetime.date(2020, 11, 3))
+    in_primary = Candidacy.objects.create(person=ossoff, race=primary, party=democrats)
+    in_general = Candidacy.objects.create(person=ossoff, race=general, party=democrats)
+    perdue_in_general = Candidacy.objects.create(person=perdue, race=general, party=republicans)
     world = {
         "ossoff_287g": StatementFactory(
             speaker=ossoff,
@@ -396,6 +399,7 @@ def build_world():
             frame="called the program",
             text="misguided",
             said_on=datetime.date(2020, 5, 30),
+            candidacy=in_primary,
         ),
         "ossoff_economy": StatementFactory(
             speaker=ossoff,
@@ -405,6 +409,7 @@ def build_world():
             kind="paraphrase",
             text="the economy needs fixing",
             said_on=datetime.date(2020, 10, 28),
+            candidacy=in_general,
         ),
         "perdue_immigration": StatementFactory(
             speaker=perdue,
@@ -413,6 +418,7 @@ def build_world():
             topics=[immigration],
             kind="direct",
             said_on=datetime.date(2020, 10, 28),
+            candidacy=perdue_in_general,
         ),
         "patel_untagged": StatementFactory(
             speaker=patel,

@@ -45,7 +45,11 @@ def ids(world, *names):
         ("topic=immigration", ["ossoff_287g", "perdue_immigration"]),  # includes narrower
         ("topic=287g-program", ["ossoff_287g"]),
         ("party=democratic-party", ["ossoff_287g", "ossoff_economy"]),
-        ("race=primary", ["ossoff_287g", "ossoff_economy"]),
+        # A statement's own race: the town hall's remark, not what Ossoff said later.
+        ("race=primary", ["ossoff_287g"]),
+        ("race=general", ["ossoff_economy", "perdue_immigration"]),
+        ("race=primary&race=general", ["ossoff_287g", "ossoff_economy", "perdue_immigration"]),
+        ("race=general&speaker=jon-ossoff", ["ossoff_economy"]),
         ("event=debate", ["ossoff_economy", "perdue_immigration"]),
         ("kind=partial", ["ossoff_287g"]),
         ("said_after=2020-05-31", ["ossoff_economy", "perdue_immigration", "patel_untagged"]),
