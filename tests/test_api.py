@@ -597,6 +597,28 @@ def test_a_draft_speaker_hides_their_statements(client, demo_data):
     assert get(client, f"{API}/statements/", speaker="hidden-speaker", status=400)["speaker"]
 
 
+def test_a_statement_names_its_own_race(client, demo_data):
+    primary = "2020-georgia-us-senate-democratic-primary"
+    results = get(client, f"{API}/statements/", speaker="jon-ossoff")["results"]
+    assert {row["race"] for row in results} == {primary}
+    in_primary = get(client, f"{API}/statements/", race=primary)["results"]
+    assert {row["id"] for row in in_primary} == {row["id"] for row in results}
+    assert get(client, f"{API}/statements/", race="2020-georgia-us-senate-general")["results"] == []
+
+
+def test_a_statements_race_reads_null_until_the_race_is_published(client, demo_data):
+    perdue = Person.objects.get(slug="david-perdue")
+    in_general = Candidacy.objects.get(person=perdue)
+    said = StatementFactory(speaker=perdue, candidacy=in_general, text="Said in the general.")
+    in_draft = Candidacy.objects.create(person=perdue, race=RaceFactory(state="draft"))
+    unraced = StatementFactory(speaker=perdue, candidacy=in_draft, text="Said in a draft race.")
+    nothing = StatementFactory(speaker=perdue, text="Said in no race.")
+
+    assert get(client, f"{API}/statements/{said.pk}/")["race"] == "2020-georgia-us-senate-general"
+    assert get(client, f"{API}/statements/{unraced.pk}/")["race"] is None
+    assert get(client, f"{API}/statements/{nothing.pk}/")["race"] is None
+
+
 def test_draft_races_and_elections_are_hidden(client, demo_data):
     draft_race = RaceFactory(slug="draft-race", state="draft")
     hidden_election = ElectionFactory(state="draft")

@@ -360,6 +360,12 @@ class StatementSerializer(serializers.Serializer):
         read_only=True, allow_null=True, help_text="The speaker's party when they spoke."
     )
     event = EventRefSerializer(read_only=True, allow_null=True)
+    race = serializers.SerializerMethodField(
+        help_text=(
+            "Slug of the statement's own race: the one the speaker was running in when they "
+            "spoke (also the ?race= filter). Null when none is recorded or it isn't published."
+        )
+    )
     topics = StatementTopicSerializer(source="public_topics", many=True, read_only=True)
     sources = StatementSourceSerializer(source="public_source_links", many=True, read_only=True)
     reactions = ReactionSerializer(source="public_reactions", many=True, read_only=True)
@@ -372,6 +378,15 @@ class StatementSerializer(serializers.Serializer):
         read_only=True,
         help_text="Editors' position summaries that cite this statement.",
     )
+
+    def get_race(self, statement) -> str | None:
+        candidacy = statement.candidacy
+        if candidacy is None:
+            return None
+        race = candidacy.race
+        if race.state != PUBLISHED or race.election.state != PUBLISHED:
+            return None
+        return race.slug
 
 
 # --------------------------------------------------------------------------- other resources

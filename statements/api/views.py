@@ -41,7 +41,9 @@ ID_PATTERN = "[0-9]+"
 
 def with_everything(statements):
     """Everything a statement's JSON holds, in six queries whatever the number of rows."""
-    return statements.select_related("speaker", "speaker_party", "event").prefetch_related(
+    return statements.select_related(
+        "speaker", "speaker_party", "event", "candidacy__race__election"
+    ).prefetch_related(
         Prefetch(
             "topics",
             queryset=visibility.topics().select_related("parent").order_by("name", "id"),
