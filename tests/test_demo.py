@@ -367,6 +367,27 @@ def test_statements_share_speaker_event_date_and_source(demo):
     assert notes["the country needs border control"] == "paragraph 8 after the dateline"
 
 
+def test_statements_belong_to_the_primary_not_the_general(demo):
+    # Said at the May 30 town hall: the June 9 primary is the race Ossoff was running in.
+    # (The general election is on the data too, with Perdue as its one candidate.)
+    races = set(Statement.objects.values_list("candidacy__race__slug", "candidacy__person__slug"))
+    assert races == {("2020-georgia-us-senate-democratic-primary", "jon-ossoff")}
+    assert not Statement.objects.filter(candidacy=None).exists()
+
+
+def test_a_rerun_gives_a_statement_its_race_again(demo):
+    s1 = statement("I don't think")
+    Statement.objects.filter(pk=s1.pk).update(candidacy=None)  # as if an editor cleared it
+
+    report = load_demo()
+
+    assert report.updated == 1
+    assert statement("I don't think").candidacy.race.slug == (
+        "2020-georgia-us-senate-democratic-primary"
+    )
+    assert load_demo().updated == 0
+
+
 def test_statement_topics(demo):
     topics = {s.text[:20]: sorted(t.slug for t in s.topics.all()) for s in Statement.objects.all()}
     local = ["local-enforcement-of-immigration-law", "policing"]

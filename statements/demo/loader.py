@@ -326,11 +326,8 @@ class _Loader:
         when["said_on"] = when.pop("date")
         for label, row in self.data.STATEMENTS.items():
             self.check_in_article(row["text"], quoted=row["kind"] != QuoteKind.PARAPHRASE)
-            key = {
-                "speaker": self.people[defaults["speaker"]],
-                "event": self.event,
-                "text": row["text"],
-            }
+            speaker = self.people[defaults["speaker"]]
+            key = {"speaker": speaker, "event": self.event, "text": row["text"]}
             statement, outcome = self.save(
                 Statement,
                 key,
@@ -338,6 +335,10 @@ class _Loader:
                     "speaker_role": defaults["speaker_role"],
                     "speaker_party": self.orgs[defaults["speaker_party"]],
                     **when,
+                    # The race the speaker was running in that day, by the editors' rule.
+                    "candidacy": editorial.suggest_candidacy(
+                        speaker=speaker, said_on=when["said_on"]
+                    ),
                     "kind": row["kind"],
                     "frame": row.get("frame", ""),
                     "context": row["context"],
