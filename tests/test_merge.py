@@ -132,6 +132,29 @@ def test_merging_people_moves_everything(two_people, publisher):
     assert report.combined == {"affiliations": 1, "candidacies": 1, "positions": 1}
 
 
+def test_merged_statements_keep_their_race_as_the_survivors_candidacy(publisher):
+    survivor, duplicate = PersonFactory(name="Jon Ossoff"), PersonFactory(name="Jon Ossof")
+    primary, general = RaceFactory(), RaceFactory(stage="general")
+    survivors_primary = Candidacy.objects.create(person=survivor, race=primary)
+    Candidacy.objects.create(person=duplicate, race=primary)  # the same race: combined
+    duplicates_general = Candidacy.objects.create(person=duplicate, race=general)  # moved
+    in_primary = StatementFactory(
+        speaker=duplicate, candidacy=Candidacy.objects.get(person=duplicate, race=primary)
+    )
+    in_general = StatementFactory(speaker=duplicate, candidacy=duplicates_general)
+
+    editorial.merge(survivor=survivor, duplicate=duplicate, user=publisher)
+
+    in_primary.refresh_from_db()
+    in_general.refresh_from_db()
+    assert (in_primary.speaker, in_primary.candidacy) == (survivor, survivors_primary)
+    assert (in_general.speaker, in_general.candidacy) == (survivor, duplicates_general)
+    assert duplicates_general.pk in survivor.candidacies.values_list("pk", flat=True)
+    # The statement's history records the move, race and all.
+    last = in_primary.history.first()
+    assert (last.speaker_id, last.candidacy_id) == (survivor.pk, survivors_primary.pk)
+
+
 def test_search_finds_merged_statements_under_the_survivors_name(publisher):
     survivor = PersonFactory(name="Jon Ossoff")
     duplicate = PersonFactory(name="John Osoff")

@@ -110,6 +110,13 @@ def _absorb(kept: Record, dropped: Record, user: User, reason: str) -> None:
         if field.remote_field.through._meta.auto_created:
             getattr(kept, field.name).add(*getattr(dropped, field.name).all())
     _save_moved(kept, user, reason)
+    # Rows that point at the dropped row point at the kept one (a statement's candidacy:
+    # the duplicate's statements are then moved, and saved with history, by merge()).
+    for relation in dropped._meta.related_objects:
+        if not relation.many_to_many:
+            relation.related_model._base_manager.filter(**{relation.field.name: dropped}).update(
+                **{relation.field.name: kept}
+            )
     stamp(dropped, user, reason)
     try:
         dropped.delete()
