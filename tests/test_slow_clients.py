@@ -130,6 +130,10 @@ def site(tmp_path_factory):
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": str(work / "static"),
         "GUNICORN_LOG_LEVEL": "warning",
+        # A cache of its own; and these tests are about streams, so the export (half a
+        # megabyte) must stream every time, not come back from the page cache.
+        "CACHE_DIR": str(work / "cache"),
+        "PAGE_CACHE_MAX_STREAMED_BYTES": "0",
     }
     for args in (
         ["migrate", "--noinput", "-v", "0"],
