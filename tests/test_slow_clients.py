@@ -134,6 +134,9 @@ def site(tmp_path_factory):
         # megabyte) must stream every time, not come back from the page cache.
         "CACHE_DIR": str(work / "cache"),
         "PAGE_CACHE_MAX_STREAMED_BYTES": "0",
+        # Slow readers hold exports open on purpose here; the limit on streams per worker
+        # has tests of its own (tests/test_exports.py).
+        "EXPORT_STREAMS_PER_WORKER": "8",
     }
     for args in (
         ["migrate", "--noinput", "-v", "0"],
