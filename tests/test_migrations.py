@@ -5,6 +5,7 @@ import importlib
 import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -196,3 +197,25 @@ def test_the_migration_follows_the_same_rule_as_the_editors_suggestion():
         statement.refresh_from_db()
         assert statement.candidacy == suggest_candidacy(speaker=ossoff, said_on=statement.said_on)
     assert {s.candidacy.race.slug if s.candidacy else None for s in statements} == {"a", "c", None}
+
+
+# Migrations that change only what Django knows of a field (choices, help text) -------
+
+STATE_ONLY = [
+    ("statements", "0015_desk_event_kinds_and_help"),
+    ("statements_history", "0005_desk_event_kinds_and_help"),
+]
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite's schema editor wants no open transaction
+@pytest.mark.parametrize("app, name", STATE_ONLY, ids=[name for _, name in STATE_ONLY])
+def test_choices_and_help_text_migrations_touch_no_table(app, name):
+    """New event kinds and plainer help text: no SQL at all, so SQLite rebuilds nothing."""
+    out = io.StringIO()
+    call_command("sqlmigrate", app, name, stdout=out)
+    statements = [
+        line
+        for line in out.getvalue().splitlines()
+        if line.strip() and not line.startswith("--") and line.strip() not in ("BEGIN;", "COMMIT;")
+    ]
+    assert statements == []

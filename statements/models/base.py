@@ -129,14 +129,16 @@ class EditorialModel(PublicRule, models.Model):
         blank=True,
         editable=False,
         related_name="+",
-        help_text="Who last published it (statements.services.publish).",
+        help_text="Who last published it.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
-        help_text="Raised by one on every save through statements.services (optimistic locking).",
+        help_text=(
+            "Raised by one on every save, so that two editors' saves cannot overwrite each other."
+        ),
     )
 
     objects = PublicQuerySet.as_manager()

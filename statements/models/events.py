@@ -18,12 +18,18 @@ from .people import Organization
 
 class Event(EditorialModel, DatedMixin):
     class Kind(models.TextChoices):
-        TOWN_HALL = "town_hall", "Town hall"
+        """The kinds journalists use. Values are at most 15 characters (the column's
+        length), so a new kind changes the choices only, never the table."""
+
         DEBATE = "debate", "Debate"
+        TOWN_HALL = "town_hall", "Town hall"
+        CAMPAIGN_STOP = "campaign_stop", "Campaign stop or rally"
         INTERVIEW = "interview", "Interview"
+        NEWS_CONFERENCE = "news_conference", "Press conference"
         SPEECH = "speech", "Speech"
-        PRESS_RELEASE = "press_release", "Press release"
-        POST = "post", "Social media post"
+        PRESS_RELEASE = "press_release", "Statement or press release"
+        POST = "post", "Social-media post"
+        FLOOR_REMARKS = "floor_remarks", "Floor remarks"
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=300)
@@ -81,7 +87,12 @@ class Source(EditorialModel):
         max_length=1000, blank=True, validators=[web_url_validator], help_text="An archived copy."
     )
     text = bounded_text(
-        "article", blank=True, help_text="The source's text as published, where we may keep it."
+        "article",
+        blank=True,
+        help_text=(
+            "The article's full text as published, pasted whole, where we may keep it. "
+            "Every quote citing this source is checked against it, word for word."
+        ),
     )
 
     history = editorial_history()

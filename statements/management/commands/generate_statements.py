@@ -170,10 +170,13 @@ EVENT_KINDS = [k for k, _ in Event.Kind.choices]
 CONTEXT_LEADS = {
     "town_hall": "Speaking at a town hall",
     "debate": "Speaking at a debate",
+    "campaign_stop": "At a campaign stop",
     "interview": "In an interview",
+    "news_conference": "At a press conference",
     "speech": "In a speech",
-    "press_release": "In a press release",
-    "post": "In a social media post",
+    "press_release": "In a statement",
+    "post": "In a social-media post",
+    "floor_remarks": "On the floor",
     "other": "Speaking",
 }
 STANCES = [s for s, _ in Reaction.Stance.choices]
