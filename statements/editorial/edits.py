@@ -67,7 +67,7 @@ def create_record(
     if is_live(record):
         require(user, PUBLISH, doing=f"add a {label(model)} to a published record")
         refuse_unpublished(record, m2m)
-    claim = _claim_token(token, user, model) if token is not None else None
+    claim = claim_token(token, user, model) if token is not None else None
     validate(record)
     if is_versioned(model):
         record.version = 1
@@ -96,7 +96,9 @@ def submitted_record(*, token: str | uuid.UUID, user: User, model) -> Record | N
     return model._default_manager.filter(pk=earlier.object_id).first()
 
 
-def _claim_token(token: uuid.UUID, user: User, model) -> SubmissionToken:
+def claim_token(token: uuid.UUID, user: User, model) -> SubmissionToken:
+    """Claim a one-time form token for a record of ``model`` (set its object_id once the
+    record exists); a second claim raises DuplicateSubmission with the first one's."""
     content_type = ContentType.objects.get_for_model(model)
     try:
         with transaction.atomic():

@@ -3,11 +3,13 @@ see it, how to name it to an editor, and how a save is stamped in its history.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.text import slugify
 
 from ..models import (
     EditorialModel,
@@ -163,6 +165,26 @@ def m2m_changes(current: Record, m2m: dict[str, Iterable] | None) -> list[str]:
         if wanted != set(getattr(current, name).values_list("pk", flat=True)):
             changed.append(name)
     return changed
+
+
+def unique_slug(model: type[models.Model], text: str, *, limit: int = 200) -> str:
+    """A slug for a new record made from ``text`` ("Savannah debate 2020-10-28"), with
+    "-2", "-3"… added while another record (or a redirect) holds it."""
+    words = re.sub(r"[\u2010-\u2015/]", " ", text)  # "Perdue–Ossoff" is two words
+    base = slugify(words)[: limit - 4].strip("-") or model._meta.model_name or "record"
+    content_type = ContentType.objects.get_for_model(model)
+    taken = set(
+        model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True)
+    ) | set(
+        SlugRedirect.objects.filter(
+            content_type=content_type, old_slug__startswith=base
+        ).values_list("old_slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 def record_slug_redirect(model, old_slug: str, target_pk: int, user: User) -> None:
