@@ -608,3 +608,54 @@ class DemoRows:
             models = [model for model, _, _ in self.tables]
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
+
+
+# The article desk (admin/statements/statement/intake/) -----------------------------------
+
+INTAKE_URL = "/admin/statements/statement/intake/"
+
+
+def desk_post(
+    *,
+    source: dict | None = None,
+    event: dict | None = None,
+    shared: dict | None = None,
+    statements: list[dict] = (),
+    reactions: list[dict] = (),
+    comments: list[dict] = (),
+    token: str = "",
+    button: str = "_save",
+) -> dict:
+    """The article desk's form as a browser posts it: each part's fields under its
+    prefix, the rows as formsets, and the button pressed."""
+    data: dict = {button: "1"}
+    if token:
+        data["form_token"] = token
+    for prefix, values in [("source", source), ("event", event), ("shared", shared)]:
+        for name, value in (values or {}).items():
+            data[f"{prefix}-{name}"] = _posted(value)
+    for prefix, rows in [
+        ("statements", statements),
+        ("reactions", reactions),
+        ("comments", comments),
+    ]:
+        data |= {
+            f"{prefix}-TOTAL_FORMS": str(max(len(rows), 1)),
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "60",
+        }
+        for index, row in enumerate(rows):
+            for name, value in row.items():
+                data[f"{prefix}-{index}-{name}"] = _posted(value)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _posted(value):
+    if value is True:
+        return "on"
+    if value is False:
+        return None
+    if isinstance(value, list | tuple):
+        return [str(getattr(item, "pk", item)) for item in value]
+    return str(getattr(value, "pk", value))

@@ -2,6 +2,7 @@
 editorial summaries (positions, background notes)."""
 
 from django.contrib import admin
+from django.urls import path
 
 from .. import editorial
 from ..models import BackgroundNote, CommentRequest, Position, Reaction, Statement
@@ -13,7 +14,9 @@ from .inlines import (
     StatementSourceInline,
     StatementTopicInline,
 )
+from .intake import intake_url, intake_view
 from .mixins import EditorialAdmin
+from .review import review_publish_view, review_queue_view
 
 
 class StatementForm(EditorialForm):
@@ -72,6 +75,32 @@ class StatementAdmin(PublicationAdminMixin, EditorialAdmin):
         ("Publication", {"fields": ["state", "published_at", "published_by"]}),
     ]
     inlines = [StatementSourceInline, StatementTopicInline, ReactionInline, CommentRequestInline]
+
+    def get_urls(self):
+        # The desk's pages: the article desk and the review queue (all record types).
+        view = self.admin_site.admin_view
+        return [
+            path("intake/", view(intake_view), name="statements_intake"),
+            path("review/", view(review_queue_view), name="statements_review_queue"),
+            path("review/publish/", view(review_publish_view), name="statements_review_publish"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        statement = self.get_object(request, object_id)
+        extra = {}
+        if statement is not None:
+            first = statement.statementsource_set.order_by("id").values_list("source_id", flat=True)
+            source_id = first.first()
+            extra = {
+                "from_this_source": intake_url(source=source_id) if source_id else "",
+                "from_this_event": (
+                    intake_url(event=statement.event_id, source=source_id)
+                    if statement.event_id
+                    else ""
+                ),
+            }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def get_queryset(self, request):
         return (
