@@ -50,7 +50,7 @@ from ..models import (
 from .forms import URLS_ASSUME_HTTPS
 
 # Statement rows the page starts with, how many "More rows" adds, and the most it shows.
-STATEMENT_ROWS = 4
+STATEMENT_ROWS = 6
 MORE_ROWS = 3
 MAX_ROWS = 60
 REACTION_ROWS = 2
@@ -154,12 +154,12 @@ class SourceForm(DeskForm):
         label="Or a new outlet",
         help_text="Its name, e.g. Associated Press: it is created with the article.",
     )
-    title = model_field(Source, "title")
+    title = model_field(Source, "title", label="Headline")
     author = model_field(Source, "author")
     published_on = model_field(Source, "published_on")
-    url = model_field(Source, "url")
-    archive_url = model_field(Source, "archive_url")
-    text = model_field(Source, "text", widget=forms.Textarea(attrs={"rows": 6}))
+    url = model_field(Source, "url", label="Web address")
+    archive_url = model_field(Source, "archive_url", label="Archived copy's address")
+    text = model_field(Source, "text", label="Full text", widget=forms.Textarea(attrs={"rows": 6}))
 
     NEW = ("outlet", "new_outlet", "title", "author", "published_on", "url", "archive_url", "text")
 
@@ -536,7 +536,15 @@ class Desk:
             media += form.media
         for formset in self.formsets:
             media += formset.media
-        return media
+        # After the admin's autocompletes are set up (the list orders the merge).
+        return media + forms.Media(
+            js=[
+                "admin/js/vendor/jquery/jquery.min.js",
+                "admin/js/jquery.init.js",
+                "admin/js/autocomplete.js",
+                "js/desk.js",
+            ]
+        )
 
     def article(self) -> intake.Article:
         source, event, defaults = (

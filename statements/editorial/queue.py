@@ -174,7 +174,8 @@ def _attach_submissions(items: list[QueueItem]) -> None:
 def _attach_articles(items: list[QueueItem]) -> None:
     """The article each record comes from: a source itself, a reaction's source, a
     statement's first source; an event, a speaker or an outlet through the first
-    statement or source that names them. A fixed number of queries."""
+    statement or source that names them (an outlet its sources, a host its events'
+    statements). A fixed number of queries."""
     ids: dict[type, set[int]] = defaultdict(set)
     for item in items:
         ids[type(item.record)].add(item.record.pk)
@@ -191,6 +192,9 @@ def _attach_articles(items: list[QueueItem]) -> None:
             ):
                 first[(model, owner)] = source_id  # newest first: the oldest link wins
     if ids[Organization]:
+        hosts = links.filter(statement__event__hosts__in=ids[Organization])
+        for host, source_id in hosts.values_list("statement__event__hosts", "source_id"):
+            first[(Organization, host)] = source_id
         for outlet, source_id in (
             Source.objects.filter(outlet_id__in=ids[Organization])
             .order_by("-id")
