@@ -48,9 +48,7 @@ def test_the_admin_index_links_to_the_desk(editor_client):
     assert f'href="{QUEUE}"' in content
 
 
-def test_publishers_see_everything_in_review_by_article_oldest_first(
-    editor, publisher_client
-):
+def test_publishers_see_everything_in_review_by_article_oldest_first(editor, publisher_client):
     first = article_in_review(editor, title="The older article")
     other_editor = user_with_role(editorial.EDITOR)
     second = article_in_review(other_editor, title="The newer article")
@@ -118,9 +116,7 @@ def test_publish_with_what_it_needs_lists_the_drafts_then_publishes_them_all(
         assert f'id="statement-{statement.pk}-label"' in listing
 
 
-def test_a_refusal_names_what_blocks_it_as_links_and_publishes_nothing(
-    editor, publisher_client
-):
+def test_a_refusal_names_what_blocks_it_as_links_and_publishes_nothing(editor, publisher_client):
     source, statements, reaction = article_in_review(editor)
     orphan = submitted(StatementFactory(state=DRAFT, sources=[]), editor)
     keys = [f"source.{source.pk}", f"statement.{orphan.pk}", f"statement.{statements[0].pk}"]
