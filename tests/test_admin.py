@@ -21,6 +21,7 @@ from statements.models import (
     EditorialModel,
     Organization,
     PublicationState,
+    Race,
     Reaction,
     Source,
     StateChange,
@@ -349,7 +350,8 @@ def test_a_statement_needs_at_least_one_source(editor_client, article):
     response = editor_client.post(admin_url(Statement, "add"), data)
 
     assert response.status_code == 200
-    assert "Please submit at least 1 form" in form_errors(response)
+    assert "every statement cites at least one" in form_errors(response)
+    assert "Please submit" not in response.content.decode()
     assert not Statement.objects.exists()
 
 
@@ -363,7 +365,8 @@ def test_deleting_the_last_source_of_a_statement_is_refused(publisher_client):
     response = publisher_client.post(url, data)
 
     assert response.status_code == 200
-    assert "Please submit at least 1 form" in form_errors(response)
+    assert "every statement cites at least one" in form_errors(response)
+    assert "Please submit" not in response.content.decode()
     assert statement.sources.count() == 1
 
 
@@ -614,3 +617,67 @@ def test_a_refused_record_does_not_stop_the_others(publisher_client):
     assert any(m.startswith(f"{bad}: Not saved:") for m in messages)
     assert Source.objects.get(pk=good.pk).state == PUBLISHED
     assert Source.objects.get(pk=bad.pk).state == DRAFT
+
+
+# 6. Errors beside the fields they are about -------------------------------------------
+
+
+def test_a_constraint_error_shows_beside_its_field(editor_client, article):
+    add_page = editor_client.get(admin_url(Statement, "add"))
+    data = statement_post(add_page, article) | {"kind": "paraphrase", "frame": "said that"}
+
+    response = editor_client.post(admin_url(Statement, "add"), data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["frame"] == ["Only a partial quote has a frame around its words."]
+    assert not form.non_field_errors()
+    assert not Statement.objects.exists()
+
+
+def test_an_inferred_date_without_a_note_is_said_beside_the_note(editor_client, article):
+    add_page = editor_client.get(admin_url(Statement, "add"))
+    data = statement_post(add_page, article) | {"date_inference_note": ""}
+
+    response = editor_client.post(admin_url(Statement, "add"), data)
+
+    form = response.context["adminform"].form
+    assert form.errors["date_inference_note"] == [
+        "An inferred date needs a note saying how it was inferred."
+    ]
+
+
+def test_help_text_speaks_to_editors_not_of_code():
+    """Editors read help text: no module paths ("statements.services.publish")."""
+    from django.apps import apps
+
+    for model in apps.get_app_config("statements").get_models():
+        for field in model._meta.get_fields():
+            help_text = str(getattr(field, "help_text", ""))
+            assert "statements." not in help_text, (model.__name__, field.name, help_text)
+
+
+def test_the_race_form_asks_for_the_name_and_election_first(editor_client):
+    form = editor_client.get(admin_url(Race, "add")).context["adminform"].form
+
+    assert list(form.fields)[:2] == ["name", "election"]
+
+
+def test_a_race_left_without_an_address_gets_one_from_its_election(editor_client):
+    election = make_race().election
+    url = admin_url(Race, "add")
+    data = {"name": "Democratic primary", "election": election.pk, "stage": "primary"}
+    data |= {"date_precision": "day", "slug": "", "form_token": ""}
+    data |= {
+        "candidacies-TOTAL_FORMS": "0",
+        "candidacies-INITIAL_FORMS": "0",
+        "candidacies-MIN_NUM_FORMS": "0",
+        "candidacies-MAX_NUM_FORMS": "100",
+    }
+
+    first = editor_client.post(url, data)
+    second = editor_client.post(url, data)
+
+    assert first.status_code == second.status_code == 302, form_errors(first)
+    slugs = sorted(Race.objects.filter(name="Democratic primary").values_list("slug", flat=True))
+    assert slugs == [f"{election.slug}-democratic-primary", f"{election.slug}-democratic-primary-2"]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
 from simple_history.models import is_historic
 
@@ -51,6 +51,30 @@ def refusal_text(refusal) -> str:
     if isinstance(refusal, ValidationError):
         return "Not saved: " + " ".join(refusal.messages)
     return refusal.message
+
+
+def _last_field(condition) -> str | None:
+    """The last field a constraint's condition names: the one an editor fills last
+    ('date_inference_note' in "not inferred, or a note")."""
+    found = None
+    for child in getattr(condition, "children", []):
+        if isinstance(child, tuple):
+            found = child[0].split("__")[0]
+        else:
+            found = _last_field(child) or found
+    return found
+
+
+def field_for_message(model: type[models.Model], message: str) -> str | None:
+    """The field a model constraint's message is about, so that the form shows it beside
+    that field instead of at the top."""
+    for constraint in model._meta.constraints:
+        if (
+            isinstance(constraint, models.CheckConstraint)
+            and constraint.get_violation_error_message() == message
+        ):
+            return _last_field(constraint.condition)
+    return None
 
 
 # Forms: the version, the one-time token, the state note, the correction note ----------
@@ -109,7 +133,11 @@ class EditorialForm(forms.ModelForm):
             if isinstance(value, str) and "\r\n" in value and self._is_text_field(name):
                 cleaned[name] = value.replace("\r\n", "\n")
         refusal = getattr(self.request, "_editorial_refusal", None)
-        if refusal is not None:
+        if isinstance(refusal, ValidationError) and hasattr(refusal, "error_dict"):
+            for name, errors in refusal.error_dict.items():
+                for message in ValidationError(errors).messages:
+                    self._add_beside(name, message)
+        elif refusal is not None:
             field = getattr(refusal, "field", None)
             if isinstance(refusal, editorial.EditConflict):
                 message = "Not saved: someone else saved this record first (see the message above)."
@@ -117,6 +145,33 @@ class EditorialForm(forms.ModelForm):
                 message = refusal_text(refusal)
             self.add_error(field if field in self.fields else None, message)
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The model's constraints report their errors for no field: show each beside the
+        # field it is about.
+        errors = self._errors.get(NON_FIELD_ERRORS) if self._errors else None
+        if not errors:
+            return
+        kept = self.error_class(error_class="nonfield", renderer=self.renderer)
+        for message in errors:
+            field = field_for_message(self._meta.model, message)
+            if field in self.fields and field not in self._errors:
+                self._errors[field] = self.error_class(renderer=self.renderer)
+            if field in self.fields:
+                self._errors[field].append(message)
+                self.cleaned_data.pop(field, None)
+            else:
+                kept.append(message)
+        if kept:
+            self._errors[NON_FIELD_ERRORS] = kept
+        else:
+            del self._errors[NON_FIELD_ERRORS]
+
+    def _add_beside(self, name: str, message: str) -> None:
+        if name == NON_FIELD_ERRORS:
+            name = field_for_message(self._meta.model, message) or name
+        self.add_error(name if name in self.fields else None, message)
 
     def _is_text_field(self, name: str) -> bool:
         try:

@@ -2,6 +2,7 @@
 and requests for comment."""
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 
 from ..models import (
     Affiliation,
@@ -31,8 +32,20 @@ class CandidacyInline(EditorialInlineMixin, admin.TabularInline):
     autocomplete_fields = ["person", "race", "party"]
 
 
+class AtLeastOneSource(BaseInlineFormSet):
+    """A statement's sources: at least one, said in plain words."""
+
+    default_error_messages = {
+        **BaseInlineFormSet.default_error_messages,
+        "too_few_forms": (
+            "Add the source this statement comes from: every statement cites at least one."
+        ),
+    }
+
+
 class StatementSourceInline(EditorialInlineMixin, admin.TabularInline):
     model = StatementSource
+    formset = AtLeastOneSource
     min_num = 1
     extra = 0
     autocomplete_fields = ["source"]

@@ -197,6 +197,8 @@ class EditorialAdminMixin(ModelAdminBase):
             refusal = error
         request._editorial_refusal = refusal
         message = refusal_text(refusal)
+        if isinstance(refusal, ValidationError) and hasattr(refusal, "error_dict"):
+            message = "Not saved: see the notes beside the fields below."
         if isinstance(refusal, editorial.EditConflict):
             current = reverse(admin_urlname(self.opts, "change"), args=[refusal.record.pk])
             message = format_html('{} <a href="{}">Open the current version</a>.', message, current)
