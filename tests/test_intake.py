@@ -568,3 +568,18 @@ def test_a_changed_word_is_not_found_and_blocks_the_save_until_kept(editor_clien
 
     assert kept.status_code == 302
     assert Statement.objects.get().text == changed
+
+
+def test_the_statement_page_in_the_admin_shows_the_verbatim_check(editor_client, seed_source):
+    found = StatementFactory(text="misguided", kind="partial", sources=[seed_source])
+    changed = StatementFactory(
+        text="It is important that there be bonds of truth", sources=[seed_source]
+    )
+
+    shown = editor_client.get(f"/admin/statements/statement/{found.pk}/change/")
+    missing = editor_client.get(f"/admin/statements/statement/{changed.pk}/change/")
+
+    assert "Found in the source" in shown.content.decode()
+    content = missing.content.decode()
+    assert "<strong>Not found</strong>" in content
+    assert "Closest passage: “&quot;It is important that there be bonds of trust" in content

@@ -982,3 +982,17 @@ def test_cached_tree_and_compare_choices_follow_every_write(client, uncached_pag
     with CaptureQueriesContext(connection) as queries:
         get_ok(client, "/compare/")
     assert len(queries) == 0  # both from the cache until the next write
+
+
+def test_the_statement_page_says_the_quote_was_checked_against_the_stored_text(client, demo):
+    from statements.demo import STATEMENTS
+
+    statement = Statement.objects.get(text=STATEMENTS["S2"]["text"])
+    paraphrase = Statement.objects.get(text=STATEMENTS["S4"]["text"])
+
+    checked = client.get(statement.get_absolute_url()).content.decode()
+    unchecked = client.get(paraphrase.get_absolute_url()).content.decode()
+
+    assert "checked against this article's text as stored by the tracker" in checked
+    assert "stand in it word for word" in checked
+    assert "as stored by the tracker" not in unchecked

@@ -3,9 +3,11 @@ editorial summaries (positions, background notes)."""
 
 from django.contrib import admin
 from django.urls import path
+from django.utils.html import format_html, format_html_join
 
 from .. import editorial
 from ..models import BackgroundNote, CommentRequest, Position, Reaction, Statement
+from ..text import find_verbatim
 from .actions import PublicationAdminMixin
 from .forms import EditorialForm, count_of, excerpt
 from .inlines import (
@@ -71,10 +73,36 @@ class StatementAdmin(PublicationAdminMixin, EditorialAdmin):
                 "description": "The day it was said, not the day it was reported.",
             },
         ),
-        ("What was said", {"fields": ["kind", "text", "frame", "context"]}),
+        ("What was said", {"fields": ["kind", "text", "verbatim_check", "frame", "context"]}),
         ("Publication", {"fields": ["state", "published_at", "published_by"]}),
     ]
+    readonly_fields = ["verbatim_check"]
     inlines = [StatementSourceInline, StatementTopicInline, ReactionInline, CommentRequestInline]
+
+    @admin.display(description="Verbatim check")
+    def verbatim_check(self, statement):
+        """The quote against each of its sources' stored text (statements/text.py)."""
+        if statement is None or statement.pk is None:
+            return "Checked once saved: or enter it on the article desk, which checks first."
+        if not statement.is_quote:
+            return "A paraphrase: not checked."
+        sources = [source for source in statement.sources.select_related("outlet") if source.text]
+        if not sources:
+            return "Not checked: none of its sources has its text stored."
+        results = []
+        for source in sources:
+            check = find_verbatim(statement.text, source.text)
+            if check.found:
+                results.append(format_html("<li>Found in the source: {}</li>", source))
+            else:
+                results.append(
+                    format_html(
+                        "<li><strong>Not found</strong> in {}. Closest passage: “{}”</li>",
+                        source,
+                        check.passage or "none",
+                    )
+                )
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((r,) for r in results)))
 
     def get_urls(self):
         # The desk's pages: the article desk and the review queue (all record types).

@@ -15,6 +15,7 @@ from ..models import (
     Reaction,
     Statement,
 )
+from ..text import find_verbatim
 from . import visibility
 from .attached import attach
 from .cards import as_prefetched, card_rows, card_topics, newest_first
@@ -123,6 +124,10 @@ def statement_page(pk: int) -> dict:
         links = shown.source_links  # type: ignore[attr-defined]
         as_prefetched(shown, "sources", [link.source for link in links])
     tree.attach_trails(everything)
+    for link in statement.source_links:  # type: ignore[attr-defined]
+        # The verbatim check (statements/text.py), where the source's text is stored.
+        checked = statement.is_quote and bool(link.source.text)
+        attach(link, verbatim=find_verbatim(statement.text, link.source.text) if checked else None)
     for position in statement.public_positions:
         attach(position.topic, trail=tree.trail(position.topic))
     return {
