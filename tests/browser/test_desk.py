@@ -267,7 +267,12 @@ def test_an_editor_enters_the_debates_and_a_publisher_publishes_them(
     expect(reader.locator("body")).to_contain_text("catchphrases again")
 
 
-DESK_PAGES = ["/admin/statements/statement/intake/", "/admin/statements/statement/review/"]
+DESK_PAGES = [
+    "/admin/",
+    "/admin/statements/statement/intake/",
+    "/admin/statements/statement/review/",
+    "/admin/statements/statement/review/publish/",
+]
 
 
 @pytest.mark.parametrize("path", DESK_PAGES)
