@@ -583,3 +583,42 @@ def test_the_statement_page_in_the_admin_shows_the_verbatim_check(editor_client,
     content = missing.content.decode()
     assert "<strong>Not found</strong>" in content
     assert "Closest passage: “&quot;It is important that there be bonds of trust" in content
+
+
+def test_a_row_at_another_recorded_event_takes_that_events_date(editor_client, race):
+    first_debate = Event.objects.create(
+        name="First Perdue–Ossoff debate",
+        slug="first-debate",
+        kind=Event.Kind.DEBATE,
+        date=datetime.date(2020, 10, 12),
+        online=True,
+        state="published",
+    )
+
+    response = editor_client.post(
+        INTAKE_URL,
+        desk_post(
+            source=new_source(),
+            event=new_event(),
+            statements=[
+                {"speaker": race["perdue"], "text": "idle chatter", "event": first_debate},
+                {"speaker": race["perdue"], "text": PERDUE_AGENDA},
+            ],
+        ),
+    )
+
+    assert response.status_code == 302
+    at_first, at_second = Statement.objects.order_by("id")
+    assert (at_first.event, at_first.said_on) == (first_debate, datetime.date(2020, 10, 12))
+    assert at_second.said_on == DEBATE_DAY
+    assert at_second.event.name == "Second Perdue–Ossoff debate"
+
+
+def test_an_empty_page_saves_nothing_and_says_why(editor_client):
+    source = SourceFactory()
+
+    response = editor_client.post(INTAKE_URL, desk_post(source={"source": source}))
+
+    assert response.status_code == 200
+    assert "Enter at least one statement." in response.content.decode()
+    assert not Statement.objects.exists()

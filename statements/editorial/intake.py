@@ -346,7 +346,9 @@ def check_article(article: Article) -> ArticleCheck:
     for index, request in enumerate(article.comment_requests):
         if request.values.get("subject") and request.to is None:
             check.add(("comment", index), "to_row", "Say which statement the request was about.")
-    if not rows and not article.reactions and not article.comment_requests:
+    reactions = [r for r in article.reactions if _has_words(r.values)]
+    requests = [c for c in article.comment_requests if c.values.get("subject")]
+    if not rows and not reactions and not requests:
         check.add(("statement", None), None, "Enter at least one statement.")
     _check_rows_exist(check, article)
     return check
@@ -388,6 +390,8 @@ def _check_statement(check: ArticleCheck, plan: StatementPlan, entry, source_tex
                 f"#{first.pk}). Choose below: add this article as one more source of it, or "
                 "enter it as a new statement.",
             )
+    if entry.replies_to == plan.index:
+        check.add(part, "replies_to", "A statement cannot answer itself.")
     if entry.replies_to is not None and not entry.stance:
         check.add(part, "stance", "Say how it answers the other statement (its stance).")
     if entry.reprint.startswith("add:"):
@@ -450,15 +454,21 @@ def _merged(entry: StatementEntry, article: Article, event_date) -> dict[str, An
             if _blank(values.get(name)):
                 values[name] = defaults.get(name)
     if _blank(values.get("said_on")):
-        if not _blank(defaults.get("said_on")):
+        # The date, as a group: the row's own event's, else the defaults', else the page's
+        # event's (with its precision and how it was inferred).
+        own_event = values.get("event")
+        if isinstance(own_event, Event):
+            values["said_on"] = own_event.date
+            for name in DATE_GROUP[1:]:
+                values[name] = getattr(own_event, name)
+        elif not _blank(defaults.get("said_on")):
             for name in DATE_GROUP:
                 values[name] = defaults.get(name)
         elif event_date is not None:
             event = article.event
             values["said_on"] = event_date
-            source = event if event is not None else None
             for name in DATE_GROUP[1:]:
-                values[name] = getattr(source, name) if source else article.event_values.get(name)
+                values[name] = getattr(event, name) if event else article.event_values.get(name)
     for name in SHARED_FIELDS:
         if name not in SPEAKER_GROUP and name not in DATE_GROUP and _blank(values.get(name)):
             values[name] = defaults.get(name)
