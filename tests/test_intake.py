@@ -189,6 +189,11 @@ def test_an_editor_enters_the_debate_in_one_save_into_review(editor_client, edit
     assert perdue.speaker_party == race["republicans"]
     assert [t.name for t in statements[0].topics.all()] == ["Public health"]
     assert [t.name for t in statements[3].topics.all()] == ["Economy"]
+    # Each statement belongs to the race its speaker was running in that day: the general.
+    assert {(s.candidacy.person, s.candidacy.race.stage) for s in statements} == {
+        (race["ossoff"], Race.Stage.GENERAL),
+        (race["perdue"], Race.Stage.GENERAL),
+    }
     # A statement that answers another is a reaction to it too, in the speaker's words.
     reactions = list(Reaction.objects.order_by("id"))
     assert [(r.statement, r.respondent, r.text) for r in reactions] == [

@@ -50,6 +50,7 @@ from ..models import (
 from ..text import VerbatimCheck, find_verbatim, same_words
 from .edits import claim_token, create_record
 from .errors import EditorialRefusal
+from .races import suggest_candidacy
 from .records import User, unique_slug
 from .workflow import submit_for_review
 
@@ -539,6 +540,11 @@ def enter_article(
         values = dict(plan.values)
         if values.get("event") is None and event is not None:
             values["event"] = event
+        if values.get("speaker") and values.get("said_on") and not values.get("candidacy"):
+            # The race the speaker was running in that day, as the statement form suggests.
+            values["candidacy"] = suggest_candidacy(
+                speaker=values["speaker"], said_on=values["said_on"]
+            )
         statement = _create(Statement(**_model_values(Statement, values)), user, part)
         entered.created.append(statement)
         entered.statements.append(statement)
