@@ -2,12 +2,14 @@
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import get_script_prefix, get_urlconf, reverse
 from simple_history.models import HistoricalRecords
 
 HISTORY_APP = "statements_history"
@@ -219,3 +221,26 @@ def count_per_row(rows: QuerySet, field: str) -> Coalesce:
         .values("count")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+# A value no real id or slug takes, to find where the route puts it.
+_PLACEHOLDER = {"pk": 9081726354, "slug": "x-placeholder-x"}
+
+
+@lru_cache(maxsize=64)
+def _route_around(viewname: str, key: str, prefix: str, urlconf: str) -> tuple[str, str]:
+    head, _, tail = reverse(viewname, urlconf, kwargs={key: _PLACEHOLDER[key]}).partition(
+        str(_PLACEHOLDER[key])
+    )
+    return head, tail
+
+
+def address(viewname: str, key: str, value: int | str) -> str:
+    """``reverse(viewname, kwargs={key: value})`` for a route with one ``pk`` or ``slug``,
+    with the route resolved once per process: the cards of one page ask for a hundred
+    addresses, and ``reverse`` was an eighth of a list page's time."""
+    if value in ("", None):
+        return reverse(viewname, kwargs={key: value})  # raises NoReverseMatch, as it should
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    head, tail = _route_around(viewname, key, get_script_prefix(), urlconf)
+    return f"{head}{value}{tail}"

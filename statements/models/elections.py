@@ -2,13 +2,13 @@
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from .base import (
     DatedMixin,
     EditorialModel,
     PublicQuerySet,
     PublicRule,
+    address,
     bounded_text,
     editorial_history,
 )
@@ -76,7 +76,7 @@ class Race(EditorialModel, DatedMixin):
         return f"{self.election}: {self.name}"
 
     def get_absolute_url(self):
-        return reverse("statements:race-detail", kwargs={"slug": self.slug})
+        return address("statements:race-detail", "slug", self.slug)
 
 
 class Candidacy(PublicRule, models.Model):

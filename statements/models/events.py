@@ -2,11 +2,11 @@
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from .base import (
     DatedMixin,
     EditorialModel,
+    address,
     bounded_text,
     editorial_history,
     format_partial_date,
@@ -55,7 +55,7 @@ class Event(EditorialModel, DatedMixin):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("statements:event-detail", kwargs={"slug": self.slug})
+        return address("statements:event-detail", "slug", self.slug)
 
     @property
     def date_display(self) -> str:

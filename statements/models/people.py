@@ -8,6 +8,7 @@ from .base import (
     EditorialModel,
     PublicQuerySet,
     PublicRule,
+    address,
     bounded_text,
     editorial_history,
     web_url_validator,
@@ -69,7 +70,7 @@ class Person(EditorialModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("statements:person-detail", kwargs={"slug": self.slug})
+        return address("statements:person-detail", "slug", self.slug)
 
 
 class Affiliation(PublicRule, models.Model):

@@ -13,7 +13,6 @@ from typing import ClassVar, Self
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from .base import (
     DatedMixin,
@@ -21,6 +20,7 @@ from .base import (
     PublicationState,
     PublicQuerySet,
     PublicRule,
+    address,
     bounded_text,
     editorial_history,
     format_partial_date,
@@ -170,7 +170,7 @@ class Statement(EditorialModel, DatedMixin):
         return f"{self.speaker_name or self.speaker}: {words}"
 
     def get_absolute_url(self):
-        return reverse("statements:statement-detail", kwargs={"pk": self.pk})
+        return address("statements:statement-detail", "pk", self.pk)
 
     @property
     def date_display(self) -> str:

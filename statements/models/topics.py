@@ -8,9 +8,8 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 
-from .base import EditorialModel, PublicQuerySet, bounded_text, editorial_history
+from .base import EditorialModel, PublicQuerySet, address, bounded_text, editorial_history
 
 # Walking the tree: the one definition, used by the model, the reading layer and the admin.
 
@@ -84,7 +83,7 @@ class Topic(EditorialModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("statements:topic-detail", kwargs={"slug": self.slug})
+        return address("statements:topic-detail", "slug", self.slug)
 
     def clean(self):
         if self.pk and self.parent_id in Topic.objects.descendant_ids([self.pk]):

@@ -4,39 +4,19 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
 
 from ..caching import generation
-from ..models import DatePrecision, Organization, Person, QuoteKind, format_partial_date
+from ..models import DatePrecision, Organization, Person, QuoteKind
 from ..reading.cards import rendered_card
 from ..reading.cards import surname as person_surname
+from ..reading.dates import partial_date
 
 register = template.Library()
 
 PREPOSITIONS = ("by ", "in ", "on ", "to ", "via ", "through ", "at ", "during ", "from ")
 
 
-def iso_partial(value, precision) -> str:
-    """The machine-readable date, no more precise than it is known: 2020-05-30, 2020-06, 2020."""
-    if value is None:
-        return ""
-    if precision == DatePrecision.YEAR:
-        return f"{value.year:04d}"
-    if precision == DatePrecision.MONTH:
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
-
-
-@register.simple_tag
-def partial_date(value, precision=DatePrecision.DAY):
-    """<time datetime="2020-06">June 2020</time>, or 'date unknown'."""
-    if value is None:
-        return "date not recorded"
-    return format_html(
-        '<time datetime="{}">{}</time>',
-        iso_partial(value, precision),
-        format_partial_date(value, precision),
-    )
+register.simple_tag(partial_date)
 
 
 @register.simple_tag
