@@ -116,6 +116,7 @@ def sources_line(statement: Statement, url: str) -> SafeString:
     else:
         reported = "Source not published"
     count = getattr(statement, "reaction_count", 0)
+    reactions: SafeString | str
     if count:
         reactions = format_html(
             '<a href="{}#reactions">{} reaction{}<span class="visually-hidden"> to statement {}'

@@ -22,17 +22,18 @@ from ..models import (
     QuoteKind,
     Source,
     Statement,
+    Topic,
 )
 from ..models.base import count_per_row
-from . import visibility
+from . import menus, visibility
 from .attached import attach
 from .card_html import SNIPPET_SLOT, card_html
-from .tree import TopicTree
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
     from ..models import Position
+    from .tree import TopicTree
 
     class PositionStatements(TypedDict):
         """What ``Prefetch("statements", ..., to_attr="public_statements")`` brings
@@ -137,17 +138,38 @@ def rendered_cards(statements: list[Statement], generation: int) -> list[SafeStr
 def attach_card_relations(statements: list[Statement]) -> None:
     """Give ``card_rows()`` statements the topics and sources their cards show, published
     only, as a prefetch would, in two queries that read tuples rather than model rows:
-    the topics come from the cached topic tree (with their breadcrumbs), the sources as
-    their outlet's name and date. Five times cheaper than ``card_prefetches()``, which
-    matters on a list page that renders twenty cards no cache has seen."""
+    the topics' names and breadcrumbs come from the published topics the filter form has
+    already read (``menus.topics()``), the sources as their outlet's name and date.
+    Five times cheaper than ``card_prefetches()``, which matters on a list page that
+    renders twenty cards no cache has seen."""
     ids = [statement.pk for statement in statements]
+    published_topics = {row[0]: row for row in menus.topics().rows}
+    made: dict[int, Topic] = {}
+
+    def topic(pk: int) -> Topic:
+        if pk not in made:
+            _pk, parent_id, slug, name = published_topics[pk]
+            made[pk] = Topic(pk=pk, parent_id=parent_id, slug=slug, name=name)
+        return made[pk]
+
+    def trail(of: Topic) -> list[Topic]:
+        chain, seen, parent_id = [], {of.pk}, of.parent_id
+        while parent_id in published_topics and parent_id not in seen:
+            chain.append(topic(parent_id))
+            seen.add(parent_id)
+            parent_id = chain[-1].parent_id
+        return chain[::-1]
+
     topic_ids: dict[int, list[int]] = defaultdict(list)
     links = visibility.topic_links(known_public=["statement"]).filter(statement_id__in=ids)
     for statement_id, topic_id in links.values_list("statement_id", "topic_id"):
-        topic_ids[statement_id].append(topic_id)
+        if topic_id in published_topics:
+            topic_ids[statement_id].append(topic_id)
     for statement in statements:
-        statement.topic_ids = topic_ids[statement.pk]  # type: ignore[attr-defined]
-    give_topics(statements, TopicTree.load())
+        shown = sorted((topic(pk) for pk in topic_ids[statement.pk]), key=lambda t: (t.name, t.pk))
+        for each in shown:
+            attach(each, trail=trail(each))
+        as_prefetched(statement, "topics", shown)
 
     sources: dict[int, list[Source]] = defaultdict(list)
     rows = (
