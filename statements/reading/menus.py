@@ -1,7 +1,7 @@
 """The filter form's menus, built once per content generation and kept as HTML.
 
 A menu of a few hundred people costs tens of milliseconds to render through Django's
-form widgets, and five queries to read. Built here once per content generation (and per
+form widgets, and a query per menu to read. Built here once per content generation (and per
 process: the "fragments" cache), as plain HTML, they cost a cache read per page.
 
 Long menus (speakers, events) are ``<datalist>`` suggestions for a text field: the
@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import caches
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, F, QuerySet, Value, Window
+from django.db.models.functions import Cast, Concat, RowNumber
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -82,11 +83,36 @@ class Menus:
         return mark_safe(html)  # noqa: S308 -- built from escaped values in build()
 
 
-def menu_records(queryset: QuerySet, name: str) -> list[tuple[str, str]]:
-    """(slug, label) of the first MENU_LIMIT records of a menu, in menu order."""
-    order = MENU_ORDER.get(name, ("name",))
-    first = queryset.order_by(*order).values("pk")[: MENU_LIMIT[name]]
-    return [(r.slug, str(r)) for r in queryset.filter(Q(pk__in=first)).order_by(*order)]
+def menu_records(querysets: dict[str, QuerySet]) -> dict[str, list[tuple[str, str]]]:
+    """(slug, label) of the first MENU_LIMIT records of each menu, in menu order: every
+    menu in one query (a UNION ALL of one part per menu), so that the first page after a
+    change stays within its query budget."""
+    parts = []
+    for name, queryset in querysets.items():
+        order = MENU_ORDER.get(name, ("name",))
+        first = queryset.order_by(*order).values("pk")[: MENU_LIMIT[name]]
+        label = Concat("election__name", Value(": "), "name") if name == "race" else F("name")
+        parts.append(
+            queryset.filter(pk__in=first)
+            .order_by()
+            .annotate(
+                menu=Value(name, output_field=CharField()),
+                menu_slug=F("slug"),
+                menu_label=Cast(label, CharField()),
+                menu_position=Window(RowNumber(), order_by=[_order(field) for field in order]),
+            )
+            .values_list("menu", "menu_slug", "menu_label", "menu_position")
+        )
+    records: dict[str, list[tuple[str, str]]] = {name: [] for name in querysets}
+    if parts:
+        rows = parts[0].union(*parts[1:], all=True)
+        for name, slug, label, _position in sorted(rows, key=lambda row: (row[0], row[3])):
+            records[name].append((slug, label))
+    return records
+
+
+def _order(field: str):
+    return F(field[1:]).desc() if field.startswith("-") else F(field).asc()
 
 
 def _options(records) -> str:
@@ -96,12 +122,9 @@ def _options(records) -> str:
 
 
 def build(querysets: dict[str, QuerySet]) -> Menus:
-    """One query per menu but the topics' (cached on their own, see ``topics()``)."""
-    html = {
-        name: _options(menu_records(queryset, name))
-        for name, queryset in querysets.items()
-        if name != "topic"
-    }
+    """One query for the menus but the topics' (cached on their own, see ``topics()``)."""
+    listed = {name: queryset for name, queryset in querysets.items() if name != "topic"}
+    html = {name: _options(records) for name, records in menu_records(listed).items()}
     topic_rows = topics().rows[: MENU_LIMIT["topic"]]
     html["topic"] = _options((slug, name) for _pk, _parent, slug, name in topic_rows)
     return Menus(html=html)
