@@ -278,8 +278,8 @@ def test_deep_pages_cost_the_same_queries_as_the_first(client, rendered):
     for query in pages:
         caches["fragments"].clear()  # cards and menus to build, as after an edit
         # The page, its cards' topics and sources; the menus (topics, then speakers,
-        # parties, races, events): once per content generation.
-        assert rendered(client, query) == 8
+        # parties, races and events together): once per content generation.
+        assert rendered(client, query) == 5
         assert rendered(client, query) == 1  # the page; cards and menus are cached
 
 

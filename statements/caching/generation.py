@@ -11,6 +11,11 @@ stamp changes twice: at once, and again when the transaction commits. The first 
 keeps a transaction's own later reads away from older cached copies; the second makes any
 copy filled from the not yet committed state obsolete before anyone can read the new one.
 Bulk writers that bypass the ORM (COPY) call ``bump()`` themselves.
+
+A few things depend on one model only: the topic tree is read from the topics alone.
+They are keyed on that model's own stamp (a scope, ``current("topics")``), which changes
+with the model's rows and with nothing else, so that a new statement does not make every
+page reread the tree.
 """
 
 from __future__ import annotations
@@ -24,46 +29,59 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 CACHE_ALIAS = "default"
 KEY = "content-generation"
 WATCHED_APP_LABELS = frozenset({"statements"})
+# model name -> scope: a write to the model changes the scope's stamp as well.
+SCOPES = {"topic": "topics"}
 
 
 def _cache():
     return caches[CACHE_ALIAS]
 
 
-def current() -> int:
+def _key(scope: str) -> str:
+    return f"{KEY}:{scope}" if scope else KEY
+
+
+def current(scope: str = "") -> int:
     """The stamp now: nanoseconds since the epoch of the last change (or of the first read
-    after the cache lost it), so that it also serves as a Last-Modified date."""
-    cache = _cache()
-    value = cache.get(KEY)
+    after the cache lost it), so that it also serves as a Last-Modified date. With a
+    scope, the stamp of that scope's model alone."""
+    cache, key = _cache(), _key(scope)
+    value = cache.get(key)
     if value is None:
-        cache.add(KEY, time.time_ns(), timeout=None)
-        value = cache.get(KEY)
+        cache.add(key, time.time_ns(), timeout=None)
+        value = cache.get(key)
     return int(value)
 
 
-def bump() -> int:
-    """Make every cached copy obsolete. The stamp never goes backwards, even if the clock
-    does, because conditional requests compare it."""
-    cache = _cache()
-    previous = cache.get(KEY) or 0
+def bump(scope: str = "") -> int:
+    """Make every cached copy obsolete (with a scope: every copy keyed on that scope). The
+    stamp never goes backwards, even if the clock does, because conditional requests
+    compare it."""
+    cache, key = _cache(), _key(scope)
+    previous = cache.get(key) or 0
     value = max(time.time_ns(), int(previous) + 1)
-    cache.set(KEY, value, timeout=None)
+    cache.set(key, value, timeout=None)
     return value
 
 
-def bump_now_and_on_commit() -> None:
-    bump()
-    transaction.on_commit(bump, robust=True)
+def bump_now_and_on_commit(scope: str = "") -> None:
+    def bump_all() -> None:
+        bump()
+        if scope:
+            bump(scope)
+
+    bump_all()
+    transaction.on_commit(bump_all, robust=True)
 
 
 def _content_changed(sender, **kwargs) -> None:
     if sender._meta.app_label in WATCHED_APP_LABELS:
-        bump_now_and_on_commit()
+        bump_now_and_on_commit(SCOPES.get(sender._meta.model_name, ""))
 
 
 def _m2m_changed(sender, instance, action, **kwargs) -> None:
     if action.startswith("post_") and instance._meta.app_label in WATCHED_APP_LABELS:
-        bump_now_and_on_commit()
+        bump_now_and_on_commit(SCOPES.get(instance._meta.model_name, ""))
 
 
 def connect() -> None:

@@ -60,8 +60,9 @@ class Topics:
 
 
 def topics() -> Topics:
-    """The published topics of the current content generation: one query per generation."""
-    key = f"published-topics:{generation.current()}"
+    """The published topics, read once per change of a topic (the "topics" scope of the
+    content generation): statements and other records may change without a reread."""
+    key = "published-topics:{}".format(generation.current("topics"))
     found = fragments().get(key)
     if found is None:
         rows = Topic.objects.published().order_by("name", "id")

@@ -45,8 +45,9 @@ class TopicTree:
     @classmethod
     def load(cls) -> TopicTree:
         """The tree as published now. Every page reads it, so the topics are kept in the
-        shared cache under the content generation: exact, and no query once warm."""
-        key = TREE_CACHE_KEY.format(generation=generation.current())
+        shared cache under the topics' own stamp (generation.current("topics")): exact,
+        and no query once warm, however many statements are published meanwhile."""
+        key = TREE_CACHE_KEY.format(generation=generation.current("topics"))
         topics = cache.get(key)
         if topics is None:
             topics = list(visibility.topics().order_by("name", "id"))
