@@ -740,6 +740,36 @@ def test_every_page_runs_a_constant_number_of_queries(client, uncached_pages):
     assert page_text(get_ok(client, f"/races/{world.race.slug}/")).count("Position 29") >= 1
 
 
+def test_every_page_keeps_its_budget_on_the_first_request_after_a_write(client, uncached_pages):
+    """A write makes every per-generation fragment (cards, menus) obsolete: the first
+    request after it rebuilds them, and must still keep within PAGE_BUDGET."""
+    world = World()
+    world.grow(3)
+    for url in world.urls():
+        get_ok(client, url)  # every fragment built
+        StatementFactory(speaker=world.main, topics=[world.root])  # a write: new generation
+        with CaptureQueriesContext(connection) as queries:
+            get_ok(client, url)
+        assert len(queries.captured_queries) <= PAGE_BUDGET, (url, len(queries.captured_queries))
+
+
+def test_a_topic_change_shows_on_the_next_request_though_the_tree_is_cached(client):
+    """The topic tree is keyed on the topics' own stamp: a topic's change must renew it."""
+    parent = TopicFactory(name="Immigration", slug="immigration")
+    topic = TopicFactory(name="Border", slug="border", parent=parent)
+    statement = StatementFactory(topics=[topic])
+    for url in (statement.get_absolute_url(), "/statements/", "/topics/"):
+        assert "Border" in page_text(get_ok(client, url))
+    topic.name = "Border security"
+    topic.save()
+    parent.state = "draft"
+    parent.save()
+    for url in (statement.get_absolute_url(), "/statements/", "/topics/"):
+        text = page_text(get_ok(client, url))
+        assert "Border security" in text, url
+        assert "Immigration" not in text, url
+
+
 def test_topic_page_pages_without_counting_and_stops_deep(client):
     topic = TopicFactory(slug="trade", name="Trade")
     speaker = PersonFactory()
