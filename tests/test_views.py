@@ -770,6 +770,33 @@ def test_a_topic_change_shows_on_the_next_request_though_the_tree_is_cached(clie
         assert "Immigration" not in text, url
 
 
+def test_topic_counts_are_exact_up_to_the_cap_then_say_so(client, settings):
+    """A topic's count is exact, narrower topics included, each statement once; past
+    COUNT_CAP it reads "N+" instead of scanning every link. A new statement counts at
+    once: the counts are cached per content generation."""
+    from statements.reading import tree as tree_module
+
+    settings.PAGE_CACHE_EXCLUDED_PATHS = [*settings.PAGE_CACHE_EXCLUDED_PATHS, "/topics/"]
+    parent = TopicFactory(name="Immigration", slug="immigration")
+    child = TopicFactory(name="Border", slug="border", parent=parent)
+    for day in range(3):
+        StatementFactory(topics=[parent, child], said_on=datetime.date(2020, 1, 1 + day))
+    StatementFactory(topics=[child], state="draft")
+    assert "Statements on Immigration and narrower topics (3)" in page_text(
+        get_ok(client, "/topics/immigration/")
+    )
+    StatementFactory(topics=[child])
+    assert "(4)" in page_text(get_ok(client, "/topics/immigration/"))
+    tree_module.COUNT_CAP = 2
+    try:
+        StatementFactory(topics=[child])  # a write: counts are taken again
+        text = page_text(get_ok(client, "/topics/"))
+        assert "2+ statements" in text
+        assert "(2+)" in page_text(get_ok(client, "/topics/border/"))
+    finally:
+        tree_module.COUNT_CAP = 1000
+
+
 def test_topic_page_pages_without_counting_and_stops_deep(client):
     topic = TopicFactory(slug="trade", name="Trade")
     speaker = PersonFactory()

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import (
-    Count,
-    Q,
-)
+from django.db import connection
 from django.http import Http404
 
 from ..caching import generation
@@ -18,8 +15,19 @@ from ..models import (
 from . import visibility
 from .attached import attach
 
-COUNTS_CACHE_KEY = "statements:topic-statement-counts"
-COUNTS_TTL = 300
+COUNTS_CACHE_KEY = "statements:topic-statement-counts:{generation}"
+# Counted exactly up to this many statements per topic; beyond, shown as "1,000+".
+COUNT_CAP = 1000
+
+
+class AtLeast(int):
+    """A count that stopped at COUNT_CAP + 1: reads "1,000+", and compares and
+    pluralizes as the number it holds."""
+
+    def __str__(self) -> str:
+        return f"{COUNT_CAP:,}+"
+
+
 TREE_CACHE_KEY = "statements:topic-tree:{generation}"
 TREE_TTL = 24 * 3600
 
@@ -95,35 +103,39 @@ class TopicTree:
             stack.extend((child, level + 1) for child in reversed(self.children.get(topic.pk, [])))
 
     def statement_counts(self) -> dict[int, int]:
-        """Published statements per topic, narrower topics included, counted once each.
-
-        Counting scans every statement–topic link, which costs seconds at a million
-        statements, so the result is cached for COUNTS_TTL seconds: a count may lag a
-        newly published statement by that long. The statements listed are never cached.
-        """
-        counts = cache.get(COUNTS_CACHE_KEY)
+        """Published statements per topic, narrower topics included, counted once each,
+        exactly up to COUNT_CAP and as ``AtLeast`` beyond: an exact count of a big topic
+        scans all its links, seconds at a million statements, on every change. Cached
+        under the content generation, so a count is never older than the last write."""
+        key = COUNTS_CACHE_KEY.format(generation=generation.current())
+        counts = cache.get(key)
         if counts is None:
             counts = self.count_statements()
-            cache.set(COUNTS_CACHE_KEY, counts, COUNTS_TTL)
+            cache.set(key, counts, TREE_TTL)
         return counts
 
     def count_statements(self) -> dict[int, int]:
-        """One COUNT(DISTINCT …) per topic over the links, in one query per 200 topics."""
-        links = visibility.topic_links()
+        """For each topic, the distinct statements of its links and its narrower topics'
+        links, the first COUNT_CAP + 1 of them: one bounded subquery per topic, in one
+        query per 200 topics."""
+        links = visibility.topic_links().order_by()
         topics = list(self.by_id.values())
         counts: dict[int, int] = {}
         for start in range(0, len(topics), 200):
-            found = links.aggregate(
-                **{
-                    f"t{topic.pk}": Count(
-                        "statement_id",
-                        distinct=True,
-                        filter=Q(topic_id__in=self.descendant_ids(topic)),
-                    )
-                    for topic in topics[start : start + 200]
-                }
-            )
-            counts |= {int(key[1:]): value for key, value in found.items()}
+            chunk = topics[start : start + 200]
+            columns: list[str] = []
+            params: list = []
+            for topic in chunk:
+                under = links.filter(topic_id__in=self.descendant_ids(topic))
+                first = under.values("statement_id").distinct()[: COUNT_CAP + 1]
+                sql, first_params = first.query.sql_with_params()
+                columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS topic_{topic.pk})")
+                params.extend(first_params)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT " + ", ".join(columns), params)
+                row = cursor.fetchone()
+            for topic, value in zip(chunk, row, strict=True):
+                counts[topic.pk] = AtLeast(value) if value > COUNT_CAP else int(value)
         return counts
 
     def nested(self, counts: dict[int, int], start: list[Topic] | None = None) -> list[dict]:
