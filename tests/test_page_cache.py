@@ -299,3 +299,27 @@ def test_a_person_pages_cached_cards_follow_an_edit(client, world, publisher):
         "the economy needs tending"
         in logged_in(publisher).get("/people/jon-ossoff/").content.decode()
     )
+
+
+def test_the_file_cache_culls_now_and_then_and_keeps_its_limit(tmp_path):
+    """The file cache checks its size on one write in CULL_EVERY, not on every write,
+    and still culls back under MAX_ENTRIES when it does."""
+    from statements.caching.files import FileCache
+
+    # CULL_FREQUENCY 0: a cull empties the directory (Django's meaning).
+    files = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 10, "CULL_FREQUENCY": 0}})
+    listings = 0
+    real_list = files._list_cache_files
+
+    def counting_list():
+        nonlocal listings
+        listings += 1
+        return real_list()
+
+    files._list_cache_files = counting_list
+    for i in range(450):
+        files.set(f"key-{i}", i)
+        assert len(real_list()) <= 10 + FileCache.CULL_EVERY
+    # One check per hundred writes, not four hundred and fifty; a check that culls lists
+    # the directory twice (to count, then to delete).
+    assert listings == 2 * 4
