@@ -59,8 +59,7 @@ def topic_page(slug: str) -> dict:
             )
         )
         .prefetch_related(
-            Prefetch("sources", queryset=visibility.sources().order_by("published_on", "id")),
-            Prefetch("topics", queryset=visibility.topics()),
+            Prefetch("sources", queryset=visibility.sources().order_by("published_on", "id"))
         )
     )
     counts = tree.statement_counts()
