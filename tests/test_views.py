@@ -673,6 +673,9 @@ class World:
         return [
             "/",
             self.lead.get_absolute_url(),
+            f"/statements/{self.lead.pk}/embed/",
+            f"/statements/{self.lead.pk}/card.png",
+            f"/oembed?url=http://testserver/statements/{self.lead.pk}/",
             "/people/",
             f"/people/{self.main.slug}/",
             f"/people/{Person.objects.exclude(pk__in=[self.main.pk, self.quiet.pk]).first().slug}/",

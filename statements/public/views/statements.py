@@ -6,13 +6,17 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from ...models import QuoteKind, Statement, format_partial_date
+from ...reading import citations
 from ...reading import statement as reading
 from ...reading.cards import as_quoted
 from ...reading.corrections import corrections_for
 from ...templatetags.tracker import kind_label
+from .. import sharecard
+from .embed import discovery_href
 
 if TYPE_CHECKING:
     from ...reading.statement import StatementWithSources
@@ -33,6 +37,15 @@ def statement_detail(request, pk):
         "citation": citation(statement, permalink, timezone.localdate()),
         "json_ld": json_ld(statement, permalink, topics),
         "corrections": corrections_for(statement),
+        "citation_styles": [
+            (slug, label, text, min(12, text.count("\n") + 2 + len(text) // 80))
+            for slug, label, text in citations.all_styles(citations.cited(statement, permalink))
+        ],
+        "oembed_href": discovery_href(request, permalink),
+        "card_url": request.build_absolute_uri(
+            reverse("statements:statement-card", args=[statement.pk])
+        ),
+        "card_size": (sharecard.WIDTH, sharecard.HEIGHT),
     }
     return render(request, "statements/statement_detail.html", context)
 
