@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.urls import resolve, reverse
 from PIL import Image
 
 from statements.models import PublicationState, QuoteKind
@@ -335,3 +336,14 @@ def test_a_speaker_without_role_party_or_event_still_gets_a_card(client):
     assert client.get(embed_url(bare)).status_code == 200
     data = json.loads(oembed(client, f"http://testserver/statements/{bare.pk}/").content)
     assert data["author_name"] == "Zoë Ångström"
+
+
+def test_urls_reverse_and_resolve():
+    for name, url in [
+        ("statements:statement-embed", "/statements/7/embed/"),
+        ("statements:statement-card", "/statements/7/card.png"),
+    ]:
+        assert reverse(name, args=[7]) == url
+        assert resolve(url).url_name == name.split(":")[1]
+    assert reverse("statements:oembed") == "/oembed"
+    assert resolve("/oembed").url_name == "oembed"
