@@ -10,7 +10,7 @@ from statements.models import DatePrecision, QuoteKind, Statement
 from statements.reading import citations
 from statements.reading.citations import Article, Cited
 
-# The Chicago Manual of Style's own news-article example (17th ed., 14.191 and its
+# The Chicago Manual of Style's own news-article example (17th ed., chapter 14, and its
 # quick guide), also the MLA template's data below.
 MANJOO = Article(
     outlet="New York Times",
@@ -147,7 +147,7 @@ def test_apa_in_text_citation_of_a_secondary_source():
 
 
 def test_mla_in_text_citation_of_an_indirect_source():
-    # 6.79: (qtd. in Manjoo)
+    # MLA's indirect sources: (qtd. in Manjoo)
     assert citations.mla(cited(article=MANJOO)).endswith("In text: (qtd. in Manjoo)")
 
 

@@ -39,7 +39,7 @@ AP_MONTHS = (
     "Nov.",
     "Dec.",
 )
-# MLA Handbook (9th ed.), appendix 1: months abbreviated in the works-cited list, except
+# MLA Handbook (9th ed.): months abbreviated in the works-cited list, except
 # May, June and July.
 MLA_MONTHS = (
     "Jan.",
@@ -182,7 +182,7 @@ def end_with(text: str, mark: str) -> str:
 
 
 def without_scheme(url: str) -> str:
-    """MLA 9 (5.93): omit http:// or https:// from a URL."""
+    """MLA 9, on URLs: omit http:// or https:// from a URL."""
     return re.sub(r"^https?://", "", url)
 
 
@@ -223,10 +223,10 @@ def ap(c: Cited) -> str:
 
 
 def chicago_article_note(article: Article) -> str:
-    """The Chicago Manual of Style, 17th ed., 14.191 (news article, full note), as in its
+    """The Chicago Manual of Style, 17th ed., chapter 14 on news articles (full note), as in its
     example: Farhad Manjoo, “Snap Makes a Bet on the Cultural Supremacy of the Camera,”
     New York Times, March 8, 2017, https://www.nytimes.com/…  An unsigned article starts
-    with its headline (14.207)."""
+    with its headline."""
     parts = [article.author] if article.author else []
     parts.append(f"“{end_with(article.title, ',')}”")
     parts.append(article.outlet)
@@ -255,7 +255,7 @@ def chicago_note(c: Cited) -> str:
 
 
 def apa_author(name: str) -> str:
-    """APA 7 (9.8): surname, then initials: 'Carey, B.'; 'Smith, J. A.'."""
+    """APA 7, the author element: surname, then initials: 'Carey, B.'; 'Smith, J. A.'."""
     split = split_name(name)
     if split is None:
         return name
@@ -270,7 +270,7 @@ def apa_reference(article: Article) -> str:
     """APA Publication Manual, 7th ed., 10.1 example 16 (newspaper article):
     Carey, B. (2019, March 22). Can we get better at forgetting? The New York Times.
     https://www.nytimes.com/…  Without an author the title moves to the author's place
-    (9.12); the URL takes no full stop after it (9.35)."""
+    (the rule for a missing author); the URL takes no full stop after it."""
     day = article.published_on
     date = f"({day.year}, {day.strftime('%B')} {day.day})."
     title = end_with(article.title, ".")
@@ -287,14 +287,14 @@ def apa_reference(article: Article) -> str:
 
 def apa(c: Cited) -> str:
     """The reference for the article, and the in-text citation of a secondary source
-    (APA 7, 8.6): (Ossoff, as cited in Carey, 2019)."""
+    (APA 7, 8.6, secondary sources): (Ossoff, as cited in Carey, 2019)."""
     speaker = family_name(c.speaker_sort_name)
     if c.article is None:
         reference = f"{c.speaker}. ({c.said_on.year}). {c.permalink}"
         return f"{reference}\n\nIn text: ({speaker}, {c.said_on.year})"
     article = c.article
     split = split_name(article.author) if article.author else None
-    # Without an author, the title in quotation marks, its comma inside them (8.14).
+    # Without an author, the title in quotation marks, its comma inside them.
     if article.author:
         cited_as = (split[0] if split else article.author) + ","
     else:
@@ -309,7 +309,7 @@ def apa(c: Cited) -> str:
 
 
 def mla_author(name: str) -> str:
-    """MLA 9 (5.6): the first author inverted: 'Manjoo, Farhad'."""
+    """MLA 9, the author element: the first author inverted: 'Manjoo, Farhad'."""
     split = split_name(name)
     if split is None:
         return name
@@ -333,7 +333,7 @@ def mla_entry(article: Article) -> str:
 
 def mla(c: Cited) -> str:
     """The works-cited entry, and the in-text citation of an indirect source (MLA 9,
-    6.79): (qtd. in Manjoo)."""
+    indirect sources, "qtd. in"): (qtd. in Manjoo)."""
     if c.article is None:
         said = format_partial_date(c.said_on, c.precision)
         return f"{mla_author(c.speaker)}. {said}. {without_scheme(c.permalink)}."
