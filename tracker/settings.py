@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "simple_history",
     "statements",
     "statements.history",
+    # Saved searches mailed as digests (its own app: its writes do not touch the
+    # content generation of the cached pages).
+    "statements.alerts",
     # The project's own: system checks (tracker.checks), the per-username sign-in backoff.
     "tracker",
 ]
@@ -217,7 +220,7 @@ CACHES["fragments"] = {
 # editors' desk, the benchmark's reference views, the health check, files served whole, and
 # /data/, which lists the bulk files: a build changes it without changing the content
 # generation that cached pages are keyed on.
-PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/_bench/", "/healthz", "/static/", "/data/"]
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/_bench/", "/healthz", "/static/", "/data/", "/alerts/"]
 PAGE_CACHE_MAX_ENTRY_BYTES = int(os.environ.get("PAGE_CACHE_MAX_ENTRY_BYTES", 2_000_000))
 # Streamed responses (exports) are copied while they stream: only small ones are kept.
 PAGE_CACHE_MAX_STREAMED_BYTES = int(os.environ.get("PAGE_CACHE_MAX_STREAMED_BYTES", 512_000))
@@ -401,3 +404,40 @@ BULK_FILES_DIR = Path(os.environ.get("BULK_FILES_DIR") or BASE_DIR / "var" / "bu
 BULK_FILES_EVERY_MINUTES = int(os.environ.get("BULK_FILES_EVERY_MINUTES") or 10)
 BULK_FILES_ACCEL_PREFIX = os.environ.get("BULK_FILES_ACCEL_PREFIX", "")
 SITE_URL = os.environ.get("SITE_URL") or ("http://127.0.0.1:8000" if DEBUG else "")
+
+# Mail (statements/alerts/): the backend comes from the environment. With DEBUG on
+# (`make run`) mail is printed to the console; otherwise it goes out by SMTP to EMAIL_HOST.
+# The tests use the in-memory backend (tests/conftest.py).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <alerts@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Alerts (statements/alerts/delivery.py; `manage.py send_alerts` from cron). A digest per
+# address goes at most ALERTS_MAX_PER_MINUTE a minute, through one connection per batch of
+# ALERTS_BATCH_SIZE subscribers; each saved search lists at most ALERTS_MAX_PER_SEARCH
+# statements (and says how many more). Statements are mailed once their publication is
+# ALERTS_SETTLE_SECONDS old, and never more than ALERTS_LOOKBACK_DAYS after it.
+ALERTS_MAX_PER_MINUTE = int(os.environ.get("ALERTS_MAX_PER_MINUTE") or 600)
+ALERTS_BATCH_SIZE = int(os.environ.get("ALERTS_BATCH_SIZE") or 1000)
+ALERTS_MAX_PER_SEARCH = int(os.environ.get("ALERTS_MAX_PER_SEARCH") or 20)
+ALERTS_MAX_NEW_PER_RUN = int(os.environ.get("ALERTS_MAX_NEW_PER_RUN") or 5000)
+ALERTS_SETTLE_SECONDS = int(os.environ.get("ALERTS_SETTLE_SECONDS") or 60)
+ALERTS_LOOKBACK_DAYS = int(os.environ.get("ALERTS_LOOKBACK_DAYS") or 7)
+# How long a confirmation link works (seconds), and how many subscription requests a
+# client address and an email address may make per window (seconds).
+ALERTS_CONFIRM_MAX_AGE = int(os.environ.get("ALERTS_CONFIRM_MAX_AGE") or 3 * 24 * 3600)
+ALERTS_REQUESTS_PER_CLIENT = int(os.environ.get("ALERTS_REQUESTS_PER_CLIENT") or 20)
+ALERTS_REQUESTS_CLIENT_WINDOW = 3600
+ALERTS_REQUESTS_PER_ADDRESS = int(os.environ.get("ALERTS_REQUESTS_PER_ADDRESS") or 3)
+ALERTS_REQUESTS_ADDRESS_WINDOW = 24 * 3600

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("favicon.ico", favicon, name="favicon"),
     path("api/v1/", include("statements.api.urls")),
+    path("alerts/", include("statements.alerts.urls")),
     path("", include("statements.public.urls")),
 ]
 
