@@ -278,7 +278,7 @@ def test_the_manage_page_lists_the_alerts_and_stops_one(client):
     assert page.status_code == 200
     text = page.content.decode()
     assert "reader@example.org" in text and "Paraphrases" in text and "All statements" in text
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "csrftoken" not in page.cookies
     stops = re.findall(r'action="(/alerts/unsubscribe/[^"]+)"', text)
     assert len(stops) == 2

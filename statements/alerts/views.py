@@ -29,14 +29,15 @@ logger = logging.getLogger(__name__)
 
 def private_page(view):
     """Never cached, never indexed, and the token in the address is not passed on to
-    the sites its links lead to."""
+    other sites its links lead to. (Not "no-referrer": browsers then send "Origin: null"
+    with the form, which the CSRF check of /alerts/new/ refuses.)"""
 
     @functools.wraps(view)
     @never_cache
     @require_http_methods(["GET", "HEAD", "POST"])
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex"
         return response
 
