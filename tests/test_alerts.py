@@ -5,7 +5,7 @@ import html
 import re
 import socket
 from email import message_from_bytes, policy
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 import time_machine
@@ -15,6 +15,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from statements import editorial
 from statements.alerts import delivery, tokens
@@ -641,6 +644,7 @@ def test_the_alert_pages_run_a_constant_number_of_queries(client):
         )
     many = {name: count_queries(client, url) for name, url in urls.items()}
 
+    print(f"alert pages, queries with 1 and 11 saved searches: {few} {many}")
     assert few == many, (few, many)
     assert max(many.values()) <= PAGE_BUDGET, many
     assert client.get(urls["manage"]).content.decode().count("Stop this alert") == 11
@@ -676,3 +680,35 @@ def test_the_admin_shows_alerts_to_administrators_only(client, administrator_cli
     )
     assert deleted.status_code == 302
     assert not Subscriber.objects.exists() and not SavedSearch.objects.exists()
+
+
+# Bad input is never a server error ---------------------------------------------------------
+
+FUZZ_VALUES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["jon-ossoff", "direct", "2020-05-30", "-1", "\x00", "x" * 3000, "true"]),
+)
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    pairs=st.lists(
+        st.tuples(
+            st.sampled_from(["q", "speaker", "topic", "kind", "said_after", "page", "zzz"]),
+            FUZZ_VALUES,
+        ),
+        max_size=5,
+    ),
+    token=st.text(max_size=80),
+)
+def test_no_query_or_token_makes_an_alert_page_fail(client, pairs, token):
+    query = "&".join(f"{quote(name)}={quote(value)}" for name, value in pairs)
+
+    assert client.get(f"/alerts/new/?{query}").status_code in (200, 400)
+    posted = client.post("/alerts/new/", {"email": "a@example.org", "query": query})
+    assert posted.status_code in (200, 400)
+    for path in ("/alerts/confirm/", "/alerts/manage/", "/alerts/unsubscribe/"):
+        assert client.get(path, {"token": token}).status_code == 400
+        assert client.post(f"{path}?token={quote(token)}").status_code == 400
