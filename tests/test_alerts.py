@@ -166,6 +166,21 @@ def test_a_search_naming_an_unknown_record_cannot_be_saved(client):
     assert posted.status_code == 400 and not mail.outbox
 
 
+def test_a_search_with_a_line_break_makes_a_one_line_subject(client, speakers):
+    with time_machine.travel(START, tick=False) as traveller:
+        search = subscribe(client, "q=enforce%0Alaw", "reader@example.org")
+        assert "\n" not in mail.outbox[0].subject
+        assert mail.outbox[0].subject == "Confirm your alert: Search: enforce law"
+        traveller.shift(datetime.timedelta(hours=1))
+        published(minutes_ago(5), speaker=speakers["ossoff"], text="We enforce the law.")
+
+        report = run(timezone.now())
+
+    assert search.query == "q=enforce%0Alaw"
+    assert report.digests == 1
+    assert mail.outbox[1].subject == "1 new statement: Search: enforce law · Statement Tracker"
+
+
 def test_a_bad_address_is_a_form_error(client):
     response = client.post("/alerts/new/", {"email": "not an address", "query": ""})
 

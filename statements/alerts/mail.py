@@ -30,7 +30,8 @@ def _message(
 ) -> EmailMultiAlternatives:
     context = {"site_name": settings.SITE_NAME, **context}
     message = EmailMultiAlternatives(
-        subject=subject,
+        # One line: a search's words may hold a line break, which a header may not.
+        subject=" ".join(subject.split())[:200],
         body=render_to_string(f"alerts/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
@@ -45,7 +46,7 @@ def confirmation(request: tokens.Request, *, base_url: str = "") -> EmailMultiAl
     link = f"{reverse('alerts:confirm')}?token={tokens.confirm_token(request)}"
     description = searches.describe(request.query)
     return _message(
-        subject=f"Confirm your alert: {request.label or description}"[:200],
+        subject=f"Confirm your alert: {request.label or description}",
         to=request.email,
         template="confirm_email",
         context={
@@ -114,7 +115,7 @@ def digest(subscriber: Subscriber, sections: list[Section], *, connection=None):
     if len(sections) == 1:
         subject += f": {sections[0].title}"
     return _message(
-        subject=f"{subject} · {settings.SITE_NAME}"[:200],
+        subject=f"{subject} · {settings.SITE_NAME}",
         to=subscriber.email,
         template="digest_email",
         context={"sections": sections, "manage_url": manage_url, "count": count},
