@@ -2,9 +2,13 @@
 
 import datetime
 import html
+import os
 import re
 import socket
+import subprocess
+import sys
 from email import message_from_bytes, policy
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -727,3 +731,34 @@ def test_no_query_or_token_makes_an_alert_page_fail(client, pairs, token):
     for path in ("/alerts/confirm/", "/alerts/manage/", "/alerts/unsubscribe/"):
         assert client.get(path, {"token": token}).status_code == 400
         assert client.post(f"{path}?token={quote(token)}").status_code == 400
+
+
+# The mail backend comes from the environment ---------------------------------------------
+
+
+def email_backend(**env) -> str:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DEBUG", "EMAIL_BACKEND", "SECRET_KEY")
+    }
+    environment |= {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "example.org", **env}
+    result = subprocess.run(
+        [sys.executable, "-c", "from tracker import settings; print(settings.EMAIL_BACKEND)"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_mail_is_printed_in_development_and_sent_by_smtp_in_production():
+    assert email_backend(DEBUG="true") == "django.core.mail.backends.console.EmailBackend"
+    assert email_backend(DEBUG="false") == "django.core.mail.backends.smtp.EmailBackend"
+    chosen = email_backend(
+        DEBUG="false", EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
+    )
+    assert chosen == "django.core.mail.backends.dummy.EmailBackend"
