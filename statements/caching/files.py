@@ -17,4 +17,4 @@ class FileCache(FileBasedCache):
     def _cull(self) -> None:
         self._writes += 1
         if self._writes % self.CULL_EVERY == 0:
-            super()._cull()
+            super()._cull()  # type: ignore[misc]  # private, but Django's own
