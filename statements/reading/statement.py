@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Prefetch,
+    Value,
+    When,
     prefetch_related_objects,
 )
 from django.http import Http404
@@ -15,10 +19,12 @@ from ..models import (
     Reaction,
     Statement,
 )
+from ..paging import newest_first_key
 from ..text import find_verbatim
 from . import visibility
 from .attached import attach
 from .cards import as_prefetched, card_rows, card_topics, newest_first
+from .refrains import refrains_among, with_repeat_candidates
 from .tree import TopicTree
 
 if TYPE_CHECKING:
@@ -57,8 +63,9 @@ def group_reactions(reactions: list[Reaction]) -> list[ReactionGroup]:
 
 
 def statement_page(pk: int) -> dict:
-    """Seven queries: the statement, the others on its topics by the same speaker, the
-    topics and the sources of all of them, reactions, comment requests, positions."""
+    """Seven queries: the statement, the others on its topics by the same speaker with
+    the candidates for its repeats (refrains.py), the topics and the sources of all of
+    them, reactions, comment requests, positions."""
     # One Prefetch per call: django-stubs types the lists a call brings along only when
     # its lookups are all of one kind.
     queryset = (
@@ -94,21 +101,32 @@ def statement_page(pk: int) -> dict:
 
     tree = TopicTree.load()
     its_topics = visibility.topic_links(["statement"]).filter(statement_id=pk).values("topic_id")
-    also_said = list(
-        card_rows(
-            newest_first(
-                visibility.statements()
-                .filter(speaker_id=statement.speaker_id)
-                .filter(
-                    pk__in=visibility.topic_links(["statement"])
-                    .filter(topic_id__in=its_topics)
-                    .values("statement_id")
-                )
-                .exclude(pk=statement.pk)
+    # The speaker's newest others on its topics, and the candidates for its repeats
+    # (refrains.py): one query for both, the first flagged ``also_said``.
+    also_ids = newest_first(
+        visibility.statements()
+        .filter(speaker_id=statement.speaker_id)
+        .filter(
+            pk__in=visibility.topic_links(["statement"])
+            .filter(topic_id__in=its_topics)
+            .values("statement_id")
+        )
+        .exclude(pk=statement.pk)
+    ).values("pk")[:ALSO_SAID]
+    others = list(
+        card_rows(visibility.statements())
+        .filter(pk__in=with_repeat_candidates(statement, also_ids))
+        .annotate(
+            also_said=Case(
+                When(pk__in=also_ids, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
             )
-        )[:ALSO_SAID]
+        )
     )
-    everything = [statement, *also_said]
+    also_said = sorted((other for other in others if other.also_said), key=newest_first_key)
+    refrains = refrains_among(statement, others)
+    everything = [statement, *others]
     prefetch_related_objects(everything, card_topics())
     # The sources with the note on where in each the words appear; the cards list the
     # same sources, so they are not read twice.
@@ -134,4 +152,5 @@ def statement_page(pk: int) -> dict:
         "statement": statement,
         "reaction_groups": group_reactions(statement.public_reactions),
         "also_said": also_said,
+        "refrains": refrains,
     }

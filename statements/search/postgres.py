@@ -75,3 +75,38 @@ def ranking_sql(
         f"ORDER BY ts_rank(s.search_vector, {tsquery}, 1) DESC, s.said_on DESC, s.id ASC"
     )
     return sql, [*candidates_params, *params]
+
+
+def repeat_candidates_sql(
+    table: str,
+    text: str,
+    groups: list[tuple[str, ...]],
+    *,
+    speaker_id: int,
+    state: str,
+    exclude_id: int,
+    threshold: float,
+    limit: int,
+) -> tuple[str, list]:
+    """Ids of the ``state`` statements of ``speaker_id`` other than ``exclude_id`` that
+    hold every word of one of the ``groups`` and whose pg_trgm similarity to ``text``
+    reaches ``threshold``, the most similar ``limit`` first.
+
+    The words are found through the trigram GIN index on text (migration 0016): each
+    group a BitmapAnd, the groups a BitmapOr, ANDed with the speaker's rows; only those
+    rows are compared with ``text``. (The ``%`` operator would have the index find every
+    row sharing a third of the trigrams, which for a long text is most rows: seconds at a
+    million statements.)"""
+    # Words are runs of letters and digits: nothing in them is special to LIKE.
+    alternatives = " OR ".join(
+        "(" + " AND ".join("text ILIKE %s" for _ in group) + ")" for group in groups
+    )
+    patterns = [f"%{word}%" for group in groups for word in group]
+    sql = (
+        f"SELECT id FROM {table} WHERE speaker_id = %s AND state = %s AND id <> %s "
+        f"AND ({alternatives}) "
+        "AND similarity(text, %s) >= %s "
+        "ORDER BY similarity(text, %s) DESC, id LIMIT %s"
+    )
+    params = [speaker_id, state, exclude_id, *patterns, text, threshold, text, limit]
+    return sql, params

@@ -62,3 +62,30 @@ def ranking_sql(
         f"ORDER BY bm25({FTS_TABLE}, {weights}), s.said_on DESC, s.id ASC"
     )
     return sql, [match_expression(parsed), *candidates_params]
+
+
+def repeat_candidates_sql(
+    table: str,
+    text: str,
+    groups: list[tuple[str, ...]],
+    *,
+    speaker_id: int,
+    state: str,
+    exclude_id: int,
+    threshold: float,
+    limit: int,
+) -> tuple[str, list]:
+    """Ids of the ``state`` statements of ``speaker_id`` other than ``exclude_id`` whose
+    words hold every word of one of the ``groups``, found through the FTS5 index, those
+    with the most of them first (bm25), at most ``limit``. SQLite has no trigram
+    similarity: the caller compares the texts (``text`` and ``threshold`` keep the
+    signature PostgreSQL's has)."""
+    expression = " OR ".join(
+        "(" + " AND ".join(f'"{word}"' for word in group) + ")" for group in groups
+    )
+    sql = (
+        f"SELECT s.id FROM {FTS_TABLE} JOIN {table} s ON s.id = {FTS_TABLE}.rowid "
+        f"WHERE {FTS_TABLE} MATCH %s AND s.speaker_id = %s AND s.state = %s AND s.id <> %s "
+        f"ORDER BY bm25({FTS_TABLE}), s.id LIMIT %s"
+    )
+    return sql, [f"text : ({expression})", speaker_id, state, exclude_id, limit]

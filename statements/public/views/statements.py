@@ -16,6 +16,7 @@ from ...reading.cards import as_quoted
 from ...reading.corrections import corrections_for
 from ...templatetags.tracker import kind_label
 from .. import sharecard
+from ..appearances import said_before
 from .embed import discovery_href
 
 if TYPE_CHECKING:
@@ -35,7 +36,12 @@ def statement_detail(request, pk):
         "words": words_as_text(statement),
         "headline": headline(statement, topics),
         "citation": citation(statement, permalink, timezone.localdate()),
-        "json_ld": json_ld(statement, permalink, topics),
+        "json_ld": json_ld(
+            statement,
+            permalink,
+            topics,
+            said_before(statement, context["refrains"], request.build_absolute_uri),
+        ),
         "corrections": corrections_for(statement),
         "citation_styles": [
             (slug, label, text, min(12, text.count("\n") + 2 + len(text) // 80))
@@ -102,7 +108,9 @@ def citation(statement: StatementWithSources, permalink: str, retrieved) -> str:
     return "\n".join(lines)
 
 
-def json_ld(statement: StatementWithSources, permalink: str, topics) -> str:
+def json_ld(
+    statement: StatementWithSources, permalink: str, topics, extra: dict[str, Any] | None = None
+) -> str:
     """schema.org data: a Quotation for quoted words; a paraphrase is not presented as one."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -135,4 +143,5 @@ def json_ld(statement: StatementWithSources, permalink: str, topics) -> str:
         data["description"] = f"Paraphrase: {words_as_text(statement)}"
     if statement.speaker_role:
         data["creator"]["jobTitle"] = statement.speaker_role
+    data.update(extra or {})
     return json.dumps(data, ensure_ascii=False, indent=2).translate(SCRIPT_ESCAPES)

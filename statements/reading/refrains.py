@@ -1,0 +1,147 @@
+"""Said before, said again: a statement's repeats by the same speaker, in one query.
+
+A repeat is another published statement by the same speaker with near-identical words
+(statements/search/similar.py defines it). The database finds the candidates through its
+own index (statements/search/: the trigram index on PostgreSQL, FTS5 on SQLite), the
+CANDIDATES most alike first, with what the page shows of them (event, speaker) in the same
+query; Python then keeps the repeats, so both databases answer alike.
+
+A reprint is not a repeat: the same words in two outlets are one statement with two
+sources. Where they were recorded twice all the same (the same words on the same day, at
+the same event or with one event unrecorded), the other record is the same utterance, not
+a repeat, and is left out.
+
+The page shows the SHOWN nearest repeats on each side of the statement, and the first
+time the words were recorded when it is further back than those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from ..models import PublicationState, Statement
+from ..search import backend, similar
+from ..text import same_words
+from . import visibility
+
+CANDIDATES = 50
+SHOWN = 5
+
+
+@dataclass
+class Refrains:
+    """Repeats of one statement, each list oldest first."""
+
+    earlier: list[Statement] = field(default_factory=list)  # the nearest SHOWN before it
+    first: Statement | None = None  # the earliest, when older than all of ``earlier``
+    later: list[Statement] = field(default_factory=list)  # the nearest SHOWN after it
+    more_earlier: bool = False  # repeats between ``first`` and ``earlier`` not shown
+    more_later: bool = False  # repeats after ``later`` not shown
+
+    def __bool__(self) -> bool:
+        return bool(self.earlier or self.later)
+
+    @property
+    def before(self) -> list[Statement]:
+        """Everything shown from before the statement, oldest first."""
+        return ([self.first] if self.first else []) + self.earlier
+
+    @property
+    def statements(self) -> list[Statement]:
+        return self.before + self.later
+
+
+def chronological(statement: Statement) -> tuple:
+    """Said earlier first; one day's statements in the order entered."""
+    return (statement.said_on, statement.pk)
+
+
+def is_reprint(statement: Statement, other: Statement) -> bool:
+    """Whether ``other`` records the same utterance as ``statement`` a second time."""
+    if same_words(statement.text) != same_words(other.text):
+        return False
+    if statement.said_on != other.said_on:
+        return False
+    events = (statement.event_id, other.event_id)
+    return None in events or events[0] == events[1]
+
+
+def candidate_ids(statement: Statement) -> tuple[str, list] | None:
+    """SQL for the ids of the speaker's published statements that may repeat
+    ``statement``, the CANDIDATES most alike; None when its words are too few to repeat."""
+    groups = similar.key_groups(statement.text)
+    if not groups:
+        return None
+    return backend(visibility.statements()).repeat_candidates_sql(
+        Statement._meta.db_table,
+        statement.text,
+        groups,
+        speaker_id=statement.speaker_id,
+        state=PublicationState.PUBLISHED,
+        exclude_id=statement.pk,
+        threshold=similar.TRIGRAM_THRESHOLD,
+        limit=CANDIDATES,
+    )
+
+
+def with_repeat_candidates(statement: Statement, ids: QuerySet) -> QuerySet | RawSQL:
+    """``ids`` (a query of statement ids) and the candidates for repeating ``statement``,
+    as one subquery: for a page that loads other statements of the speaker anyway, to
+    load the candidates in the same query (pass them all to ``refrains_among``)."""
+    found = candidate_ids(statement)
+    if found is None:
+        return ids
+    sql, params = found
+    ids_sql, ids_params = ids.query.get_compiler(using=ids.db).as_sql()
+    # A union, not ``pk IN (…) OR pk IN (…)``, which PostgreSQL tests on every row.
+    return RawSQL(
+        f"SELECT * FROM ({ids_sql}) AS given UNION SELECT * FROM ({sql}) AS candidates",
+        [*ids_params, *params],
+    )
+
+
+def candidates(statement: Statement) -> list[Statement]:
+    """The speaker's published statements that may repeat ``statement``, with their event
+    and speaker: one query, or none when its words are too few to repeat."""
+    found = candidate_ids(statement)
+    if found is None:
+        return []
+    queryset = visibility.statements().select_related("speaker", "event")
+    return list(queryset.filter(pk__in=RawSQL(*found)))
+
+
+def refrains_among(statement: Statement, others: Iterable[Statement]) -> Refrains:
+    """The repeats of a published ``statement`` among ``others`` (its candidates and any
+    other statements), split at it. No query."""
+    repeats = sorted(
+        (
+            other
+            for other in others
+            if other.pk != statement.pk
+            and other.speaker_id == statement.speaker_id
+            and similar.is_repeat(statement.text, other.text)
+            and not is_reprint(statement, other)
+        ),
+        key=chronological,
+    )
+    here = chronological(statement)
+    before = [other for other in repeats if chronological(other) < here]
+    after = [other for other in repeats if chronological(other) > here]
+    earlier = before[-SHOWN:]
+    first = before[0] if len(before) > SHOWN else None
+    return Refrains(
+        earlier=earlier,
+        first=first,
+        later=after[:SHOWN],
+        more_earlier=len(before) > SHOWN + 1,
+        more_later=len(after) > SHOWN,
+    )
+
+
+def refrains_of(statement: Statement) -> Refrains:
+    """The repeats of a published ``statement``: at most one query."""
+    return refrains_among(statement, candidates(statement))
