@@ -46,6 +46,12 @@ MIN_WORDS = 3
 # two of them: one word changed still finds it.
 KEY_WORDS = 3
 KEY_WORD_LENGTH = 4  # shorter words have too few trigrams for the index to narrow by
+# Words of speech common enough to narrow nothing, missing from the stop words (parser.py):
+# as key words they make the database read thousands of a prolific speaker's statements.
+COMMON_WORDS = frozenset(
+    "would could people think going know want like make also really thing things every "
+    "said right".split()
+)
 
 
 def words(text: str) -> list[str]:
@@ -91,11 +97,13 @@ def is_repeat(first: str, second: str) -> bool:
 
 
 def key_words(text: str) -> list[str]:
-    """The longest distinct words that are not stop words (at most KEY_WORDS), longest
-    first, ties in the order they come."""
+    """The longest distinct words that are neither stop words nor COMMON_WORDS (at most
+    KEY_WORDS), longest first, ties in the order they come."""
     seen: dict[str, int] = {}
     for position, word in enumerate(words(text)):
-        if len(word) >= KEY_WORD_LENGTH and word not in STOP_WORDS and word not in seen:
+        if len(word) < KEY_WORD_LENGTH or word in seen:
+            continue
+        if word not in STOP_WORDS and word not in COMMON_WORDS:
             seen[word] = position
     return sorted(seen, key=lambda word: (-len(word), seen[word]))[:KEY_WORDS]
 
