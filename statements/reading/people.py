@@ -31,9 +31,10 @@ from ..models import (
 )
 from ..models.base import count_per_row
 from ..paging import COUNT_CAP
-from . import said, visibility
+from . import said, timeline_data, visibility
 from .attached import attach
 from .cards import card_rows, card_sources, give_topics, sort_newest
+from .timeline import DENSITY
 from .tree import TopicTree
 
 if TYPE_CHECKING:
@@ -243,6 +244,9 @@ def person_page(slug: str) -> dict:
             months.append({"month": month, "statements": []})
         months[-1]["statements"].append(statement)
 
+    chart = timeline_data.person_chart(
+        person, person.count_is_capped or person.statement_count > DENSITY, tree
+    )
     count = f"{person.statement_count:,}" + ("+" if person.count_is_capped else "")
     return {
         "person": person,
@@ -254,4 +258,5 @@ def person_page(slug: str) -> dict:
         "timeline": months,
         "timeline_cut": person.count_is_capped or person.statement_count > len(timeline),
         "timeline_shown": len(timeline),
+        "timeline_chart": timeline_data.on_page(chart, "statements:person-timeline", person.slug),
     }

@@ -29,7 +29,7 @@ from ..models import (
     Statement,
     Topic,
 )
-from . import said, visibility
+from . import said, timeline_data, visibility
 from .attached import attach
 from .cards import sort_newest
 from .tree import TopicTree
@@ -143,7 +143,12 @@ def race_page(slug: str) -> dict:
         race = (
             visibility.races()
             .select_related("election", "party")
-            .prefetch_related(public_candidacies(window_start=said.window_start("person_id")))
+            .prefetch_related(
+                public_candidacies(
+                    window_start=said.window_start("person_id"),
+                    statement_count=timeline_data.capped_count("person_id"),
+                )
+            )
             .get(slug=slug)
         )
     except Race.DoesNotExist:
@@ -152,7 +157,14 @@ def race_page(slug: str) -> dict:
     people = [candidacy.person for candidacy in race.public_candidacies]
     for candidacy, person in zip(race.public_candidacies, people, strict=True):
         attach(person, window_start=candidacy.window_start)  # type: ignore[attr-defined]
-    return {"race": race, "candidates": people, "rows": position_grid(people, tree)}
+    counts = [candidacy.statement_count for candidacy in race.public_candidacies]  # type: ignore[attr-defined]
+    chart = timeline_data.race_chart(race, people, counts, tree)
+    return {
+        "race": race,
+        "candidates": people,
+        "rows": position_grid(people, tree),
+        "timeline_chart": timeline_data.on_page(chart, "statements:race-timeline", race.slug),
+    }
 
 
 def people_to_compare() -> list[tuple[str, str]]:

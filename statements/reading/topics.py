@@ -12,9 +12,10 @@ from ..models import (
     BackgroundNote,
     StatementTopic,
 )
-from . import visibility
+from . import timeline_data, visibility
 from .attached import attach
 from .cards import briefs, for_cards, newest_first, sort_newest
+from .timeline import DENSITY
 from .tree import TopicTree
 
 if TYPE_CHECKING:
@@ -59,10 +60,11 @@ def topic_page(slug: str) -> dict:
             )
         )
         .prefetch_related(
-            Prefetch("sources", queryset=visibility.sources().order_by("published_on", "id"))
+            Prefetch("sources", queryset=visibility.sources().order_by("published_on", "id")),
         )
     )
     counts = tree.statement_counts()
+    chart = timeline_data.topic_chart(topic, tree, many=counts.get(topic.pk, 0) > DENSITY)
     return {
         "tree": tree,
         "topic": topic,
@@ -71,6 +73,7 @@ def topic_page(slug: str) -> dict:
         "narrower": tree.nested(counts, start=children) if children else [],
         "positions": shown,
         "notes": notes,
+        "timeline_chart": timeline_data.on_page(chart, "statements:topic-timeline", topic.slug),
         # On the topic or a narrower one, as the (cached) tree has them: no query for that.
         "statements": for_cards(
             newest_first(

@@ -1,0 +1,356 @@
+"""The marks of the timeline charts, read in ONE bounded query per chart.
+
+Up to ``DENSITY`` statements, one row per (statement, row) link: its date, precision,
+kind, the start of its words and its published reactions. Beyond that (or when the count
+is not known to be below it) the statements are counted in SQL by row, month, kind and
+whether they are dated, newest months first, at most ``MAX_GROUPS`` groups: the database
+reads a prolific speaker's statements once and sends back a few hundred rows.
+
+The marks are kept in the shared cache under the content generation, as the topic tree's
+counts are: a chart of 50,000 statements is counted once per change, not once per view.
+"""
+
+from __future__ import annotations
+
+import datetime
+from calendar import monthrange
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr, TruncMonth
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from .. import paging
+from ..caching import generation
+from ..models import Person, Race, Statement, StatementTopic, Topic
+from ..templatetags.tracker import statements_url
+from . import visibility
+from .cards import reaction_count
+from .timeline import DENSITY, Chart, Mark, Row, draw
+from .timeline_table import table
+from .tree import TopicTree
+
+# Statements whose source gives no date: said_on then holds the date it was reported.
+# (DatePrecision has no such value yet; this is the value it is to have.)
+UNDATED_PRECISION = "none"
+# Rows read for a chart of single statements (a statement on two topics is two rows).
+MAX_ROWS = 3 * DENSITY
+MAX_GROUPS = 1500
+WORDS = 90
+CACHE_KEY = "statements:timeline:{what}:{pk}:{generation}"
+CACHE_TTL = 24 * 3600
+NO_TOPIC = "none"
+
+
+def capped_count(person: str = "pk", cap: int = DENSITY) -> Subquery:
+    """For a query of people (or of rows pointing at them through ``person``): how many
+    published statements they have, counted up to ``cap + 1`` (read from the speaker
+    index, never more rows than that)."""
+    theirs = (
+        visibility.statements()
+        .filter(speaker=OuterRef(OuterRef(person)))  # two levels out: the person
+        .order_by(*paging.order_by(paging.NEWEST_FIRST))
+        .values("pk")[: cap + 1]
+    )
+    return Subquery(
+        Statement.objects.filter(pk__in=theirs)
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
+def cached(what: str, pk: int, build: Callable[[], Chart]) -> Chart:
+    key = CACHE_KEY.format(what=what, pk=pk, generation=generation.current())
+    chart = cache.get(key)
+    if chart is None:
+        chart = build()
+        cache.set(key, chart, CACHE_TTL)
+    return chart
+
+
+def month_bounds(month: datetime.date) -> tuple[str, str]:
+    last = monthrange(month.year, month.month)[1]
+    return month.isoformat(), month.replace(day=last).isoformat()
+
+
+def undated() -> Case:
+    return Case(
+        When(date_precision=UNDATED_PRECISION, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def read_marks(
+    statements: QuerySet[Statement],
+    row_fields: dict[str, Any],
+    row_of: Callable[[dict], str | None],
+    list_query: Callable[[dict], dict[str, str]],
+    monthly: bool,
+) -> tuple[list[Mark], bool]:
+    """The marks of ``statements``, each in the row ``row_of`` gives its values (None:
+    left out). ``row_fields`` are annotated and read with them; ``list_query`` gives the
+    /statements/ filters for a monthly mark. Returns the marks and whether the query's
+    LIMIT cut them short."""
+    marks: list[Mark] = []
+    if not monthly:
+        rows = list(
+            statements.annotate(
+                **row_fields,
+                reaction_total=reaction_count(),
+                words=Substr("text", 1, WORDS),
+            )
+            .order_by(*paging.order_by(paging.NEWEST_FIRST))
+            .values(
+                "pk", "said_on", "date_precision", "kind", "words", "reaction_total", *row_fields
+            )[: MAX_ROWS + 1]
+        )
+        for values in rows[:MAX_ROWS]:
+            row = row_of(values)
+            if row is None:
+                continue
+            none = values["date_precision"] == UNDATED_PRECISION
+            words = values["words"]
+            marks.append(
+                Mark(
+                    row=row,
+                    said_on=None if none else values["said_on"],
+                    kind=values["kind"],
+                    href=reverse("statements:statement-detail", args=[values["pk"]]),
+                    precision=values["date_precision"],
+                    words=words if len(words) < WORDS else words.rstrip() + "…",
+                    reactions=values["reaction_total"] or 0,
+                )
+            )
+        return marks, len(rows) > MAX_ROWS
+
+    groups = list(
+        statements.annotate(
+            **row_fields,
+            month=TruncMonth("said_on"),
+            undated=undated(),
+            statement_reactions=reaction_count(),
+        )
+        .values(*row_fields, "month", "undated", "kind")
+        .annotate(n=Count("pk"), reaction_total=Sum("statement_reactions"))
+        .order_by("-undated", F("month").desc())[: MAX_GROUPS + 1]
+    )
+    merged: dict[tuple[str, datetime.date | None], Mark] = {}
+    for values in groups[:MAX_GROUPS]:
+        row = row_of(values)
+        if row is None:
+            continue
+        month = values["month"]
+        if isinstance(month, datetime.datetime):
+            month = month.date()
+        when = None if values["undated"] else month
+        mark = merged.get((row, when))
+        if mark is None:
+            query = list_query(values)
+            if when is not None:
+                query["said_after"], query["said_before"] = month_bounds(when)
+            mark = merged[(row, when)] = Mark(
+                row=row,
+                said_on=when,
+                kind="",
+                href=statements_url(**query),
+                count=0,
+            )
+        mark.count += values["n"]
+        mark.reactions += values["reaction_total"] or 0
+        mark.kinds[values["kind"]] = mark.kinds.get(values["kind"], 0) + values["n"]
+    return list(merged.values()), len(groups) > MAX_GROUPS
+
+
+def cut_note(cut: bool, monthly: bool) -> str:
+    if not cut:
+        return ""
+    if monthly:
+        return "Only the newest months fit in the chart; the list of statements has them all."
+    return f"Only the newest {MAX_ROWS} statements fit in the chart; the list has them all."
+
+
+def topic_rows(tree: TopicTree, ids: set[int]) -> list[Row]:
+    rows = [
+        Row(
+            f"t{topic.pk}",
+            " › ".join(t.name for t in [*tree.trail(topic), topic]),
+            topic.get_absolute_url(),
+        )
+        for topic, _depth in tree.walk()
+        if topic.pk in ids
+    ]
+    return rows
+
+
+def person_chart(person: Person, many: bool, tree: TopicTree) -> Chart:
+    """One row per topic the person spoke on; ``many``: whether they have more than
+    DENSITY published statements (the page knows it already)."""
+
+    def build() -> Chart:
+        def row_of(values: dict) -> str | None:
+            topic = values["topic"]
+            return f"t{topic}" if topic in tree.by_id else NO_TOPIC
+
+        def list_query(values: dict) -> dict[str, str]:
+            topic = tree.by_id.get(values["topic"])
+            return {"speaker": person.slug, **({"topic": topic.slug} if topic else {})}
+
+        marks, cut = read_marks(
+            visibility.statements().filter(speaker=person),
+            {"topic": F("statementtopic__topic_id")},
+            row_of,
+            list_query,
+            many,
+        )
+        marks = dedupe_no_topic(marks)
+        rows = topic_rows(tree, {int(m.row[1:]) for m in marks if m.row != NO_TOPIC})
+        if any(m.row == NO_TOPIC for m in marks):
+            rows.append(Row(NO_TOPIC, "No published topic"))
+        return Chart(
+            ident=f"timeline-person-{person.pk}",
+            title=f"Timeline of {person.name}'s statements by topic",
+            rows=rows,
+            marks=marks,
+            monthly=many,
+            note=cut_note(cut, many),
+        )
+
+    return cached("person", person.pk, build)
+
+
+def dedupe_no_topic(marks: list[Mark]) -> list[Mark]:
+    """A statement with links only to unpublished topics shows once, without a topic."""
+    seen: set[tuple[str, str, datetime.date | None]] = set()
+    kept = []
+    for mark in marks:
+        if mark.row == NO_TOPIC and mark.count == 1 and not mark.kinds:
+            key = (mark.row, mark.href, mark.said_on)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(mark)
+    return kept
+
+
+def topic_chart(topic: Topic, tree: TopicTree, many: bool) -> Chart:
+    """One row per speaker on the topic (narrower topics included)."""
+    within = tree.descendant_ids(topic)
+
+    def build() -> Chart:
+        names: dict[int, tuple[str, str, str]] = {}
+
+        def row_of(values: dict) -> str:
+            names[values["person"]] = (values["sort_name"], values["name"], values["slug"])
+            return f"p{values['person']}"
+
+        marks, cut = read_marks(
+            visibility.statements().filter(
+                pk__in=StatementTopic.objects.filter(topic_id__in=within).values("statement_id")
+            ),
+            {
+                "person": F("speaker_id"),
+                "name": F("speaker__name"),
+                "sort_name": F("speaker__sort_name"),
+                "slug": F("speaker__slug"),
+            },
+            row_of,
+            lambda values: {"speaker": values["slug"], "topic": topic.slug},
+            many,
+        )
+        rows = [
+            Row(f"p{pk}", name, reverse("statements:person-detail", args=[slug]))
+            for pk, (_sort, name, slug) in sorted(names.items(), key=lambda item: item[1])
+        ]
+        return Chart(
+            ident=f"timeline-topic-{topic.pk}",
+            title=f"Timeline of statements on {topic.name}, by speaker",
+            rows=rows,
+            marks=marks,
+            monthly=many,
+            note=cut_note(cut, many),
+        )
+
+    return cached("topic", topic.pk, build)
+
+
+def race_chart(
+    race: Race, people: Sequence[Person], counts: Sequence[int], tree: TopicTree
+) -> Chart:
+    """The candidates side by side on each topic they spoke on, polling day marked.
+    ``counts``: each candidate's statements, capped (capped_count)."""
+    many = sum(counts) > DENSITY
+    by_pk = {person.pk: person for person in people}
+    order = {person.pk: n for n, person in enumerate(people)}
+
+    def build() -> Chart:
+        def row_of(values: dict) -> str | None:
+            if values["topic"] not in tree.by_id:
+                return None
+            return f"t{values['topic']}-p{values['person']}"
+
+        def list_query(values: dict) -> dict[str, str]:
+            topic = tree.by_id[values["topic"]]
+            return {"speaker": by_pk[values["person"]].slug, "topic": topic.slug}
+
+        marks, cut = read_marks(
+            visibility.statements().filter(speaker__in=list(by_pk))
+            if by_pk
+            else Statement.objects.none(),
+            {"topic": F("statementtopic__topic_id"), "person": F("speaker_id")},
+            row_of,
+            list_query,
+            many,
+        )
+        keys = {m.row for m in marks}
+        rows = []
+        for topic, _depth in tree.walk():
+            for person in sorted(people, key=lambda p: order[p.pk]):
+                key = f"t{topic.pk}-p{person.pk}"
+                if key in keys:
+                    rows.append(Row(key, f"{topic.name}: {person.name}", topic.get_absolute_url()))
+        polling = []
+        if race.date is not None:
+            polling.append((race.date, "Polling day"))
+        return Chart(
+            ident=f"timeline-race-{race.pk}",
+            title=f"Timeline of what the candidates in {race} said, topic by topic",
+            rows=rows,
+            marks=marks,
+            monthly=many,
+            polling_days=polling,
+            note=cut_note(cut, many),
+        )
+
+    return cached("race", race.pk, build)
+
+
+def on_page(chart: Chart, url_name: str, slug: str) -> dict[str, Any]:
+    """What a page shows of a chart: the SVG inline, the table, the download address."""
+    return {
+        "chart": chart,
+        "svg": as_markup(draw(chart)),
+        "table": as_markup(table(chart)),
+        "download": reverse(url_name, args=[slug]) + "?download=1",
+    }
+
+
+def as_markup(built: str) -> SafeString:
+    return mark_safe(built)  # draw() and table() escape every value they put in
