@@ -38,8 +38,8 @@ WIDTH = 400
 PAD = 8
 COLUMN = 46  # width of the Earlier / Later / Undated columns
 AXIS_HEIGHT = 26
-ROW_HEIGHT = 42
-LABEL_CHARS = 48
+ROW_HEIGHT = 44
+LABEL_CHARS = 44
 INK = "#1d2a3a"
 KIND_COLOURS: dict[str, str] = {
     QuoteKind.DIRECT: "#1f4e79",
@@ -221,7 +221,7 @@ def ticks(axis: Axis) -> list[tuple[datetime.date, str]]:
     else:
         for year in range(axis.start.year + 1, axis.end.year + 1):
             found.append((datetime.date(year, 1, 1), str(year)))
-    room = max(1, int((axis.x1 - axis.x0) // 58))
+    room = max(1, int((axis.x1 - axis.x0) // 72))
     step = math.ceil(len(found) / room) if found else 1
     return found[::step]
 
@@ -231,7 +231,7 @@ def text_width(text: str, size: float = 11) -> float:
     return len(text) * size * 0.56
 
 
-def fitted(text: str, x: float, size: float = 11) -> dict[str, object]:
+def fitted(text: str, x: float, size: float = 14) -> dict[str, object]:
     """Where to anchor a label at ``x`` so that it stays inside the chart."""
     half = text_width(text, size) / 2
     if x - half < PAD:
@@ -249,7 +249,7 @@ def attrs(**values: object) -> str:
     )
 
 
-def el(tag: str, content: str | None = None, **values: object) -> str:
+def el(tag: str, content: str | None = None, /, **values: object) -> str:
     """An element; ``content`` is markup (escape text first). Floats get one decimal."""
     shown = {k: f"{v:.1f}" if isinstance(v, float) else v for k, v in values.items()}
     if content is None:
@@ -257,18 +257,36 @@ def el(tag: str, content: str | None = None, **values: object) -> str:
     return f"<{tag}{attrs(**shown)}>{content}</{tag}>"
 
 
-def radius(mark: Mark, monthly: bool) -> float:
-    return min(13.0, 4.5 + 2.2 * math.sqrt(mark.count)) if monthly else 6.0
+BAR_HEIGHT = 13
 
 
-def shape(mark: Mark, x: float, y: float, monthly: bool) -> str:
+def bar(mark: Mark, left: float, width: float, y: float, tallest: int) -> str:
+    """A month's statements: a bar on the track, taller for more (by square root)."""
+    height = 3 + (BAR_HEIGHT - 3) * math.sqrt(mark.count / max(1, tallest))
+    outline = {"stroke": REACTION_COLOUR, "stroke_width": 1.5} if mark.reactions else {}
+    return el(
+        "rect",
+        class_="mark-month reacted" if mark.reactions else "mark-month",
+        x=left,
+        y=y - height,
+        width=max(2.0, width),
+        height=height,
+        fill=INK,
+        **outline,
+    )
+
+
+def month_span(axis: Axis, mark: Mark) -> tuple[float, float] | None:
+    """The left edge and width of a month on the axis, or None outside it."""
+    assert mark.said_on is not None
+    last = shift(mark.said_on.replace(day=28), 4).replace(day=1)
+    left, right = axis.x(max(mark.said_on, axis.start)), axis.x(min(last, axis.end))
+    return (left, right - left - 0.6) if right > left else None
+
+
+def shape(mark: Mark, x: float, y: float) -> str:
     colour = KIND_COLOURS.get(mark.kind, KIND_COLOURS[QuoteKind.PARAPHRASE])
-    r = radius(mark, monthly)
-    if monthly:
-        label = f"{mark.count}" if mark.count < 1000 else "1k+"
-        return el("circle", class_="mark-month", cx=x, cy=y, r=r, fill=INK) + el(
-            "text", escape(label), x=x, y=y + 3.5, fill="#fff", font_size=10, text_anchor="middle"
-        )
+    r = 6.0
     if mark.kind == QuoteKind.DIRECT:
         return el("circle", class_="mark-direct", cx=x, cy=y, r=r, fill=colour)
     if mark.kind == QuoteKind.PARTIAL:
@@ -298,9 +316,9 @@ def shape(mark: Mark, x: float, y: float, monthly: bool) -> str:
     )
 
 
-def decorations(mark: Mark, x: float, y: float, monthly: bool) -> str:
+def decorations(mark: Mark, x: float, y: float) -> str:
     out = ""
-    r = radius(mark, monthly) + 3
+    r = 9.0
     if mark.reactions:
         out += el(
             "circle",
@@ -358,7 +376,7 @@ def draw(chart: Chart, base: str = "", standalone: bool = False) -> str:
     for day, label in ticks(axis):
         x = axis.x(day)
         out.append(el("line", x1=x, x2=x, y1=top - 6, y2=bottom, stroke="#c8ccd2"))
-        out.append(el("text", escape(label), y=top - 10, font_size=11, **fitted(label, x)))
+        out.append(el("text", escape(label), class_="tick", y=top - 10, **fitted(label, x)))
     for name, x in axis.columns.items():
         out.append(
             el(
@@ -393,9 +411,10 @@ def draw(chart: Chart, base: str = "", standalone: bool = False) -> str:
         words = el("text", escape(text), y=13, font_size=11, fill=POLL_COLOUR, **fitted(text, x))
         out.append(f'<g class="polling-day">{line}{words}</g>')
     # The rows: the label above the track, the marks on it.
+    tallest = max((mark.count for mark in chart.marks), default=1)
     for index, row in enumerate(rows):
         y = top + ROW_HEIGHT * index
-        track = y + 28
+        track = y + 31
         label = escape(short(row.label))
         if row.href:
             label = el("a", label, href=base + row.href)
@@ -409,9 +428,12 @@ def draw(chart: Chart, base: str = "", standalone: bool = False) -> str:
                 n = crowd[where] = crowd.get(where, -1) + 1
                 x += (n % 3 - 1) * 11
             title = el("title", escape(mark_title(mark, row.label, chart.monthly)))
-            drawn = decorations(mark, x, track, chart.monthly) + shape(
-                mark, x, track, chart.monthly
-            )
+            span = month_span(axis, mark) if chart.monthly and not where else None
+            if chart.monthly:
+                left, width = span or (x - 4, 8.0)
+                drawn = bar(mark, left, width, track, tallest)
+            else:
+                drawn = decorations(mark, x, track) + shape(mark, x, track)
             out.append(el("a", title + drawn, href=base + mark.href, class_="mark"))
         out.append("</g>")
     out.append(legend(bottom + 8, chart.monthly))
@@ -420,24 +442,25 @@ def draw(chart: Chart, base: str = "", standalone: bool = False) -> str:
 
 
 def legend(y: float, monthly: bool) -> str:
-    items: list[tuple[Mark, str]]
-    if monthly:
-        items = [(Mark("", None, QuoteKind.DIRECT, "", count=4), "statements in a month")]
-    else:
-        items = [
-            (Mark("", None, QuoteKind.DIRECT, ""), "direct"),
-            (Mark("", None, QuoteKind.PARTIAL, ""), "partial"),
-            (Mark("", None, QuoteKind.PARAPHRASE, ""), "paraphrase"),
-        ]
     out = ['<g class="legend" aria-hidden="true">']
     x = PAD + 8.0
-    for mark, label in [*items, (Mark("", None, "", "", reactions=1), "reactions")]:
-        if mark.reactions:
-            out.append(decorations(mark, x, y + 10, False))
-        else:
-            out.append(shape(mark, x, y + 10, monthly))
-        out.append(el("text", escape(label), x=x + 13, y=y + 14, font_size=11))
-        x += 26 + 6.2 * len(label)
+    if monthly:
+        items = [
+            (bar(Mark("", None, "", "", count=1), x - 4, 8, y + 16, 1), "statements in a month"),
+            (bar(Mark("", None, "", "", reactions=1), x - 4, 8, y + 16, 1), "with reactions"),
+        ]
+    else:
+        items = [
+            (shape(Mark("", None, QuoteKind.DIRECT, ""), x, y + 10), "direct"),
+            (shape(Mark("", None, QuoteKind.PARTIAL, ""), x, y + 10), "partial"),
+            (shape(Mark("", None, QuoteKind.PARAPHRASE, ""), x, y + 10), "paraphrase"),
+            (decorations(Mark("", None, "", "", reactions=1), x, y + 10), "reactions"),
+        ]
+    for drawn, label in items:
+        shift_x = x - (PAD + 8.0)
+        out.append(f'<g transform="translate({shift_x:.1f} 0)">{drawn}</g>')
+        out.append(el("text", escape(label), class_="legend-label", x=x + 13, y=y + 14))
+        x += 28 + 8.6 * len(label)
     out.append("</g>")
     return "".join(out)
 
@@ -452,7 +475,8 @@ def describe(chart: Chart, axis: Axis) -> str:
     ]
     if chart.monthly:
         text.append(
-            f"More than {DENSITY} statements: each mark counts one row's statements in a month."
+            f"More than {DENSITY} statements: each mark counts one row's statements in a "
+            "month, as a bar that is taller for more; an outlined bar has reactions."
         )
     else:
         text.append(
