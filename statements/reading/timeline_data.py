@@ -16,6 +16,7 @@ import datetime
 from calendar import monthrange
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import (
@@ -24,6 +25,7 @@ from django.db.models import (
     Count,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -36,8 +38,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .. import paging
 from ..caching import generation
-from ..models import Person, Race, Statement, StatementTopic, Topic
-from ..templatetags.tracker import statements_url
+from ..models import Person, QuoteKind, Race, Statement, StatementTopic, Topic
 from . import visibility
 from .cards import reaction_count
 from .timeline import DENSITY, Chart, Mark, Row, draw
@@ -49,7 +50,7 @@ from .tree import TopicTree
 UNDATED_PRECISION = "none"
 # Rows read for a chart of single statements (a statement on two topics is two rows).
 MAX_ROWS = 3 * DENSITY
-MAX_GROUPS = 1500
+MAX_GROUPS = 600  # row-months: about 200 kB of SVG at most
 WORDS = 90
 CACHE_KEY = "statements:timeline:{what}:{pk}:{generation}"
 CACHE_TTL = 24 * 3600
@@ -148,11 +149,17 @@ def read_marks(
             undated=undated(),
             statement_reactions=reaction_count(),
         )
-        .values(*row_fields, "month", "undated", "kind")
-        .annotate(n=Count("pk"), reaction_total=Sum("statement_reactions"))
+        .values(*row_fields, "month", "undated")
+        .annotate(
+            n=Count("pk"),
+            reaction_total=Sum("statement_reactions"),
+            # One group per row and month, with its kinds counted alongside.
+            **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in QuoteKind.values},
+        )
         .order_by("-undated", F("month").desc())[: MAX_GROUPS + 1]
     )
     merged: dict[tuple[str, datetime.date | None], Mark] = {}
+    listing = reverse("statements:statement-list")
     for values in groups[:MAX_GROUPS]:
         row = row_of(values)
         if row is None:
@@ -170,12 +177,13 @@ def read_marks(
                 row=row,
                 said_on=when,
                 kind="",
-                href=statements_url(**query),
+                href=f"{listing}?{urlencode(query)}",
                 count=0,
             )
         mark.count += values["n"]
         mark.reactions += values["reaction_total"] or 0
-        mark.kinds[values["kind"]] = mark.kinds.get(values["kind"], 0) + values["n"]
+        for kind in QuoteKind.values:
+            mark.kinds[kind] = mark.kinds.get(kind, 0) + values[f"kind_{kind}"]
     return list(merged.values()), len(groups) > MAX_GROUPS
 
 
