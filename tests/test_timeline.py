@@ -215,6 +215,9 @@ def test_person_chart_has_a_mark_per_published_statement(client):
         for d in range(1, 5)
     ]
     shown.append(StatementFactory(speaker=speaker, topics=[other], kind=QuoteKind.PARAPHRASE))
+    hidden_topic = TopicFactory(name="Hidden topic", state=PublicationState.DRAFT)
+    shown.append(StatementFactory(speaker=speaker, topics=[topic, hidden_topic]))
+    shown.append(StatementFactory(speaker=speaker, text="On nothing in particular."))
     ReactionFactory(statement=shown[0])
     ReactionFactory(statement=shown[0])
     StatementFactory(speaker=speaker, topics=[topic], state=PublicationState.DRAFT, text="Secret.")
@@ -226,8 +229,9 @@ def test_person_chart_has_a_mark_per_published_statement(client):
     assert sorted(a.get("href") for a in links) == sorted(s.get_absolute_url() for s in shown)
     titles = mark_titles(root)
     assert sum("; 2 reactions" in t for t in titles) == 1
-    assert sum("; 0 reactions" in t for t in titles) == 4  # the draft reaction is not counted
-    assert "Secret." not in body
+    assert sum("; 0 reactions" in t for t in titles) == 6  # the draft reaction is not counted
+    assert "Secret." not in body and "Hidden topic" not in body
+    assert sum(t.startswith("No published topic, ") for t in titles) == 1
     labels = [t.text or "".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     assert "Trade" in "".join(labels) and "Ferries" in "".join(labels)
     assert "The chart's data as a table" in body

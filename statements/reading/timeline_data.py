@@ -136,7 +136,9 @@ def read_marks(
                     kind=values["kind"],
                     href=reverse("statements:statement-detail", args=[values["pk"]]),
                     precision=values["date_precision"],
-                    words=words if len(words) < WORDS else words.rstrip() + "…",
+                    # An editor's mark for the cut, never a bare ellipsis, which
+                    # could pass for one in the source.
+                    words=words if len(words) < WORDS else words.rstrip() + " […]",
                     reactions=values["reaction_total"] or 0,
                 )
             )
@@ -215,7 +217,10 @@ def person_chart(person: Person, many: bool, tree: TopicTree) -> Chart:
     def build() -> Chart:
         def row_of(values: dict) -> str | None:
             topic = values["topic"]
-            return f"t{topic}" if topic in tree.by_id else NO_TOPIC
+            if topic is None:
+                return NO_TOPIC
+            # A link to a topic that is not published is left out.
+            return f"t{topic}" if topic in tree.by_id else None
 
         def list_query(values: dict) -> dict[str, str]:
             topic = tree.by_id.get(values["topic"])
@@ -228,7 +233,6 @@ def person_chart(person: Person, many: bool, tree: TopicTree) -> Chart:
             list_query,
             many,
         )
-        marks = dedupe_no_topic(marks)
         rows = topic_rows(tree, {int(m.row[1:]) for m in marks if m.row != NO_TOPIC})
         if any(m.row == NO_TOPIC for m in marks):
             rows.append(Row(NO_TOPIC, "No published topic"))
@@ -242,20 +246,6 @@ def person_chart(person: Person, many: bool, tree: TopicTree) -> Chart:
         )
 
     return cached("person", person.pk, build)
-
-
-def dedupe_no_topic(marks: list[Mark]) -> list[Mark]:
-    """A statement with links only to unpublished topics shows once, without a topic."""
-    seen: set[tuple[str, str, datetime.date | None]] = set()
-    kept = []
-    for mark in marks:
-        if mark.row == NO_TOPIC and mark.count == 1 and not mark.kinds:
-            key = (mark.row, mark.href, mark.said_on)
-            if key in seen:
-                continue
-            seen.add(key)
-        kept.append(mark)
-    return kept
 
 
 def topic_chart(topic: Topic, tree: TopicTree, many: bool) -> Chart:
