@@ -377,3 +377,20 @@ def test_chart_pages_keep_a_constant_query_count(client, uncached_pages, monkeyp
     monthly = {url: queries_for(client, url) for url in urls}
     assert monthly == many
     assert "each mark counts" in client.get("/people/p0/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_old_slug_leads_to_the_renamed_persons_chart(client):
+    from django.contrib.contenttypes.models import ContentType
+
+    from statements.models import Person, SlugRedirect
+
+    person = PersonFactory(slug="ada-new")
+    SlugRedirect.objects.create(
+        content_type=ContentType.objects.get_for_model(Person),
+        old_slug="ada-old",
+        target_id=person.pk,
+    )
+    response = client.get("/people/ada-old/timeline.svg?download=1")
+    assert response.status_code == 301
+    assert response["Location"] == "/people/ada-new/timeline.svg?download=1"
