@@ -344,6 +344,7 @@ def on_page(chart: Chart, url_name: str, slug: str) -> dict[str, Any]:
     """What a page shows of a chart: the SVG inline, the table, the download address."""
     return {
         "chart": chart,
+        "density": DENSITY,
         "svg": as_markup(draw(chart)),
         "table": as_markup(table(chart)),
         "download": reverse(url_name, args=[slug]) + "?download=1",
