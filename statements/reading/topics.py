@@ -5,11 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import (
+    BooleanField,
+    Case,
+    F,
     Prefetch,
+    Value,
+    When,
 )
 
 from ..models import (
     BackgroundNote,
+    Organization,
+    Source,
     StatementTopic,
 )
 from . import timeline_data, visibility
@@ -23,6 +30,51 @@ if TYPE_CHECKING:
 
 TOPIC_PAGE_SIZE = 20
 TOPIC_MAX_PAGE = 25  # deeper than that, the /statements/ list pages by keyset
+
+
+def notes_with_sources(within: set[int]) -> list[BackgroundNote]:
+    """The published background notes on the topics, each with ``public_sources``: one
+    query, a row per (note, source), whether the source may be shown decided by the
+    sources' own public rule in SQL."""
+    notes: dict[int, BackgroundNote] = {}
+    rows = (
+        BackgroundNote.objects.published()
+        .filter(
+            pk__in=BackgroundNote.topics.through.objects.filter(topic_id__in=within).values(
+                "backgroundnote_id"
+            )
+        )
+        .annotate(
+            source_id=F("sources__id"),
+            source_shown=Case(
+                When(Source.public_condition("sources__"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            source_title=F("sources__title"),
+            source_url=F("sources__url"),
+            source_on=F("sources__published_on"),
+            outlet_id=F("sources__outlet_id"),
+            outlet_name=F("sources__outlet__name"),
+        )
+        .order_by("title", "id", "sources__published_on", "sources__id")
+    )
+    for row in rows:
+        note = notes.setdefault(row.pk, row)
+        if note is row:
+            note.public_sources = []  # type: ignore[attr-defined]
+        if row.source_id is not None and row.source_shown:
+            outlet = Organization(pk=row.outlet_id, name=row.outlet_name)
+            note.public_sources.append(  # type: ignore[attr-defined]
+                Source(
+                    pk=row.source_id,
+                    title=row.source_title,
+                    url=row.source_url,
+                    published_on=row.source_on,
+                    outlet=outlet,
+                )
+            )
+    return list(notes.values())
 
 
 def topic_page(slug: str) -> dict:
@@ -52,17 +104,7 @@ def topic_page(slug: str) -> dict:
     for position in shown:
         attach(position.topic, trail=tree.trail(position.topic))
         position.public_statements = sort_newest(position.public_statements)
-    notes = list(
-        BackgroundNote.objects.published()
-        .filter(
-            pk__in=BackgroundNote.topics.through.objects.filter(topic_id__in=within).values(
-                "backgroundnote_id"
-            )
-        )
-        .prefetch_related(
-            Prefetch("sources", queryset=visibility.sources().order_by("published_on", "id")),
-        )
-    )
+    notes = notes_with_sources(within)
     counts = tree.statement_counts()
     chart = timeline_data.topic_chart(topic, tree, many=counts.get(topic.pk, 0) > DENSITY)
     return {
