@@ -395,3 +395,33 @@ def test_an_old_slug_leads_to_the_renamed_persons_chart(client):
     response = client.get("/people/ada-old/timeline.svg?download=1")
     assert response.status_code == 301
     assert response["Location"] == "/people/ada-new/timeline.svg?download=1"
+
+
+@pytest.mark.django_db
+def test_topic_page_shows_a_notes_published_sources_only(client):
+    """The notes and their sources come in one query now; the sources' rule still holds."""
+    from statements.models import BackgroundNote
+
+    from .factories import OrganizationFactory, SourceFactory
+
+    topic = TopicFactory(slug="trade", name="Trade")
+    shown = SourceFactory(title="Shown source", published_on=datetime.date(2020, 2, 1))
+    drafted = SourceFactory(title="Draft source", state=PublicationState.DRAFT)
+    hidden_outlet = SourceFactory(
+        title="Source of a draft outlet", outlet=OrganizationFactory(state=PublicationState.DRAFT)
+    )
+    note = BackgroundNote.objects.create(
+        title="Tariffs", text="A note.", state=PublicationState.PUBLISHED
+    )
+    note.topics.add(topic)
+    note.sources.add(shown, drafted, hidden_outlet)
+    bare = BackgroundNote.objects.create(
+        title="Quotas", text="Another.", state=PublicationState.PUBLISHED
+    )
+    bare.topics.add(topic)
+    bare.sources.add(drafted)
+    body = client.get("/topics/trade/").content.decode()
+    assert "Shown source" in body
+    assert "Draft source" not in body and "Source of a draft outlet" not in body
+    assert body.count("Source not published.") == 1
+    assert body.index("Quotas") < body.index("Tariffs")  # by title, as before
