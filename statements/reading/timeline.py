@@ -287,33 +287,16 @@ def month_span(axis: Axis, mark: Mark) -> tuple[float, float] | None:
 def shape(mark: Mark, x: float, y: float) -> str:
     colour = KIND_COLOURS.get(mark.kind, KIND_COLOURS[QuoteKind.PARAPHRASE])
     r = 6.0
+    hollow = {"fill": "#fff", "stroke": colour, "stroke_width": 2}
     if mark.kind == QuoteKind.DIRECT:
         return el("circle", class_="mark-direct", cx=x, cy=y, r=r, fill=colour)
     if mark.kind == QuoteKind.PARTIAL:
         half = f"M{x:.1f},{y - r:.1f} A{r:.1f},{r:.1f} 0 0,0 {x:.1f},{y + r:.1f} Z"
-        ring = el(
-            "circle",
-            class_="mark-partial",
-            cx=x,
-            cy=y,
-            r=r - 1,
-            fill="#fff",
-            stroke=colour,
-            stroke_width=2,
-        )
+        ring = el("circle", class_="mark-partial", cx=x, cy=y, r=r - 1, **hollow)
         return ring + el("path", d=half, fill=colour)
     side = 2 * r - 2
-    return el(
-        "rect",
-        class_="mark-paraphrase",
-        x=x - side / 2,
-        y=y - side / 2,
-        width=side,
-        height=side,
-        fill="#fff",
-        stroke=colour,
-        stroke_width=2,
-    )
+    corner = {"x": x - side / 2, "y": y - side / 2}
+    return el("rect", class_="mark-paraphrase", width=side, height=side, **corner, **hollow)
 
 
 def decorations(mark: Mark, x: float, y: float) -> str:
