@@ -5,6 +5,7 @@ from collections.abc import Collection
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -46,6 +47,10 @@ class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
     MONTH = "month", "Month"
     YEAR = "year", "Year"
+    # A statement whose source gives no date at all: its date field then holds the day
+    # it was reported (its source's published date), used only to sort it, never shown
+    # as the date said.
+    NONE = "none", "Not given in the source"
 
 
 class EditorialHistoricalRecords(HistoricalRecords):
@@ -165,10 +170,17 @@ def web_url(value: str) -> str:
     return value if scheme in ("http", "https") else ""
 
 
+NOT_GIVEN = "date not given in the source"
+
+
 def format_partial_date(value, precision: str) -> str:
-    """Show a date no more precisely than it is known: 'May 30, 2020', 'June 2020', '2020'."""
+    """Show a date no more precisely than it is known: 'May 30, 2020', 'June 2020', '2020';
+    for a date the source does not give, 'date not given in the source (reported June 5,
+    2020)': the stored day is the day it was reported, never the day it was said."""
     if value is None:
         return "date unknown"
+    if precision == DatePrecision.NONE:
+        return f"{NOT_GIVEN} (reported {value.strftime('%B')} {value.day}, {value.year})"
     if precision == DatePrecision.YEAR:
         return f"{value.year}"
     if precision == DatePrecision.MONTH:
@@ -183,7 +195,11 @@ class DatedMixin(models.Model):
         max_length=5,
         choices=DatePrecision,
         default=DatePrecision.DAY,
-        help_text="How precisely the date is known. A month-precise date is stored as its 1st.",
+        help_text=(
+            "How precisely the date is known. A month-precise date is stored as its 1st. "
+            "'Not given in the source' (statements only): the date holds the day it was "
+            "reported, used to sort it and never shown as the day it was said."
+        ),
     )
     date_inferred = models.BooleanField(
         default=False,
@@ -195,8 +211,32 @@ class DatedMixin(models.Model):
         help_text="How the date was worked out. Required when the date is inferred.",
     )
 
+    # Whether the date may be "not given in the source" (DatePrecision.NONE): only a
+    # statement, whose date field then holds the day it was reported.
+    date_may_be_missing = False
+
     class Meta:
         abstract = True
+
+    @property
+    def date_not_given(self) -> bool:
+        return self.date_precision == DatePrecision.NONE
+
+    def clean(self):
+        super().clean()
+        if self.date_not_given and not self.date_may_be_missing:
+            raise ValidationError(
+                {"date_precision": "Give the date, as precisely as it is known (day, month or year)."}
+            )
+        if self.date_not_given and self.date_inferred:
+            raise ValidationError(
+                {
+                    "date_inferred": (
+                        "A date not given in the source is not inferred: untick this, or "
+                        "give the inferred date with its precision instead."
+                    )
+                }
+            )
 
     @classmethod
     def dated_constraints(cls, prefix: str):

@@ -57,6 +57,7 @@ StatementManager = models.Manager.from_queryset(StatementQuerySet)
 
 class Statement(EditorialModel, DatedMixin):
     public_requires = ("speaker",)
+    date_may_be_missing = True
 
     speaker = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="statements")
     speaker_role = models.CharField(
@@ -79,7 +80,13 @@ class Statement(EditorialModel, DatedMixin):
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, null=True, blank=True, related_name="statements"
     )
-    said_on = models.DateField(help_text="When it was said (not when it was reported).")
+    said_on = models.DateField(
+        help_text=(
+            "When it was said (not when it was reported). When the source does not say, "
+            "choose 'Not given in the source' as the precision and enter the day it was "
+            "reported: it is only used to sort the statement, and shown as such."
+        )
+    )
     candidacy = models.ForeignKey(
         Candidacy,
         on_delete=models.PROTECT,
