@@ -36,6 +36,7 @@ from .. import paging, search
 from ..filters import StatementFilter, without_empty
 from ..models import DatePrecision, Person, QuoteKind, Source, Statement, Topic
 from ..reading.cards import as_quoted
+from ..reading.statement import statement_race
 from .exports import bad_filter_text
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def short_words(statement: Statement) -> str:
 def feed_statements(statements: QuerySet) -> list[FeedStatement]:
     """The newest ITEMS statements with everything an entry shows: three queries."""
     return list(
-        statements.select_related("speaker", "speaker_party", "event")
+        statements.select_related("speaker", "speaker_party", "event", "candidacy__race__election")
         .prefetch_related(
             Prefetch(
                 "topics",
@@ -201,6 +202,8 @@ class StatementFeed(Feed):
         return item.get_absolute_url()
 
     def item_pubdate(self, item: Statement) -> datetime.datetime:
+        # For a statement whose source gives no date, the day it was reported: the entry's
+        # text says so, and never gives that day as the day it was said.
         return datetime.datetime.combine(item.said_on, datetime.time.min, tzinfo=datetime.UTC)
 
     def item_updateddate(self, item: Statement) -> datetime.datetime:
@@ -218,6 +221,7 @@ class StatementFeed(Feed):
         absolute = request.build_absolute_uri
         party = statement.speaker_party
         event = statement.event
+        race = statement_race(statement)
         return {
             "statement": statement,
             "kind_label": kind_label(statement.kind),
@@ -228,7 +232,10 @@ class StatementFeed(Feed):
             "event": event if event is not None and event.is_published else None,
             "event_url": absolute(event.get_absolute_url()) if event is not None else "",
             "date_display": statement.date_display,
+            "date_not_given": statement.date_not_given,
             "date_iso": iso_partial(statement.said_on, statement.date_precision),
+            "race": race,
+            "race_url": absolute(race.get_absolute_url()) if race is not None else "",
             "precision_note": precision_note(statement.date_precision),
             "topics": [
                 {"name": topic.name, "url": absolute(topic.get_absolute_url())}
@@ -239,7 +246,10 @@ class StatementFeed(Feed):
 
 
 def iso_partial(value: datetime.date, precision: str) -> str:
-    """2020-05-30, 2020-05 or 2020: no more precise than the date is known."""
+    """2020-05-30, 2020-05 or 2020: no more precise than the date is known ("" when the
+    source gives none)."""
+    if precision == DatePrecision.NONE:
+        return ""
     if precision == DatePrecision.YEAR:
         return f"{value.year:04d}"
     if precision == DatePrecision.MONTH:

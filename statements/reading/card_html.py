@@ -95,7 +95,7 @@ def when_line(statement: Statement) -> SafeString:
         "<p>{}{}{}</p>",
         format_html('<a href="{}">{}</a> · ', event.get_absolute_url(), event.name)
         if event is not None and event.is_published
-        else "",
+        else "Place not given in the source · ",
         partial_date(statement.said_on, statement.date_precision),
         format_html(
             ' <span class="inferred" title="{}">(date inferred)</span>',

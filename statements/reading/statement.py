@@ -16,6 +16,7 @@ from django.db.models import (
 from django.http import Http404
 
 from ..models import (
+    Race,
     Reaction,
     Statement,
 )
@@ -62,6 +63,18 @@ def group_reactions(reactions: list[Reaction]) -> list[ReactionGroup]:
     return [group for group in groups.values() if group.reactions]
 
 
+def statement_race(statement: Statement) -> Race | None:
+    """The statement's race, when it has one and the public may see it (the race and its
+    election published; the candidacy's person is the speaker, who is public)."""
+    candidacy = statement.candidacy
+    if candidacy is None:
+        return None
+    race = candidacy.race
+    if race.is_published and race.election.is_published:
+        return race
+    return None
+
+
 def statement_page(pk: int) -> dict:
     """Seven queries: the statement, the others on its topics by the same speaker with
     the candidates for its repeats (refrains.py), the topics and the sources of all of
@@ -70,6 +83,7 @@ def statement_page(pk: int) -> dict:
     # its lookups are all of one kind.
     queryset = (
         card_rows(visibility.statements())
+        .select_related("candidacy__race__election")
         .prefetch_related(
             Prefetch(
                 "reactions",
@@ -150,6 +164,7 @@ def statement_page(pk: int) -> dict:
         attach(position.topic, trail=tree.trail(position.topic))
     return {
         "statement": statement,
+        "race": statement_race(statement),
         "reaction_groups": group_reactions(statement.public_reactions),
         "also_said": also_said,
         "refrains": refrains,

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from ...models import QuoteKind, Statement, format_partial_date
+from ...models import QuoteKind, Race, Statement, format_partial_date
 from ...reading import citations
 from ...reading import statement as reading
 from ...reading.cards import as_quoted
@@ -29,7 +29,9 @@ SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 def statement_detail(request, pk):
     context = reading.statement_page(pk)
     statement = context["statement"]
+    race = context["race"]
     permalink = request.build_absolute_uri(statement.get_absolute_url())
+    race_url = request.build_absolute_uri(race.get_absolute_url()) if race else None
     topics = list(statement.topics.all())
     context |= {
         "permalink": permalink,
@@ -41,6 +43,8 @@ def statement_detail(request, pk):
             permalink,
             topics,
             said_before(statement, context["refrains"], request.build_absolute_uri),
+            race=race,
+            race_url=race_url,
         ),
         "corrections": corrections_for(statement),
         "citation_styles": [
@@ -92,6 +96,8 @@ def citation(statement: StatementWithSources, permalink: str, retrieved) -> str:
         when += " (date inferred by the editors)"
     event = statement.event if statement.event and statement.event.is_published else None
     said = f"{event.name}, {when}" if event else when
+    # "Said: date not given in the source (reported …)": never the reported day as the
+    # day said.
     lines = [f"{who}. {kind}: {words}.", f"Said: {said}."]
     for link in statement.source_links:
         source = link.source
@@ -109,9 +115,20 @@ def citation(statement: StatementWithSources, permalink: str, retrieved) -> str:
 
 
 def json_ld(
-    statement: StatementWithSources, permalink: str, topics, extra: dict[str, Any] | None = None
+    statement: StatementWithSources,
+    permalink: str,
+    topics,
+    extra: dict[str, Any] | None = None,
+    *,
+    race: Race | None = None,
+    race_url: str | None = None,
 ) -> str:
-    """schema.org data: a Quotation for quoted words; a paraphrase is not presented as one."""
+    """schema.org data: a Quotation for quoted words; a paraphrase is not presented as one.
+
+    A statement whose source gives no date has no ``dateCreated``: its stored day is the
+    day it was reported, not said. A statement with a race is ``isPartOf`` that race's
+    page (a ``CollectionPage`` of the race's statements), which is ``about`` the race as
+    an ``Event``."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Quotation" if statement.is_quote else "CreativeWork",
@@ -123,7 +140,7 @@ def json_ld(
                 statement.get_absolute_url(), statement.speaker.get_absolute_url()
             ),
         },
-        "dateCreated": statement.said_on.isoformat(),
+        **({} if statement.date_not_given else {"dateCreated": statement.said_on.isoformat()}),
         "about": [{"@type": "Thing", "name": topic.name} for topic in topics],
         "citation": [
             {
@@ -137,6 +154,14 @@ def json_ld(
             for link in statement.source_links
         ],
     }
+    if race is not None:
+        name = f"{race.election.name}: {race.name}"
+        data["isPartOf"] = {
+            "@type": "CollectionPage",
+            "name": name,
+            "url": race_url,
+            "about": {"@type": "Event", "name": name, "url": race_url},
+        }
     if statement.is_quote:
         data["text"] = statement.text
     else:
