@@ -153,6 +153,7 @@ def test_demo_rows_are_complete_and_exact(client, demo):
             "said_on": "2020-05-30",
             "date_precision": "day",
             "date_inferred": True,
+            "reported_on": "",
             "kind": statement.kind,
             "text": statement.text,  # byte for byte
             "frame": statement.frame,
@@ -163,6 +164,8 @@ def test_demo_rows_are_complete_and_exact(client, demo):
             "speaker_party": "Democratic Party",
             "event_slug": "online-town-hall-college-democrats-of-georgia-2020-05-30",
             "event_name": "Online town hall with the College Democrats of Georgia",
+            "race_slug": "2020-georgia-us-senate-democratic-primary",
+            "race_name": statement.candidacy.race.name,
             "topics": topics,
             # The article's URL is not recorded: its title stands in.
             "sources": ["Ossoff: Local Law Enforcement Should Not Enforce Federal Immigration Law"],
@@ -182,7 +185,7 @@ def test_columns_are_documented():
     import statements.public.exports as exports
 
     assert [name for name, _ in COLUMNS] == COLUMN_NAMES
-    assert len(set(COLUMN_NAMES)) == len(COLUMN_NAMES) == 18
+    assert len(set(COLUMN_NAMES)) == len(COLUMN_NAMES) == 21
     for name, description in COLUMNS:
         assert description
         assert re.search(rf"^    {name} ", exports.__doc__, re.MULTILINE), name

@@ -49,7 +49,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from ..models import Reaction, Source, StatementSource, StatementTopic, Topic
-from ..models.base import PublicationState
+from ..models.base import DatePrecision, PublicationState
 
 CSV = "csv"
 JSON = "json"
@@ -79,10 +79,15 @@ BASE_FIELDS = (
     "event__slug",
     "event__name",
     "event__state",
+    "candidacy__race__slug",
+    "candidacy__race__name",
+    "candidacy__race__state",
+    "candidacy__race__election__state",
 )
 (
     ID, SAID_ON, PRECISION, INFERRED, KIND, TEXT, FRAME, CONTEXT, SPEAKER_SLUG, SPEAKER_NAME,
     SPEAKER_ROLE, PARTY_NAME, PARTY_STATE, EVENT_SLUG, EVENT_NAME, EVENT_STATE,
+    RACE_SLUG, RACE_NAME, RACE_STATE, ELECTION_STATE,
 ) = (f"b.c{i}" for i in range(len(BASE_FIELDS)))  # fmt: skip
 
 # FORMAT binary: a signature, flags and an extension area, then per row a field count and
@@ -178,6 +183,15 @@ def _shown(state: str, value: str) -> str:
     return f"(CASE WHEN {state} = {_literal(PublicationState.PUBLISHED)} THEN {value} ELSE '' END)"
 
 
+def _race(value: str) -> str:
+    """The statement's race's value, or '' unless the race and its election are published."""
+    published = _literal(PublicationState.PUBLISHED)
+    return (
+        f"(CASE WHEN {RACE_STATE} = {published} AND {ELECTION_STATE} = {published} "
+        f"THEN {value} ELSE '' END)"
+    )
+
+
 def _csv_cell(value: str) -> str:
     """exports.csv_cell + csv_quote for a text value: the formula guard, then RFC 4180
     quoting of a cell holding a comma, a quote, CR, LF or "#"."""
@@ -193,10 +207,15 @@ def _csv_cell(value: str) -> str:
 
 def _line(fmt: str, permalink: str, topics: str, sources: str, reactions: str) -> str:
     """The SQL of one finished line (its cells in exports.COLUMN_NAMES order)."""
+    not_given = _literal(DatePrecision.NONE)
     text = {
         "permalink": permalink,
-        "said_on": f"to_char({SAID_ON}, 'YYYY-MM-DD')",
+        # A date not given in the source: its stored day is the day it was reported.
+        "said_on": f"(CASE WHEN {PRECISION} = {not_given} THEN '' "
+        f"ELSE to_char({SAID_ON}, 'YYYY-MM-DD') END)",
         "date_precision": PRECISION,
+        "reported_on": f"(CASE WHEN {PRECISION} = {not_given} "
+        f"THEN to_char({SAID_ON}, 'YYYY-MM-DD') ELSE '' END)",
         "kind": KIND,
         "text": TEXT,
         "frame": FRAME,
@@ -207,6 +226,8 @@ def _line(fmt: str, permalink: str, topics: str, sources: str, reactions: str) -
         "speaker_party": _shown(PARTY_STATE, PARTY_NAME),
         "event_slug": _shown(EVENT_STATE, EVENT_SLUG),
         "event_name": _shown(EVENT_STATE, EVENT_NAME),
+        "race_slug": _race(RACE_SLUG),
+        "race_name": _race(RACE_NAME),
     }
     inferred = f"(CASE WHEN {INFERRED} THEN 'true' ELSE 'false' END)"
     reactions = f"coalesce({reactions}, 0)::text"

@@ -18,10 +18,14 @@ Columns, in this order (the CSV header row; the keys of each JSON object):
 
     id              the statement's id (stable; the permalink ends with it)
     permalink       absolute URL of the statement's page
-    said_on         the date it was said, ISO 8601 (YYYY-MM-DD); see date_precision
+    said_on         the date it was said, ISO 8601 (YYYY-MM-DD); see date_precision; empty
+                    when the source does not give it
     date_precision  day, month or year: how much of said_on is known (a month-precise date
-                    is stored as the 1st of the month, a year-precise one as January 1st)
+                    is stored as the 1st of the month, a year-precise one as January 1st);
+                    none: the source gives no date (said_on is empty, see reported_on)
     date_inferred   true when the source does not state the date outright
+    reported_on     for a statement whose source gives no date (date_precision none): the
+                    day it was reported, by which it is sorted; empty otherwise
     kind            direct, partial or paraphrase (a paraphrase is not a quotation)
     text            the words, byte for byte: for a quote, what stands inside the quotation
                     marks; for a paraphrase, the reported speech
@@ -33,6 +37,9 @@ Columns, in this order (the CSV header row; the keys of each JSON object):
     speaker_party   the name of the speaker's party when they spoke
     event_slug      the event's slug (the ``event`` filter), empty if none
     event_name      the event's name, empty if none
+    race_slug       the slug of the race the speaker was running in when they spoke (the
+                    ``race`` filter), empty if none
+    race_name       that race's name, empty if none
     topics          topic slugs, joined with "; " (JSON: a list)
     sources         each source's URL, or its title where no URL is known, oldest first,
                     joined with "; " (JSON: a list)
@@ -93,6 +100,7 @@ from django.views.decorators.http import require_safe
 from .. import paging
 from ..filters import Ordering, StatementFilter, without_empty
 from ..models import (
+    DatePrecision,
     PublicationState,
     Reaction,
     Source,
@@ -106,9 +114,10 @@ from . import copy as pg_copy
 COLUMNS: list[tuple[str, str]] = [
     ("id", "the statement's id (stable; the permalink ends with it)"),
     ("permalink", "absolute URL of the statement's page"),
-    ("said_on", "the date it was said, ISO 8601 (YYYY-MM-DD); see date_precision"),
-    ("date_precision", "day, month or year: how much of said_on is known"),
+    ("said_on", "the date it was said, ISO 8601 (YYYY-MM-DD), empty if the source gives none"),
+    ("date_precision", "day, month or year: how much of said_on is known; none: not given"),
     ("date_inferred", "true when the source does not state the date outright"),
+    ("reported_on", "date_precision none only: the day it was reported, which sorts it"),
     ("kind", "direct, partial or paraphrase (a paraphrase is not a quotation)"),
     ("text", "the words, byte for byte (for a paraphrase, the reported speech)"),
     ("frame", "partial quotes: the source's words around the quoted phrase"),
@@ -119,6 +128,8 @@ COLUMNS: list[tuple[str, str]] = [
     ("speaker_party", "the name of the speaker's party when they spoke"),
     ("event_slug", "the event's slug (the event filter), empty if none"),
     ("event_name", "the event's name, empty if none"),
+    ("race_slug", "the slug of the statement's race (the race filter), empty if none"),
+    ("race_name", "the name of the statement's race, empty if none"),
     ("topics", 'topic slugs, joined with "; " (JSON: a list)'),
     ("sources", 'source URLs, or titles where no URL is known, joined with "; " (JSON: a list)'),
     ("reaction_count", "how many published reactions the statement has"),
@@ -268,14 +279,19 @@ def export_records(queryset: QuerySet, site: str, *, ascending: bool = False):
             pk, said_on, precision, inferred, kind, text, frame, context,
             speaker_slug, speaker_name, speaker_role, party_name, party_state,
             event_slug, event_name, event_state,
+            race_slug, race_name, race_state, election_state,
         ) in rows:  # fmt: skip
             event_public = event_state == published
+            race_public = race_state == published and election_state == published
+            # A date not given in the source: the stored day is the day it was reported.
+            not_given = precision == DatePrecision.NONE
             yield {
                 "id": pk,
                 "permalink": permalink(pk),
-                "said_on": said_on.isoformat(),
+                "said_on": "" if not_given else said_on.isoformat(),
                 "date_precision": precision,
                 "date_inferred": bool(inferred),
+                "reported_on": said_on.isoformat() if not_given else "",
                 "kind": kind,
                 "text": text,
                 "frame": frame,
@@ -286,6 +302,8 @@ def export_records(queryset: QuerySet, site: str, *, ascending: bool = False):
                 "speaker_party": party_name if party_state == published else "",
                 "event_slug": event_slug if event_public else "",
                 "event_name": event_name if event_public else "",
+                "race_slug": race_slug if race_public else "",
+                "race_name": race_name if race_public else "",
                 "topics": topics.get(pk, []),
                 "sources": sources.get(pk, []),
                 "reaction_count": reactions.get(pk, 0),
