@@ -13,6 +13,7 @@ from django.http import QueryDict
 
 from . import search
 from .models import (
+    DatePrecision,
     Event,
     Organization,
     Person,
@@ -174,12 +175,14 @@ class StatementFilter(django_filters.FilterSet):
         label="Said on or after",
         field_name="said_on",
         lookup_expr="gte",
+        method="filter_said_after",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     said_before = django_filters.DateFilter(
         label="Said on or before",
         field_name="said_on",
         lookup_expr="lte",
+        method="filter_said_before",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     has_reactions = django_filters.ChoiceFilter(
@@ -225,6 +228,22 @@ class StatementFilter(django_filters.FilterSet):
         if not races:
             return queryset
         return queryset.filter(candidacy__race_id__in=[race.pk for race in races])
+
+    @staticmethod
+    def said(queryset, lookup: str, value):
+        """Said on or after / before a day. A statement whose source gives no date is left
+        out: its stored day is the day it was reported, and nobody knows when it was said."""
+        if value is None:
+            return queryset
+        return queryset.filter(**{f"said_on__{lookup}": value}).exclude(
+            date_precision=DatePrecision.NONE
+        )
+
+    def filter_said_after(self, queryset, name, value):
+        return self.said(queryset, "gte", value)
+
+    def filter_said_before(self, queryset, name, value):
+        return self.said(queryset, "lte", value)
 
     def filter_has_reactions(self, queryset, name, value):
         if value not in ("true", "false"):

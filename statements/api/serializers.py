@@ -124,6 +124,36 @@ def date_precision(**kwargs):
     return NamedChoiceField(DatePrecision.choices, "DatePrecisionEnum", **kwargs)
 
 
+class SaidOnField(serializers.DateField):
+    """A statement's said_on, or null when its source gives no date (then the stored day is
+    the day it was reported: never given out as the day said)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        if instance.date_precision == DatePrecision.NONE:
+            return None
+        return super().get_attribute(instance)
+
+
+class ReportedOnField(serializers.DateField):
+    """For a statement whose source gives no date: the day it was reported; else null."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("source", "said_on")
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        if instance.date_precision != DatePrecision.NONE:
+            return None
+        return super().get_attribute(instance)
+
+
 class PublishedOnlyMixin:
     """A nested reference that reads null when the record it points to isn't published."""
 
@@ -216,7 +246,8 @@ class StatementRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     kind = quote_kind()
     text = serializers.CharField(read_only=True)
-    said_on = serializers.DateField(read_only=True)
+    said_on = SaidOnField(help_text="When it was said; null when the source does not say.")
+    date_precision = date_precision()
     speaker = PersonRefSerializer(read_only=True)
     url = PageURLField()
     api_url = ApiURLField("statement", lookup="pk")
@@ -339,11 +370,24 @@ class StatementSerializer(serializers.Serializer):
     )
     # An output field: the metaclass takes it off the class (see StatementTopicSerializer).
     context = serializers.CharField(read_only=True)  # type: ignore[assignment]
-    said_on = serializers.DateField(
-        read_only=True, help_text="When it was said (not when it was reported)."
+    said_on = SaidOnField(
+        help_text=(
+            "When it was said (not when it was reported). Null when the source does not "
+            "give it (date_precision none): see reported_on."
+        ),
     )
     date_precision = date_precision(
-        help_text="How precisely said_on is known; a month-precise date is stored as its 1st.",
+        help_text=(
+            "How precisely said_on is known; a month-precise date is stored as its 1st. "
+            "none: the source gives no date; said_on is null and reported_on holds the day "
+            "it was reported, by which the statement is sorted."
+        ),
+    )
+    reported_on = ReportedOnField(
+        help_text=(
+            "Only when the source gives no date (date_precision none): the day it was "
+            "reported (its source's published date), used to sort it. Null otherwise."
+        ),
     )
     date_inferred = serializers.BooleanField(
         read_only=True, help_text="True when the source does not state the date outright."
