@@ -39,6 +39,7 @@ from .. import editorial
 from ..editorial import intake
 from ..models import (
     CommentRequest,
+    DatePrecision,
     Event,
     Reaction,
     Source,
@@ -197,6 +198,16 @@ class EventForm(DeskForm):
     date = model_field(Event, "date")
     date_precision = model_field(Event, "date_precision")
     date_inferred = model_field(Event, "date_inferred")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An event has a date: "not given in the source" is for a statement only.
+        precision = self.fields["date_precision"]
+        assert isinstance(precision, forms.ChoiceField)
+        precision.choices = [
+            (value, label) for value, label in precision.choices if value != DatePrecision.NONE
+        ]
+
     date_inference_note = model_field(
         Event, "date_inference_note", widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -258,9 +269,11 @@ class DefaultsForm(DeskForm):
         for name in intake.SHARED_FIELDS:
             self.fields[name] = statement_field(name, row=False)
         self.fields["kind"].initial = "direct"
-        self.fields[
-            "said_on"
-        ].help_text = "Leave empty to use the event's date (and its precision and inference)."
+        self.fields["said_on"].help_text = (
+            "Leave empty to use the event's date (and its precision and inference). If the "
+            "source gives no date, leave it empty and choose “Not given in the source”: the "
+            "source's published date is recorded as the day it was reported."
+        )
         self.fields[
             "speaker_role"
         ].help_text = "Leave empty to use the speaker's candidacy or affiliation on the day."

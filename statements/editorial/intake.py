@@ -361,11 +361,19 @@ def _check_statement(check: ArticleCheck, plan: StatementPlan, entry, source_tex
     speaker = values.get("speaker")
     if speaker is None:
         check.add(part, "speaker", "Who said it? Choose the speaker here or in the defaults.")
-    if values.get("said_on") is None:
+    if values.get("said_on") is None and values.get("date_precision") == DatePrecision.NONE:
         check.add(
             part,
             "said_on",
-            "When was it said? Give the date here, in the defaults, or through the event.",
+            "The source gives no date, and the day it was reported is not known: give the "
+            "source's published date, or enter the day it was reported here.",
+        )
+    elif values.get("said_on") is None:
+        check.add(
+            part,
+            "said_on",
+            "When was it said? Give the date here, in the defaults, or through the event. If "
+            "the source does not say, choose “Not given in the source” as the precision.",
         )
     text = plan.source.text if plan.source is not None else source_text
     if values.get("kind") in QUOTES and text:
@@ -455,10 +463,19 @@ def _merged(entry: StatementEntry, article: Article, event_date) -> dict[str, An
             if _blank(values.get(name)):
                 values[name] = defaults.get(name)
     if _blank(values.get("said_on")):
-        # The date, as a group: the row's own event's, else the defaults', else the page's
-        # event's (with its precision and how it was inferred).
+        # The date, as a group: the row's own event's, else the day it was reported when
+        # the row (or the defaults) says the source gives no date, else the defaults',
+        # else the page's event's (with its precision and how it was inferred).
         own_event = values.get("event")
-        if isinstance(own_event, Event):
+        precision = values.get("date_precision")
+        if _blank(precision) and _blank(defaults.get("said_on")):
+            precision = defaults.get("date_precision")
+        if precision == DatePrecision.NONE and not isinstance(own_event, Event):
+            values["said_on"] = _reported_on(entry, article)
+            values["date_precision"] = DatePrecision.NONE
+            values["date_inferred"] = False
+            values["date_inference_note"] = ""
+        elif isinstance(own_event, Event):
             values["said_on"] = own_event.date
             for name in DATE_GROUP[1:]:
                 values[name] = getattr(own_event, name)
@@ -480,6 +497,15 @@ def _merged(entry: StatementEntry, article: Article, event_date) -> dict[str, An
     for name in ("speaker_role", "frame", "context", "text"):
         values[name] = values.get(name) or ""
     return values
+
+
+def _reported_on(entry: StatementEntry, article: Article):
+    """The day the row's source (else the page's) was published: where a statement's
+    source gives no date, the day it was reported stands in, for sorting only."""
+    source = entry.source or article.source
+    if source is not None:
+        return source.published_on
+    return article.source_values.get("published_on")
 
 
 def _blank(value) -> bool:

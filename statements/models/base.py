@@ -226,7 +226,7 @@ class DatedMixin(models.Model):
         super().clean()
         if self.date_not_given and not self.date_may_be_missing:
             raise ValidationError(
-                {"date_precision": "Give the date, as precisely as it is known (day, month or year)."}
+                {"date_precision": "Give the date as precisely as it is known: day, month or year."}
             )
         if self.date_not_given and self.date_inferred:
             raise ValidationError(

@@ -12,9 +12,11 @@ Paging and ``ordering`` do not apply: a feed is always the newest ``ITEMS`` stat
 
 Each entry: title (speaker, kind, the first words, with quotation marks only around quoted
 words), a description (the words, their kind, the speaker with party and role, the event,
-the date with its precision, context, topics, sources, the permalink), link and guid (the
-permalink), the date said as pubdate (midnight UTC of said_on: the 1st of the month for a
-month-precise date) and the last edit as the updated date. The whole feed is read in
+the date with its precision, the race, context, topics, sources, the permalink), link and
+guid (the permalink), the date said as pubdate (midnight UTC of said_on: the 1st of the
+month for a month-precise date; for a statement whose source gives no date, the day it was
+reported, which the description says is not the day said) and the last edit as the
+updated date. The whole feed is read in
 three queries whatever its length.
 """
 
