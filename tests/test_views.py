@@ -301,7 +301,7 @@ def test_person_page(client, demo):
     assert "Candidate, Ossoff campaign" in text
     assert "2020 U.S. Senate election in Georgia: Democratic primary" in text
     assert "result: not yet decided" in text
-    assert "Calls the 287(g) program misguided (as of May 30, 2020)" in text
+    assert "Calls the 287(g) program misguided (as of May 30, 2020; editors' summary)" in text
     assert "<details" in response.content.decode()
     assert "Recent statements" in text
     assert "Timeline" in text and "May 2020 (7)" in text

@@ -158,6 +158,12 @@ class Statement(EditorialModel, DatedMixin):
                 name="statement_public_speaker_idx",
             ),
             models.Index(fields=["event", "said_on", "id"], name="statement_event_idx"),
+            # A race's statements, newest first (the race page's window per candidacy).
+            models.Index(
+                fields=["candidacy", "-said_on", "id"],
+                condition=Q(state=PublicationState.PUBLISHED),
+                name="statement_public_race_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="statement_text_not_empty"),

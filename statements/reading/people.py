@@ -111,6 +111,11 @@ class TopicPositions:
     trail: list[Topic]
     current: PositionWithStatements
     earlier: list[PositionWithStatements]
+    # The newest statements on the topic, whatever the summary rests on: a summary never
+    # hides newer words.
+    latest: list[Statement]
+    more: bool  # more statements on the topic than are shown
+    newer: int  # statements on the topic newer than the current summary
 
 
 @dataclass
@@ -175,7 +180,7 @@ def person_page(slug: str) -> dict:
     for row in (
         visibility.positions(["person"])
         .filter(person=person)
-        .annotate(cited=F("statements__id"))
+        .annotate(cited=F("statements__id"), newer=said.newer_than_position())
         .order_by("topic_id", "-as_of", "-id")
     ):
         positions.setdefault(row.pk, row)
@@ -186,12 +191,11 @@ def person_page(slug: str) -> dict:
         by_topic[position.topic_id].append(position)
     current_cited = {pk for found in by_topic.values() for pk in cited[found[0].pk]}
 
-    # The newest statements, and the newest few on each topic without a position.
-    unpositioned = [pk for pk in tree.by_id if pk not in by_topic]
+    # The newest statements, and the newest few on each topic (with a position or not).
     found = said.newest_by_topic(
         card_rows(visibility.statements()),
         {person.pk: person.window_start},
-        unpositioned,
+        tree.by_id,
         per=PER_TOPIC_ON_PERSON,
         also=current_cited,
     )
@@ -206,15 +210,24 @@ def person_page(slug: str) -> dict:
             found.statements[pk] for pk in cited[current.pk] if pk in found.statements
         )
         topic = tree.by_id.get(current.topic_id, current.topic)
+        latest = found.said.get((person.pk, current.topic_id)) or said.Said()
         topic_positions.append(
-            TopicPositions(topic, tree.trail(topic), current, found_positions[1:])  # type: ignore[arg-type]
+            TopicPositions(
+                topic,
+                tree.trail(topic),
+                current,  # type: ignore[arg-type]
+                found_positions[1:],  # type: ignore[arg-type]
+                latest.statements,
+                latest.more,
+                current.newer,  # type: ignore[attr-defined]
+            )
         )
     topic_positions.sort(key=lambda entry: tree.order.get(entry.topic.pk, 0))
 
     topic_statements = [
         TopicStatements(topic, tree.trail(topic), entry.statements, entry.more)
         for topic, _depth in tree.walk()
-        if (entry := found.said.get((person.pk, topic.pk))) is not None
+        if topic.pk not in by_topic and (entry := found.said.get((person.pk, topic.pk))) is not None
     ]
 
     shown = {
@@ -223,6 +236,7 @@ def person_page(slug: str) -> dict:
             *recent,
             *(s for entry in topic_statements for s in entry.statements),
             *(s for entry in topic_positions for s in entry.current.public_statements),
+            *(s for entry in topic_positions for s in entry.latest),
         ]
     }
     prefetch_related_objects(list(shown.values()), card_sources())

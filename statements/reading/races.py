@@ -14,6 +14,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     QuerySet,
+    Subquery,
 )
 from django.http import Http404
 from django.utils.html import escape
@@ -58,10 +59,14 @@ def public_candidacies(
 class Cell:
     person: Person
     position: Position | None = None
+    # The newest statements on the topic, shown with the position too: a summary never
+    # hides newer words.
     statements: list[Statement] = field(default_factory=list)
     # More statements on the topic than the cell shows. Not counted: that would read all
     # of a prolific speaker's statements; the grid links to the filtered list instead.
     more: bool = False
+    # How many statements on the topic are newer than the position's "as of" date.
+    newer: int = 0
 
 
 @dataclass
@@ -72,15 +77,23 @@ class Row:
 
 
 def position_grid(
-    people: Sequence[Person], tree: TopicTree, within: set[int] | None = None
+    people: Sequence[Person],
+    tree: TopicTree,
+    within: set[int] | None = None,
+    candidacies: dict[int, int] | None = None,
+    race: int | None = None,
 ) -> list[Row]:
     """Topics as rows, people as columns.
 
     A cell holds the person's newest published position on the topic (with the statements
     it rests on), or else their newest statements on it, or nothing. Rows are the topics
     (restricted to `within`, when given) on which at least one person has either.
-    Each person needs ``window_start`` (said.window_start()) annotated. Three queries at
-    most whatever the number of people, topics or statements.
+    Each person needs ``window_start`` (said.window_start()) annotated. With
+    ``candidacies`` (person id → their candidacy in ``race``), only the statements said in
+    that race count, and ``window_start`` is the candidacy's (said.window_start_in_race()).
+    A cell with a position also holds the newest statements on the topic and how many
+    are newer than the position. Three queries at most whatever the number of people,
+    topics or statements.
     """
     if not people:
         return []
@@ -90,7 +103,7 @@ def position_grid(
     for position in (
         visibility.positions(["person"])
         .filter(topic_id__in=topic_ids, person__in=people)
-        .annotate(cited=F("statements__id"))
+        .annotate(cited=F("statements__id"), newer=said.newer_than_position(race))
         .order_by("-as_of", "-id")
     ):
         kept = positions.setdefault((position.person_id, position.topic_id), position)
@@ -103,6 +116,7 @@ def position_grid(
         per=PER_CELL,
         also={pk for pks in cited.values() for pk in pks},
         on_topics_only=True,
+        candidacies=candidacies,
     )
     for kept in positions.values():
         kept.public_statements = sort_newest(  # type: ignore[attr-defined]
@@ -118,7 +132,9 @@ def position_grid(
         for person in people:
             key = (person.pk, topic.pk)
             entry = found.said.get(key) or said.Said()
-            cells.append(Cell(person, positions.get(key), entry.statements, entry.more))
+            summary = positions.get(key)
+            count = summary.newer if summary is not None else 0  # type: ignore[attr-defined]
+            cells.append(Cell(person, summary, entry.statements, entry.more, count))
         rows.append(Row(topic, tree.trail(topic), cells))
     return rows
 
@@ -145,7 +161,7 @@ def race_page(slug: str) -> dict:
             .select_related("election", "party")
             .prefetch_related(
                 public_candidacies(
-                    window_start=said.window_start("person_id"),
+                    window_start=said.window_start_in_race(),
                     statement_count=timeline_data.capped_count("person_id"),
                 )
             )
@@ -159,10 +175,13 @@ def race_page(slug: str) -> dict:
         attach(person, window_start=candidacy.window_start)  # type: ignore[attr-defined]
     counts = [candidacy.statement_count for candidacy in race.public_candidacies]  # type: ignore[attr-defined]
     chart = timeline_data.race_chart(race, people, counts, tree)
+    # What each candidate said in this race (the statements' own race), not everything
+    # they said while running in others.
+    candidacies = {c.person_id: c.pk for c in race.public_candidacies}
     return {
         "race": race,
         "candidates": people,
-        "rows": position_grid(people, tree),
+        "rows": position_grid(people, tree, candidacies=candidacies, race=race.pk),
         "timeline_chart": timeline_data.on_page(chart, "statements:race-timeline", race.slug),
     }
 
@@ -214,24 +233,42 @@ def split_slugs(values: list[str]) -> list[str]:
     return slugs[:50]
 
 
-def compare_page(people_params: list[str], topic_param: str) -> dict:
+def chosen_race(race_param: str, problems: list[str]) -> Race | None:
+    """The published race named by ``?race=``, if any (one query when one is named)."""
+    race_slug = race_param.strip()[:200]
+    if not race_slug:
+        return None
+    race = None
+    if SLUG_PATTERN.fullmatch(race_slug):
+        race = visibility.races().select_related("election").filter(slug=race_slug).first()
+    if race is None:
+        problems.append(
+            f"We have no published race at “{race_slug}”; showing everything they said."
+        )
+    return race
+
+
+def compare_page(people_params: list[str], topic_param: str, race_param: str = "") -> dict:
+    """People side by side on one topic; with ``race``, only what each said in that race
+    (the statements' own race), and nothing for someone who did not run in it."""
     tree = TopicTree.load()
     choices = people_to_compare()
     slugs = split_slugs(people_params)
     problems: list[str] = []
+    race = chosen_race(race_param, problems)
 
     # Never send NULs and the like to the database.
     lookable = [slug for slug in slugs if SLUG_PATTERN.fullmatch(slug)]
-    found = (
-        {
-            p.slug: p
-            for p in visibility.people()
-            .filter(slug__in=lookable)
-            .annotate(window_start=said.window_start())
-        }
-        if lookable
-        else {}
-    )
+    people_query = visibility.people().filter(slug__in=lookable)
+    if race is None:
+        people_query = people_query.annotate(window_start=said.window_start())
+    else:
+        in_race = visibility.candidacies(["race"]).filter(person=OuterRef("pk"), race=race)
+        people_query = people_query.annotate(
+            race_candidacy=Subquery(in_race.values("pk")[:1]),
+            window_start=said.window_start(candidacy__race=race),
+        )
+    found = {p.slug: p for p in people_query} if lookable else {}
     unknown = [slug for slug in slugs if slug not in found]
     if unknown:
         problems.append(
@@ -255,10 +292,14 @@ def compare_page(people_params: list[str], topic_param: str) -> dict:
                 f"We have no published topic at “{topic_slug}”. Choose one from the list below."
             )
 
+    candidacies = None
+    if race is not None:
+        # Someone who did not run in the race said nothing in it: no candidacy is 0.
+        candidacies = {p.pk: p.race_candidacy or 0 for p in people}  # type: ignore[attr-defined]
     rows: list[Row] = []
     if people and topic is not None:
         within = tree.descendant_ids(topic)
-        rows = position_grid(people, tree, within)
+        rows = position_grid(people, tree, within, candidacies, race.pk if race else None)
         if not rows:
             rows = [Row(topic, tree.trail(topic), [Cell(person) for person in people])]
     elif slugs or topic_slug:
@@ -281,4 +322,5 @@ def compare_page(people_params: list[str], topic_param: str) -> dict:
         "trail": tree.trail(topic) if topic else [],
         "rows": rows,
         "problems": problems,
+        "race": race,
     }

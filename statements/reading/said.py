@@ -22,8 +22,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from .. import paging
 from ..models import Statement
@@ -32,14 +32,27 @@ from . import visibility
 WINDOW = 100
 
 
-def window_start(person: str = "pk", window: int | None = None) -> Subquery:
+def window_start(person: str = "pk", window: int | None = None, **only) -> Subquery:
     """For a query of people (or of rows pointing at them through ``person``): the date of
-    their ``window``-th (default WINDOW) newest published statement, or None when they
-    have fewer."""
+    their ``window``-th (default WINDOW) newest published statement (of those matching
+    ``only``, e.g. ``candidacy__race=race``), or None when they have fewer."""
     window = window or WINDOW
     return Subquery(
         visibility.statements()
-        .filter(speaker=OuterRef(person))
+        .filter(speaker=OuterRef(person), **only)
+        .order_by(*paging.order_by(paging.NEWEST_FIRST))
+        .values("said_on")[window - 1 : window]
+    )
+
+
+def window_start_in_race(candidacy: str = "pk", window: int | None = None) -> Subquery:
+    """For a query of candidacies (or of rows pointing at them through ``candidacy``): the
+    date of the ``window``-th newest published statement said in that candidacy (the
+    statement's own race), or None when it has fewer."""
+    window = window or WINDOW
+    return Subquery(
+        visibility.statements()
+        .filter(candidacy=OuterRef(candidacy))
         .order_by(*paging.order_by(paging.NEWEST_FIRST))
         .values("said_on")[window - 1 : window]
     )
@@ -90,6 +103,7 @@ def newest_by_topic(
     per: int,
     also: Iterable[int] = (),
     on_topics_only: bool = False,
+    candidacies: dict[int, int] | None = None,
 ) -> Found:
     """Up to ``per`` newest statements of each person in ``starts`` (person id → their
     ``window_start``) on each of ``topic_ids`` (published topics), directly on that topic.
@@ -98,15 +112,27 @@ def newest_by_topic(
     (``select_related``, annotations). ``also`` names more statements to load in the same
     query (for example those a position rests on). With ``on_topics_only``, the window
     brings only statements on ``topic_ids`` (and their links to them alone): enough for
-    one-line mentions, which do not list topics. Two queries at most.
+    one-line mentions, which do not list topics. With ``candidacies`` (person id → the
+    candidacy of one race), only what each person said in that race counts (the
+    statement's own race, ``Statement.candidacy``), and ``starts`` are then each
+    candidacy's ``window_start_in_race``. Two queries at most.
     """
+    races = candidacies or {}
+
+    def in_race(person_id: int, prefix: str = "") -> dict[str, int]:
+        return {f"{prefix}candidacy_id": races[person_id]} if person_id in races else {}
+
     topics = set(topic_ids)
     found: dict[int, Statement] = {}
     if not starts:
         return Found(found, {})
     window = Q()
     for person_id, start in starts.items():
-        window |= Q(speaker_id=person_id, **({"said_on__gte": start} if start else {}))
+        window |= Q(
+            speaker_id=person_id,
+            **in_race(person_id),
+            **({"said_on__gte": start} if start else {}),
+        )
     if on_topics_only:
         window &= Q(statementtopic__topic_id__in=topics)
     also = set(also)
@@ -133,7 +159,9 @@ def newest_by_topic(
         in_window = [
             s
             for s in found.values()
-            if s.speaker_id == person_id and (start is None or s.said_on >= start)
+            if s.speaker_id == person_id
+            and (start is None or s.said_on >= start)
+            and (person_id not in races or s.candidacy_id == races[person_id])
         ]
         take(in_window, person_id, topics)
         if start is not None:
@@ -146,7 +174,11 @@ def newest_by_topic(
     asked = Q()
     for person_id, topic_set in unfilled.items():
         if topic_set:
-            asked |= Q(statement__speaker_id=person_id, topic_id__in=topic_set)
+            asked |= Q(
+                statement__speaker_id=person_id,
+                topic_id__in=topic_set,
+                **in_race(person_id, "statement__"),
+            )
     if asked:
         ranked = (
             visibility.topic_links()
@@ -163,8 +195,29 @@ def newest_by_topic(
         )
         more = _with_links(statements.filter(pk__in=ranked))
         for person_id, topic_set in unfilled.items():
-            mine = [s for s in more.values() if s.speaker_id == person_id]
+            mine = [
+                s
+                for s in more.values()
+                if s.speaker_id == person_id
+                and (person_id not in races or s.candidacy_id == races[person_id])
+            ]
             take(mine, person_id, topic_set)
         for pk, statement in more.items():
             found.setdefault(pk, statement)
     return Found(found, dict(said))
+
+
+def newer_than_position(race: int | None = None) -> Coalesce:
+    """For a query of positions: how many published statements by the position's person,
+    directly on its topic, are newer than its "as of" date (with ``race``, only those said
+    in that race: the statements' own race). A correlated count, computed with the
+    positions themselves: no query of its own."""
+    newer = visibility.topic_links().filter(
+        topic_id=OuterRef("topic_id"),
+        statement__speaker_id=OuterRef("person_id"),
+        statement__said_on__gt=OuterRef("as_of"),
+    )
+    if race is not None:
+        newer = newer.filter(statement__candidacy__race_id=race)
+    counted = newer.order_by().values("topic_id").annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

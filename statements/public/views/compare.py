@@ -9,5 +9,7 @@ from ...reading import races
 
 
 def compare(request):
-    context = races.compare_page(request.GET.getlist("people"), request.GET.get("topic", ""))
+    context = races.compare_page(
+        request.GET.getlist("people"), request.GET.get("topic", ""), request.GET.get("race", "")
+    )
     return render(request, "statements/compare.html", context)
