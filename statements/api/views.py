@@ -171,9 +171,13 @@ same day in the order they were entered (id ascending).
 
 Takes exactly the filters of the `/statements/` page, with the same meaning: `speaker`,
 `topic` (narrower topics included), `party` (the speaker's party at the time), `race`
-(statements by its candidates), `event` and `kind` may be repeated (OR within a parameter);
-different parameters combine with AND; `said_after` and `said_before` are inclusive ISO
-dates; `has_reactions` is `true` or `false`.
+(statements said while running in it: each statement's own race), `event` and `kind` may
+be repeated (OR within a parameter); different parameters combine with AND; `said_after`
+and `said_before` are inclusive ISO dates (they leave out statements whose source gives no
+date); `has_reactions` is `true` or `false`.
+
+A statement whose source gives no date has `date_precision` `none`, `said_on` null and
+`reported_on` the day it was reported, by which it is sorted (and paged).
 
 `q` is a full-text search (words, "exact phrases", -excluded, alternatives with `or`).
 With `q`, results are ranked by relevance as on the page (only the newest 1,000 matches
