@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('statements', '0015_desk_event_kinds_and_help'),
+        ('statements', '0016_statement_text_trigrams'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('statements', '0016_date_not_given'),
+        ('statements', '0017_date_not_given'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
