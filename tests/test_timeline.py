@@ -312,11 +312,16 @@ def test_race_chart_puts_candidates_side_by_side_with_polling_day(client):
     topic = TopicFactory(name="Trade", slug="trade")
     for name in ("Ann", "Bob"):
         person = PersonFactory(name=name)
-        CandidacyFactory(race=race, person=person)
-        StatementFactory(speaker=person, topics=[topic], said_on=datetime.date(2020, 5, 1))
+        candidacy = CandidacyFactory(race=race, person=person)
+        StatementFactory(
+            speaker=person, topics=[topic], said_on=datetime.date(2020, 5, 1), candidacy=candidacy
+        )
+    # Said while running in another race: not on this race's chart.
+    StatementFactory(speaker=person, topics=[TopicFactory(name="Taxes")], candidacy=None)
     root = svg_of(client.get("/races/primary/").content.decode())
     labels = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     assert "Trade: Ann" in labels and "Trade: Bob" in labels
+    assert not any(label.startswith("Taxes") for label in labels)
     assert "Polling day, June 9, 2020" in labels
     assert len(marks_of(root)) == 2
 

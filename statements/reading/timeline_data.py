@@ -309,7 +309,8 @@ def race_chart(
             return {"speaker": by_pk[values["person"]].slug, "topic": topic.slug}
 
         marks, cut = read_marks(
-            visibility.statements().filter(speaker__in=list(by_pk))
+            # What each candidate said in this race: the statements' own race.
+            visibility.statements().filter(speaker__in=list(by_pk), candidacy__race=race)
             if by_pk
             else Statement.objects.none(),
             {"topic": F("statementtopic__topic_id"), "person": F("speaker_id")},
