@@ -194,12 +194,15 @@ def test_an_editor_enters_the_debate_in_one_save_into_review(editor_client, edit
         (race["ossoff"], Race.Stage.GENERAL),
         (race["perdue"], Race.Stage.GENERAL),
     }
-    # A statement that answers another is a reaction to it too, in the speaker's words.
+    # A statement that answers another is a reaction to it too, recorded once: the
+    # reaction is that statement, and reads its words from it.
     reactions = list(Reaction.objects.order_by("id"))
-    assert [(r.statement, r.respondent, r.text) for r in reactions] == [
+    assert [(r.statement, r.respondent, r.words) for r in reactions] == [
         (statements[0], race["perdue"], PERDUE_COVID),
         (statements[3], race["ossoff"], OSSOFF_RETORT),
     ]
+    assert [r.response_statement for r in reactions] == [statements[1], statements[4]]
+    assert {r.text for r in reactions} == {""}
     assert {r.stance for r in reactions} == {"disagrees"}
     assert {r.state for r in reactions} == {PublicationState.REVIEW}
     assert source.state == event.state == source.outlet.state == PublicationState.REVIEW

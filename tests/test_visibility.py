@@ -78,7 +78,7 @@ HIDDEN_STATES = [PublicationState.DRAFT, PublicationState.REVIEW, PublicationSta
 # This test's own statement of the rule: what each kind of record needs to be public.
 REQUIRES: dict[str, tuple[str, ...]] = {
     "Statement": ("speaker",),
-    "Reaction": ("statement", "respondent", "source"),
+    "Reaction": ("statement", "respondent", "source", "response_statement"),
     "CommentRequest": (
         "statement",
         "source",
@@ -103,6 +103,10 @@ def is_public(record) -> bool:
         return True
     if getattr(record, "state", PUBLISHED) != PUBLISHED:
         return False
+    if isinstance(record, Reaction) and (record.respondent_id is None or record.rating):
+        # An organization's own reaction (a finding): the organization must be public.
+        if not is_public(record.respondent_organization):
+            return False
     return all(is_public(getattr(record, name)) for name in REQUIRES.get(type(record).__name__, ()))
 
 
@@ -129,7 +133,11 @@ def truth() -> dict[str, set]:
     statements = public(Statement.objects.select_related("speaker", "speaker_party", "event"))
     reactions = public(
         Reaction.objects.select_related(
-            "statement__speaker", "respondent", "respondent_organization", "source__outlet"
+            "statement__speaker",
+            "respondent",
+            "respondent_organization",
+            "source__outlet",
+            "response_statement__speaker",
         )
     )
     requests = public(
@@ -154,6 +162,7 @@ def truth() -> dict[str, set]:
     sources = public(Source.objects.select_related("outlet"))
     events = public(Event.objects.prefetch_related("hosts"))
     counts = Counter(r.statement_id for r in reactions)
+    given = [r for r in reactions if r.respondent_id and r.response_statement_id is None]
 
     # A topic covers itself and its narrower topics, walking through public ones only: a
     # public topic under a hidden one stands on its own.
@@ -190,6 +199,21 @@ def truth() -> dict[str, set]:
         },
         "statement-events": {(s.pk, s.event.slug) for s in statements if shown(s.event)},
         "reactions": {r.pk for r in reactions},
+        # A person's page lists their reactions to others: not a retort, which is one of
+        # their statements there (counted once), nor an outlet's finding (no person's).
+        "given-reactions": {r.pk for r in given},
+        "given-respondent-orgs": {
+            (r.pk, r.respondent_organization.name)
+            for r in given
+            if shown(r.respondent_organization)
+        },
+        "given-reaction-outlets": {
+            (r.pk, r.source.outlet.name) for r in given if shown(r.source.outlet)
+        },
+        "findings": {(r.statement_id, r.rating) for r in reactions if r.rating},
+        "retorts": {
+            (r.response_statement_id, r.statement_id) for r in reactions if r.response_statement_id
+        },
         "reaction-counts": set(counts.items()),
         "respondent-orgs": {
             (r.pk, r.respondent_organization.name)
@@ -221,7 +245,8 @@ def truth() -> dict[str, set]:
             (
                 p.slug,
                 sum(s.speaker_id == p.pk for s in statements),
-                sum(r.respondent_id == p.pk for r in reactions),
+                # A retort is counted once: as its speaker's statement, not as a reaction.
+                sum(r.respondent_id == p.pk and r.response_statement_id is None for r in reactions),
             )
             for p in people
         },
@@ -273,6 +298,7 @@ def world(settings) -> dict:
     lantern = OutletFactory(name="Lantern Courier", slug="org-lantern")
     beacon = OutletFactory(name="Beacon Ledger", slug="org-beacon")
     tidewater = OutletFactory(name="Tidewater Newsroom", slug="org-tidewater")
+    gazette = OutletFactory(name="Gazette of Findings", slug="org-gazette")
     granite = OrganizationFactory(
         name="Granite Alliance", slug="org-granite", kind=Organization.Kind.ADVOCACY
     )
@@ -369,6 +395,36 @@ def world(settings) -> dict:
         channel="by email",
         source=driftwood,
     )
+    # An outlet's own finding on a claim, by no person; and a retort: Boris's statement
+    # that is also his reaction to Ada's, recorded once.
+    finding = ReactionFactory(
+        statement=s3,
+        respondent=None,
+        respondent_role="",
+        respondent_organization=gazette,
+        rating="false",
+        kind="paraphrase",
+        text="wrongly claiming the levee had no funding",
+        source=driftwood,
+    )
+    retort = StatementFactory(
+        speaker=boris,
+        speaker_party=osprey,
+        event=ferncliff,
+        said_on=DAY,
+        text="That dredging timetable is pure fantasy.",
+        sources=[saltmarsh],
+        topics=[estuary],
+    )
+    ReactionFactory(
+        statement=s1,
+        respondent=boris,
+        respondent_role="",
+        stance=Reaction.Stance.DISAGREES,
+        text="",
+        response_statement=retort,
+        source=saltmarsh,
+    )
     CommentRequest.objects.create(
         statement=s1,
         asked_organization=juniper,
@@ -433,6 +489,9 @@ def world(settings) -> dict:
         "requester": tidewater,
         "asked-org": juniper,
         "party": heron,
+        "finding": finding,
+        "finding-outlet": gazette,
+        "retort": retort,
     }
 
 
@@ -456,6 +515,9 @@ TARGETS = {
     "requester": "the organization that asked for comment",
     "asked-org": "the organization asked for comment, and an event's host (optional)",
     "party": "a party: statements' (optional), an affiliation, candidacies', a race's",
+    "finding": "an outlet's finding (a rated reaction by no person)",
+    "finding-outlet": "the outlet whose own finding it is (required then)",
+    "retort": "a statement that is also its speaker's reaction to another (recorded once)",
 }
 
 
@@ -544,7 +606,8 @@ def empty_aspects(*aspects: str) -> dict[str, set]:
 def cards(text: str) -> dict[int, str]:
     found = {}
     for chunk in re.findall(r'<article class="card .*?</article>', text, re.S):
-        found[int(re.search(r'href="/statements/(\d+)/"', chunk).group(1))] = chunk
+        # The card's own number, from its label (a retort's card links to another too).
+        found[int(re.search(r'id="(?:[\w-]*-)?statement-(\d+)-label"', chunk).group(1))] = chunk
     return found
 
 
@@ -596,6 +659,8 @@ def api_statement_aspects(items: list[dict]) -> dict[str, set]:
         "reaction-outlets",
         "comment-requests",
         "positions",
+        "findings",
+        "retorts",
     )
     for item in items:
         pk = item["id"]
@@ -612,7 +677,7 @@ def api_statement_aspects(items: list[dict]) -> dict[str, set]:
             seen["statement-parties"].add((pk, item["speaker_party"]["name"]))
         if item["event"] is not None:
             seen["statement-events"].add((pk, item["event"]["slug"]))
-        for part, value in api_reaction_aspects(item["reactions"]).items():
+        for part, value in api_reaction_aspects(item["reactions"], pk).items():
             seen[part] |= value
         if item["reactions"]:
             seen["reaction-counts"].add((pk, len(item["reactions"])))
@@ -621,10 +686,16 @@ def api_statement_aspects(items: list[dict]) -> dict[str, set]:
     return seen
 
 
-def api_reaction_aspects(items: list[dict]) -> dict[str, set]:
-    seen = empty_aspects("reactions", "respondent-orgs", "reaction-outlets")
+def api_reaction_aspects(items: list[dict], statement: int | None = None) -> dict[str, set]:
+    """``statement``: the statement whose nested reactions these are (they do not name it)."""
+    seen = empty_aspects("reactions", "respondent-orgs", "reaction-outlets", "findings", "retorts")
     for item in items:
         seen["reactions"].add(item["id"])
+        answered = item["statement"]["id"] if statement is None else statement
+        if item["rating"]:
+            seen["findings"].add((answered, item["rating"]))
+        if item["response_statement"] is not None:
+            seen["retorts"].add((item["response_statement"]["id"], answered))
         if item["respondent_organization"] is not None:
             seen["respondent-orgs"].add((item["id"], item["respondent_organization"]["name"]))
         if item["source"] is not None and item["source"]["outlet"] is not None:
@@ -783,6 +854,8 @@ def page_statement_detail(reader: Reader) -> dict[str, set]:
         "reaction-outlets",
         "comment-requests",
         "positions",
+        "findings",
+        "retorts",
     )
     orgs = names(Organization)
     subjects = set(CommentRequest.objects.values_list("subject", flat=True))
@@ -819,6 +892,12 @@ def page_statement_detail(reader: Reader) -> dict[str, set]:
             seen["respondent-orgs"] |= {(rid, name) for name in present(who, orgs)}
             source = section(article, '<p class="small">Source:', "</p>")
             seen["reaction-outlets"] |= {(rid, name) for name in present(source, orgs)}
+        for rating in re.findall(r'<p class="finding rating rating-([\w-]+)">', text):
+            seen["findings"].add((pk, rating))
+        for answered in re.findall(
+            r'<p class="in-reply">In reply to <a href="/statements/(\d+)/', text
+        ):
+            seen["retorts"].add((pk, int(answered)))
         requests = section(text, 'id="requests-heading"', "</section>")
         seen["comment-requests"] |= {(pk, subject) for subject in present(requests, subjects)}
         positions = section(text, 'id="positions-heading"', "</section>")
@@ -954,9 +1033,9 @@ def page_person_detail(reader: Reader) -> dict[str, set]:
     seen = empty_aspects(
         "people",
         "statements",
-        "reactions",
-        "respondent-orgs",
-        "reaction-outlets",
+        "given-reactions",
+        "given-respondent-orgs",
+        "given-reaction-outlets",
         "person-positions",
         "candidacies",
         "candidacy-parties",
@@ -987,12 +1066,12 @@ def page_person_detail(reader: Reader) -> dict[str, set]:
             re.S,
         ):
             rid = int(rid)
-            seen["reactions"].add(rid)
+            seen["given-reactions"].add(rid)
             # The channel names the outlet when no channel is recorded ("quoted by …").
             channel = section(article, '<p class="channel">', "</p>")
-            seen["respondent-orgs"] |= {(rid, name) for name in present(channel, not_outlets)}
+            seen["given-respondent-orgs"] |= {(rid, name) for name in present(channel, not_outlets)}
             source = section(article, '<p class="small">Source:', "</p>")
-            seen["reaction-outlets"] |= {(rid, name) for name in present(source, orgs)}
+            seen["given-reaction-outlets"] |= {(rid, name) for name in present(source, orgs)}
     return seen
 
 

@@ -65,13 +65,16 @@ class StatementTopicInline(EditorialInlineMixin, admin.TabularInline):
 
 class ReactionInline(PublishRightMixin, EditorialInlineMixin, admin.StackedInline):
     model = Reaction
+    fk_name = "statement"
     extra = 0
-    autocomplete_fields = ["respondent", "respondent_organization", "source"]
+    autocomplete_fields = ["respondent", "respondent_organization", "source", "response_statement"]
     fields = [
         ("respondent", "respondent_role", "respondent_organization"),
         ("stance", "interpretation"),
+        "rating",
         "kind",
         "text",
+        "response_statement",
         ("channel", "source", "reacted_on"),
         "state",
     ]

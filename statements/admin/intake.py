@@ -299,7 +299,10 @@ class StatementRowForm(DeskForm):
     replies_to = forms.ChoiceField(
         required=False,
         label="Answers",
-        help_text="If it answers another statement: that statement becomes a reaction too.",
+        help_text=(
+            "If it answers another statement: it is recorded once, as this statement and as "
+            "a reaction to the other."
+        ),
     )
     replies_to_statement = forms.ModelChoiceField(
         Statement.objects.all(),
@@ -410,6 +413,10 @@ class ReactionRowForm(AttachedRowForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].initial = "direct"
         self.fields["channel"].help_text = "e.g. in an email to the outlet."
+        self.fields["respondent"].help_text = "Leave empty for an outlet's own finding."
+        self.fields[
+            "rating"
+        ].help_text = "An outlet's finding only (choose the outlet as the organization)."
 
     def entry(self) -> intake.ReactionEntry:
         values = self.values()

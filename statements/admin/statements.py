@@ -157,16 +157,48 @@ class StatementAdmin(PublicationAdminMixin, EditorialAdmin):
 
 @admin.register(Reaction)
 class ReactionAdmin(PublicationAdminMixin, EditorialAdmin):
-    list_display = ["respondent", "stance", "quote", "statement", "source", "state"]
-    list_select_related = ["respondent", "statement", "source__outlet"]
-    list_filter = ["stance", "kind", "state"]
+    list_display = ["who", "stance", "rating", "quote", "statement", "source", "state"]
+    list_select_related = [
+        "respondent",
+        "respondent_organization",
+        "statement",
+        "source__outlet",
+        "response_statement",
+    ]
+    list_filter = ["stance", "rating", "kind", "state"]
     search_fields = ["text", "interpretation", "respondent__name", "statement__text"]
-    autocomplete_fields = ["statement", "respondent", "respondent_organization", "source"]
+    autocomplete_fields = [
+        "statement",
+        "respondent",
+        "respondent_organization",
+        "source",
+        "response_statement",
+    ]
     date_hierarchy = "reacted_on"
     fieldsets = [
         ("To what", {"fields": ["statement"]}),
         ("Who", {"fields": ["respondent", "respondent_role", "respondent_organization"]}),
-        ("What they said", {"fields": ["stance", "interpretation", "kind", "text"]}),
+        (
+            "What they said",
+            {
+                "fields": ["stance", "interpretation", "rating", "kind", "text"],
+                "description": (
+                    "An outlet's finding: leave the person empty, choose the outlet as the "
+                    "organization, give the rating, and keep the reporter's wording as the "
+                    "text (a paraphrase)."
+                ),
+            },
+        ),
+        (
+            "A statement of their own",
+            {
+                "fields": ["response_statement"],
+                "description": (
+                    "When the respondent answered in a statement recorded on its own (a "
+                    "retort in a debate): choose it and leave the words empty."
+                ),
+            },
+        ),
         (
             "Publication",
             {
@@ -182,9 +214,13 @@ class ReactionAdmin(PublicationAdminMixin, EditorialAdmin):
         ),
     ]
 
+    @admin.display(description="Who", ordering="respondent__sort_name")
+    def who(self, reaction):
+        return reaction.by
+
     @admin.display(description="Reaction", ordering="text")
     def quote(self, reaction):
-        return excerpt(reaction.text)
+        return excerpt(reaction.words)
 
 
 @admin.register(CommentRequest)

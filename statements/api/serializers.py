@@ -27,6 +27,7 @@ from ..models import (
     PublicationState,
     QuoteKind,
     Race,
+    Rating,
     Reaction,
     format_partial_date,
 )
@@ -261,7 +262,11 @@ class ReactionSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     api_url = ApiURLField("reaction", lookup="pk")
-    respondent = PersonRefSerializer(read_only=True)
+    respondent = PersonRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Who reacted; null for an organization's own finding (an outlet's).",
+    )
     respondent_role = serializers.CharField(
         read_only=True, help_text="Their role when they reacted, e.g. 'spokesman'."
     )
@@ -287,8 +292,32 @@ class ReactionSerializer(serializers.Serializer):
             "never the speaker's position. Empty when none."
         ),
     )
-    kind = quote_kind()
-    text = serializers.CharField(read_only=True, help_text="Their words, byte for byte.")
+    rating = NamedChoiceField(
+        [("", "None"), *Rating.choices],
+        "RatingEnum",
+        help_text=(
+            "An organization's finding on the claim (an outlet's fact check), from a "
+            "controlled list; empty when the reaction carries none."
+        ),
+    )
+    rating_label = serializers.CharField(source="get_rating_display", read_only=True)
+    kind = quote_kind(source="words_kind")
+    text = serializers.CharField(
+        source="words",
+        read_only=True,
+        help_text=(
+            "Their words, byte for byte; for a finding, the reporter's wording of it; for a "
+            "reaction that is the respondent's own statement, that statement's words."
+        ),
+    )
+    response_statement = StatementRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "The respondent's own statement that this reaction is (a retort), recorded "
+            "once; null when none."
+        ),
+    )
     fragments = serializers.ListField(
         child=serializers.CharField(),
         read_only=True,

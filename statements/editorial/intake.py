@@ -93,6 +93,7 @@ REACTION_FIELDS: tuple[str, ...] = (
     "respondent_organization",
     "stance",
     "interpretation",
+    "rating",
     "kind",
     "text",
     "channel",
@@ -583,13 +584,19 @@ def enter_article(
         if entry.replies_to is None or plan.index not in saved:
             continue
         statement = saved[plan.index]
+        answered = _target(entry.replies_to, saved)
+        if Reaction.objects.filter(statement=answered, response_statement=statement).exists():
+            continue  # a reprint that already answers it: recorded once
+        # The retort is recorded once: a reaction that is this statement, whose words it
+        # reads from the statement (never a copy of them).
         reaction = Reaction(
-            statement=_target(entry.replies_to, saved),
+            statement=answered,
             respondent=statement.speaker,
             respondent_role=statement.speaker_role,
             stance=entry.stance,
             kind=statement.kind,
-            text=statement.text,
+            text="",
+            response_statement=statement,
             source=plan.source or source,
             reacted_on=statement.said_on if statement.date_precision == "day" else None,
         )

@@ -16,8 +16,10 @@ from __future__ import annotations
 from django.template.defaultfilters import pluralize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
-from ..models import QuoteKind, Statement
+from ..models import QuoteKind, Rating, Statement
+from ..models.base import address
 from .dates import partial_date
 
 SNIPPET_SLOT = "<!--snippet-->"
@@ -138,6 +140,36 @@ def sources_line(statement: Statement, url: str) -> SafeString:
     )
 
 
+def finding_and_reply(statement: Statement, speaker_name: str) -> SafeString:
+    """An outlet's finding on the words, as the outlet's, and what the words answer, when
+    ``cards.card_rows()`` found them (its first ones: the statement page shows all)."""
+    parts = []
+    rating = getattr(statement, "finding_rating", "")
+    if rating:
+        by = statement.finding_by  # type: ignore[attr-defined]
+        parts.append(
+            format_html(
+                '  <p class="card-finding"><strong>{}\'s finding: {}</strong> '
+                "<span class=\"finding-words\">({}'s wording, not {}'s: {})</span></p>\n",
+                by,
+                Rating(rating).label if rating in Rating.values else "",
+                by,
+                speaker_name,
+                Truncator(statement.finding_words or "").words(40, truncate=" …"),  # type: ignore[attr-defined]
+            )
+        )
+    answered = getattr(statement, "answers_statement", None)
+    if answered:
+        parts.append(
+            format_html(
+                '  <p class="card-reply">In reply to <a href="{}">{}\'s statement</a></p>\n',
+                address("statements:statement-detail", "pk", answered),
+                statement.answers_speaker,  # type: ignore[attr-defined]
+            )
+        )
+    return _join(parts)
+
+
 def card_html(statement: Statement, prefix: str = "") -> SafeString:
     """One statement in a list. ``prefix`` keeps ids unique when a statement appears
     twice on a page. Needs a statement from ``cards.for_cards()``."""
@@ -151,6 +183,7 @@ def card_html(statement: Statement, prefix: str = "") -> SafeString:
         '    <span class="kind-label" id="{}">{}<span class="visually-hidden"> by {}</span>'
         "</span>{}\n  </p>\n"
         "  {}\n"
+        "{}"
         "  {}\n"
         '  <footer class="card-attribution">\n'
         "    {}\n    {}\n    {}\n"
@@ -163,6 +196,7 @@ def card_html(statement: Statement, prefix: str = "") -> SafeString:
         speaker.name,
         topic_links(statement),
         words(statement, speaker.name),
+        finding_and_reply(statement, speaker.name),
         format_html(
             '<p class="snippet"><span class="snippet-label">Where your search matched:</span> '
             "{}</p>",

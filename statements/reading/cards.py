@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, TypedDict
 from django.core.cache import caches
 from django.db import models
 from django.db.models import (
+    OuterRef,
     Prefetch,
     QuerySet,
+    Subquery,
 )
 from django.utils.safestring import SafeString, mark_safe
 
@@ -51,11 +53,41 @@ def reaction_count():
     return count_per_row(visibility.reactions(known_public=["statement"]), "statement")
 
 
+def first_finding(field: str) -> Subquery:
+    """A field of the statement's first published finding (an outlet's rated reaction),
+    as a correlated subquery: the card shows it beside the words."""
+    found = (
+        visibility.reactions(known_public=["statement"])
+        .filter(statement=OuterRef("pk"))
+        .exclude(rating="")
+        .order_by("id")
+        .values(field)[:1]
+    )
+    return Subquery(found)
+
+
+def first_answered(field: str) -> Subquery:
+    """A field of the first published statement this one answers (as a retort)."""
+    found = (
+        visibility.reactions(known_public=["response_statement"])
+        .filter(response_statement=OuterRef("pk"))
+        .order_by("id")
+        .values(field)[:1]
+    )
+    return Subquery(found)
+
+
 def card_rows(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
     """The statements with what the card shows from their own row and its joins: one
-    query. Their topics and sources come with ``card_prefetches()``."""
+    query. Their topics and sources come with ``card_prefetches()``. An outlet's finding
+    and the statement a retort answers come as columns of the same query."""
     return queryset.select_related("speaker", "speaker_party", "event").annotate(
-        reaction_count=reaction_count()
+        reaction_count=reaction_count(),
+        finding_rating=first_finding("rating"),
+        finding_by=first_finding("respondent_organization__name"),
+        finding_words=first_finding("text"),
+        answers_statement=first_answered("statement_id"),
+        answers_speaker=first_answered("statement__speaker__name"),
     )
 
 

@@ -68,7 +68,7 @@ def with_statement_counts(
     # The outer person is published already: no need to join people again.
     return queryset.annotate(
         statement_count=count_per_row(visibility.statements(), "speaker"),
-        reaction_count=count_per_row(visibility.reactions(), "respondent"),
+        reaction_count=count_per_row(visibility.reactions_to_others(), "respondent"),
     )
 
 
@@ -243,7 +243,7 @@ def person_page(slug: str) -> dict:
     give_topics([*shown.values(), *timeline], tree)
 
     reactions = list(
-        visibility.reactions(["respondent"])
+        visibility.reactions_to_others(["respondent"])
         .filter(respondent=person)
         .select_related(None)  # the respondent is the person: not joined again
         .select_related("respondent_organization", "source__outlet", "statement__speaker")

@@ -9,6 +9,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Prefetch,
+    Q,
     Value,
     When,
     prefetch_related_objects,
@@ -75,22 +76,35 @@ def statement_race(statement: Statement) -> Race | None:
     return None
 
 
+def findings(reactions: list[Reaction]) -> list[Reaction]:
+    """The outlets' findings among a statement's reactions (those with a rating)."""
+    return [reaction for reaction in reactions if reaction.rating]
+
+
+def reactions_and_answers(pk: int) -> tuple[list[Reaction], list[Reaction]]:
+    """In one query: the published reactions to statement ``pk``, and the published
+    reactions that ``pk`` itself is (the statements it answers, as a retort), each with
+    the statement it answers and that statement's speaker."""
+    rows = list(
+        visibility.reactions()
+        .select_related("statement__speaker")
+        .filter(Q(statement_id=pk) | Q(response_statement_id=pk))
+        .order_by("reacted_on", "id")
+    )
+    reactions = [reaction for reaction in rows if reaction.statement_id == pk]
+    answers = [reaction for reaction in rows if reaction.response_statement_id == pk]
+    return reactions, answers
+
+
 def statement_page(pk: int) -> dict:
-    """Seven queries: the statement, the others on its topics by the same speaker with
+    """Eight queries: the statement, the others on its topics by the same speaker with
     the candidates for its repeats (refrains.py), the topics and the sources of all of
-    them, reactions, comment requests, positions."""
+    them, reactions (with the statements this one answers), comment requests, positions."""
     # One Prefetch per call: django-stubs types the lists a call brings along only when
     # its lookups are all of one kind.
     queryset = (
         card_rows(visibility.statements())
         .select_related("candidacy__race__election")
-        .prefetch_related(
-            Prefetch(
-                "reactions",
-                queryset=visibility.reactions(["statement"]).order_by("reacted_on", "id"),
-                to_attr="public_reactions",
-            )
-        )
         .prefetch_related(
             Prefetch(
                 "comment_requests",
@@ -112,6 +126,8 @@ def statement_page(pk: int) -> dict:
         statement = queryset.get(pk=pk)
     except Statement.DoesNotExist:
         raise Http404("No published statement with that number.") from None
+    reactions, answers = reactions_and_answers(statement.pk)
+    attach(statement, public_reactions=reactions, public_answers=answers)
 
     tree = TopicTree.load()
     its_topics = visibility.topic_links(["statement"]).filter(statement_id=pk).values("topic_id")
@@ -165,7 +181,9 @@ def statement_page(pk: int) -> dict:
     return {
         "statement": statement,
         "race": statement_race(statement),
-        "reaction_groups": group_reactions(statement.public_reactions),
+        "reaction_groups": group_reactions(reactions),
+        "findings": findings(reactions),
+        "answers": answers,
         "also_said": also_said,
         "refrains": refrains,
     }

@@ -87,9 +87,20 @@ def topic_links(known_public: Collection[str] = ()) -> QuerySet[StatementTopic]:
 
 
 def reactions(known_public: Collection[str] = ()) -> QuerySet[Reaction]:
+    """Reactions with who reacted, their source and, for a retort, the statement it is
+    (whose words it shows)."""
     return Reaction.objects.published(known_public).select_related(
-        "respondent", "respondent_organization", "source__outlet"
+        "respondent",
+        "respondent_organization",
+        "source__outlet",
+        "response_statement__speaker",
     )
+
+
+def reactions_to_others(known_public: Collection[str] = ()) -> QuerySet[Reaction]:
+    """A person's reactions as their page lists and counts them: not the retorts, which
+    are their own statements and are counted and listed as such (once)."""
+    return reactions(known_public).filter(response_statement__isnull=True)
 
 
 def comment_requests(known_public: Collection[str] = ()) -> QuerySet[CommentRequest]:

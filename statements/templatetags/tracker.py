@@ -6,7 +6,7 @@ from django import template
 from django.urls import reverse
 
 from ..caching import generation
-from ..models import DatePrecision, Organization, Person, QuoteKind
+from ..models import DatePrecision, Organization, Person, QuoteKind, Rating
 from ..reading.cards import rendered_card
 from ..reading.cards import surname as person_surname
 from ..reading.dates import partial_date
@@ -86,6 +86,12 @@ def statements_url(**params):
     query = urlencode({name: value for name, value in params.items() if value})
     url = reverse("statements:statement-list")
     return f"{url}?{query}" if query else url
+
+
+@register.filter
+def rating_label(rating: str) -> str:
+    """'False' for 'false': a finding's rating as readers see it."""
+    return Rating(rating).label if rating in Rating.values else ""
 
 
 @register.filter

@@ -9,7 +9,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from ...models import QuoteKind, Race, Statement, format_partial_date
+from ...models import (
+    DatePrecision,
+    QuoteKind,
+    Race,
+    Rating,
+    Reaction,
+    Statement,
+    format_partial_date,
+)
 from ...reading import citations
 from ...reading import statement as reading
 from ...reading.cards import as_quoted
@@ -46,6 +54,9 @@ def statement_detail(request, pk):
             race=race,
             race_url=race_url,
         ),
+        "claim_reviews": [
+            claim_review(statement, finding, permalink) for finding in context["findings"]
+        ],
         "corrections": corrections_for(statement),
         "citation_styles": [
             (slug, label, text, min(12, text.count("\n") + 2 + len(text) // 80))
@@ -169,4 +180,56 @@ def json_ld(
     if statement.speaker_role:
         data["creator"]["jobTitle"] = statement.speaker_role
     data.update(extra or {})
+    return json.dumps(data, ensure_ascii=False, indent=2).translate(SCRIPT_ESCAPES)
+
+
+def claim_review(statement: StatementWithSources, finding: Reaction, permalink: str) -> str:
+    """An outlet's finding as schema.org ClaimReview (the shape Google's fact-check
+    markup reads): the claim reviewed (the words, with its speaker and where it
+    appeared), the rating with the outlet as its author, and this page as its url."""
+    organization = finding.respondent_organization
+    assert organization is not None, "a finding is an organization's"
+    outlet: dict[str, Any] = {"@type": "Organization", "name": organization.name}
+    speaker_url = permalink.replace(
+        statement.get_absolute_url(), statement.speaker.get_absolute_url()
+    )
+    appearances = [
+        {
+            "@type": "CreativeWork",
+            "headline": link.source.title,
+            "publisher": {"@type": "Organization", "name": link.source.outlet.name},
+            "datePublished": link.source.published_on.isoformat(),
+            **({"url": link.source.url} if link.source.url else {}),
+        }
+        for link in statement.source_links
+    ]
+    claim: dict[str, Any] = {
+        "@type": "Claim",
+        "author": {"@type": "Person", "name": statement.speaker.name, "url": speaker_url},
+    }
+    if statement.said_on is not None and statement.date_precision != DatePrecision.NONE:
+        claim["datePublished"] = statement.said_on.isoformat()
+    if appearances:
+        claim["firstAppearance"] = appearances[0]
+        claim["appearance"] = appearances
+    rating: dict[str, Any] = {
+        "@type": "Rating",
+        "alternateName": finding.get_rating_display(),
+        "author": outlet,
+    }
+    value = Rating.scale(finding.rating)
+    if value is not None:
+        rating |= {"ratingValue": value, "bestRating": 5, "worstRating": 1}
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": permalink,
+        "claimReviewed": statement.text,
+        "itemReviewed": claim,
+        "reviewRating": rating,
+        "author": outlet,
+        "reviewBody": finding.words,
+    }
+    if finding.source.published_on is not None:
+        data["datePublished"] = finding.source.published_on.isoformat()
     return json.dumps(data, ensure_ascii=False, indent=2).translate(SCRIPT_ESCAPES)
