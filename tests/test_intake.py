@@ -201,7 +201,7 @@ def test_an_editor_enters_the_debate_in_one_save_into_review(editor_client, edit
         (statements[0], race["perdue"], PERDUE_COVID),
         (statements[3], race["ossoff"], OSSOFF_RETORT),
     ]
-    assert [r.response_statement for r in reactions] == [statements[1], statements[4]]
+    assert [r.response_statement for r in reactions] == [statements[2], statements[4]]
     assert {r.text for r in reactions} == {""}
     assert {r.stance for r in reactions} == {"disagrees"}
     assert {r.state for r in reactions} == {PublicationState.REVIEW}
