@@ -125,7 +125,9 @@ def review_queue(*, submitted_by: User | None = None) -> list[QueueGroup]:
         if model is Source:
             queryset = queryset.select_related("outlet")
         elif model is Reaction:
-            queryset = queryset.select_related("respondent", "source__outlet")
+            queryset = queryset.select_related(
+                "respondent", "respondent_organization", "source__outlet"
+            )
         elif model is Statement:
             queryset = queryset.select_related("speaker")
         items += [QueueItem(record=record) for record in queryset]

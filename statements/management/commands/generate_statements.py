@@ -201,7 +201,7 @@ SOURCE_LINK_COLUMNS = ["statement_id", "source_id", "note"]
 REACTION_COLUMNS = (
     "state published_at created_at updated_at respondent_role stance interpretation kind "
     "text channel reacted_on version respondent_id respondent_organization_id source_id "
-    "statement_id"
+    "statement_id rating"
 ).split()
 
 
@@ -848,6 +848,7 @@ class Command(BaseCommand):
                     party,
                     sources[rng.randrange(len(sources))],
                     statement,
+                    "",  # no rating: a person's reaction, not an outlet's finding
                 )
             )
         return rows
