@@ -133,11 +133,11 @@ def test_the_rating_comes_from_the_controlled_list(claim):
         "unsupported",
     ]
     finding = claim["finding"]
-    finding.rating = "pants-on-fire"
+    finding.rating = "baloney"
     with pytest.raises(ValidationError):
         finding.full_clean()
     with transaction.atomic(), pytest.raises(IntegrityError):
-        Reaction.objects.filter(pk=finding.pk).update(rating="pants-on-fire")
+        Reaction.objects.filter(pk=finding.pk).update(rating="baloney")
 
 
 def test_a_person_may_give_a_finding_for_their_outlet(claim):
