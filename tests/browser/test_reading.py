@@ -6,6 +6,16 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from statements.models import QuoteKind, Rating, Reaction
+
+from ..factories import (
+    OutletFactory,
+    PersonFactory,
+    ReactionFactory,
+    SourceFactory,
+    StatementFactory,
+)
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
@@ -91,3 +101,50 @@ def test_axe_finds_no_violations(page: Page, demo_site, path):
         assert response.status == 200
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.fixture
+def debate_site(live_server, db):
+    """A claim with an outlet's finding, and a retort to it: both statements' pages."""
+    ap = OutletFactory(name="Associated Press")
+    article = SourceFactory(outlet=ap, title="Perdue, Ossoff meet in 2nd Georgia Senate debate")
+    perdue = PersonFactory(name="David Perdue", sort_name="Perdue, David")
+    ossoff = PersonFactory(name="Jon Ossoff", sort_name="Ossoff, Jon")
+    claim = StatementFactory(
+        speaker=perdue,
+        text="The number one thing that will bankrupt us is the Green New Deal",
+        sources=[article],
+    )
+    retort = StatementFactory(
+        speaker=ossoff, text="There's the senator with the catchphrases again", sources=[article]
+    )
+    ReactionFactory(
+        statement=claim,
+        respondent=None,
+        respondent_organization=ap,
+        rating=Rating.FALSE,
+        kind=QuoteKind.PARAPHRASE,
+        text="falsely accusing Ossoff of backing the Green New Deal",
+        source=article,
+    )
+    ReactionFactory(
+        statement=claim, respondent=ossoff, text="", response_statement=retort, source=article
+    )
+    assert Reaction.objects.count() == 2
+    return live_server.url, [claim.get_absolute_url(), retort.get_absolute_url(), "/statements/"]
+
+
+def test_findings_and_retorts_pass_axe_and_fit_a_phone(page: Page, debate_site):
+    base, paths = debate_site
+    page.set_viewport_size(PHONE)
+    for path in paths:
+        response = page.goto(base + path)
+        assert response.status == 200
+        results = Axe().run(page)
+        assert results.violations_count == 0, (path, results.generate_report())
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 360px wide"
+    page.goto(base + paths[0])
+    expect(page.get_by_text("Associated Press's finding: False").first).to_be_visible()
