@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('statements', '0016_findings_and_retorts'),
-        ('statements_history', '0005_desk_event_kinds_and_help'),
+        ('statements', '0019_findings_and_retorts'),
+        ('statements_history', '0006_date_not_given'),
     ]
 
     operations = [

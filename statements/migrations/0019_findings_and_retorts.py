@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('statements', '0015_desk_event_kinds_and_help'),
+        ('statements', '0018_statement_public_race_idx'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
