@@ -89,9 +89,10 @@ _DEMO = DemoRows()
 
 @pytest.fixture
 def demo():
-    """The demo data set, as `statements.demo.load_demo()` makes it, in this test's
-    database. The loader runs in the first test that asks; later tests get its rows
-    inserted as they were (DemoRows in tests/support.py says when that is exact).
+    """The demo's first article, as `statements.demo.load_demo(FIRST_ARTICLE)` makes
+    it, in this test's database (tests/support.py says why the first only). The loader
+    runs in the first test that asks; later tests get its rows inserted as they were
+    (DemoRows in tests/support.py says when that is exact).
 
     Some 200 tests ask. The loader takes 0.7 to 1.3 s a test (it validates and records
     history record by record); inserting its 212 rows takes 15 to 35 ms on SQLite and

@@ -33,6 +33,7 @@ from statements.editorial import EDITOR, PUBLISHER
 from statements.models import PublicationState, Statement
 
 from .factories import StatementFactory
+from .support import FIRST_ARTICLE
 
 ROOT = Path(__file__).resolve().parent.parent
 STATEMENTS_MODELS = [
@@ -103,7 +104,7 @@ def api_snapshot(client) -> dict:
 
 
 def make_records(monkeypatch):
-    load_demo()
+    load_demo(FIRST_ARTICLE)
     monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
     call_command("create_demo_accounts", stdout=io.StringIO())
     call_command("generate_statements", count=40, seed=7, i_know=True, stdout=io.StringIO())
@@ -199,7 +200,7 @@ def test_backup_rejects_an_unknown_file_type(tmp_path):
 @transactional
 def test_migrations_apply_from_zero_and_restore_waits_for_them(empty_database, tmp_path):
     backup = tmp_path / "tracker.json.gz"
-    load_demo()
+    load_demo(FIRST_ARTICLE)
     call_command("backup", output=str(backup), stdout=io.StringIO())
     call_command("flush", interactive=False, verbosity=0)
 
@@ -213,7 +214,7 @@ def test_migrations_apply_from_zero_and_restore_waits_for_them(empty_database, t
     assert set(Group.objects.values_list("name", flat=True)) >= {EDITOR, PUBLISHER}
     call_command("restore", input_path=str(backup), verbosity=0)
     assert Statement.objects.count() == 7
-    assert load_demo().created == 0  # what came back is exactly the demo data
+    assert load_demo(FIRST_ARTICLE).created == 0  # what came back is exactly the demo data
 
 
 # --- PostgreSQL's own tools -----------------------------------------------------------
@@ -252,7 +253,7 @@ def test_pg_dump_and_pg_restore_round_trip(empty_database, tmp_path):
     if not (shutil.which("pg_dump") and shutil.which("pg_restore") and shutil.which("make")):
         pytest.skip("pg_dump, pg_restore or make is not installed")
 
-    load_demo()
+    load_demo(FIRST_ARTICLE)
     source_url = postgres_url(connection.settings_dict["NAME"])
     target_name = f"{connection.settings_dict['NAME']}_pgrestore"
     target_url = postgres_url(target_name)

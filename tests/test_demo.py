@@ -15,7 +15,7 @@ from django.core import serializers
 from django.core.management import call_command
 
 from statements import editorial
-from statements.demo import LOADER_USERNAME, load_demo
+from statements.demo import LOADER_USERNAME, load_demo, ossoff
 from statements.demo.loader import CORRECTION_NOTE, loader_rights
 from statements.models import (
     Affiliation,
@@ -39,6 +39,8 @@ from statements.models import (
     Topic,
 )
 
+# The first article; the second has tests of its own (tests/test_demo_debate.py).
+FIRST_ARTICLE = (ossoff,)
 FIXTURE = Path(__file__).parent / "fixtures" / "ossoff-2020-06-05.txt"
 ARTICLE = FIXTURE.read_text(encoding="utf-8")
 NBSP = "\u00a0"
@@ -50,7 +52,7 @@ pytestmark = pytest.mark.django_db
 def demo():
     """The loader itself and its report: these tests are about the loader (the shared
     `demo` of conftest.py may insert a copy of its rows instead of running it)."""
-    return load_demo()
+    return load_demo(FIRST_ARTICLE)
 
 
 def statement(text_start):
@@ -379,13 +381,13 @@ def test_a_rerun_gives_a_statement_its_race_again(demo):
     s1 = statement("I don't think")
     Statement.objects.filter(pk=s1.pk).update(candidacy=None)  # as if an editor cleared it
 
-    report = load_demo()
+    report = load_demo(FIRST_ARTICLE)
 
     assert report.updated == 1
     assert statement("I don't think").candidacy.race.slug == (
         "2020-georgia-us-senate-democratic-primary"
     )
-    assert load_demo().updated == 0
+    assert load_demo(FIRST_ARTICLE).updated == 0
 
 
 def test_statement_topics(demo):
@@ -524,7 +526,7 @@ def test_background_notes(demo):
 def test_a_second_run_changes_nothing(demo):
     before = snapshot()
     assert '"Jon Ossoff"' in before["statements.Person"]
-    again = load_demo()
+    again = load_demo(FIRST_ARTICLE)
     assert (again.created, again.updated) == (0, 0)
     assert again.unchanged == demo.created
     assert again.counts == demo.counts
@@ -539,7 +541,7 @@ def test_a_rerun_restores_edited_records_in_place(demo):
     StatementTopic.objects.create(statement=s1, topic=Topic.objects.get(slug="border-security"))
     ids = {label: sorted(rows) for label, rows in _ids().items()}
 
-    report = load_demo()
+    report = load_demo(FIRST_ARTICLE)
 
     assert report.updated == 1
     assert Person.objects.get(pk=person.pk).summary == person.summary
@@ -571,16 +573,18 @@ def _ids():
     }
 
 
-def test_load_demo_command(demo):
+def test_load_demo_command():
+    # Both articles: the Free Beacon's and the AP's (tests/test_demo_debate.py).
+    call_command("load_demo", stdout=StringIO())
     before = snapshot()
     out = StringIO()
     call_command("load_demo", stdout=out)
     line = out.getvalue().strip()
     assert "\n" not in line
-    assert "9 organizations" in line
-    assert "6 people" in line
-    assert "7 statements" in line
-    assert "2 reactions" in line
+    assert "14 organizations" in line
+    assert "7 people" in line
+    assert f"{Statement.objects.count()} statements" in line
+    assert "5 reactions" in line
     assert "0 created, 0 updated" in line
     assert snapshot() == before
 
@@ -589,7 +593,7 @@ def test_load_demo_command_on_an_empty_database():
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert "1 comment request," in out.getvalue()
-    assert Statement.objects.count() == 7
+    assert Statement.objects.filter(sources__outlet__slug="washington-free-beacon").count() == 7
 
 
 # --------------------------------------------------------------------------- as any edit
@@ -619,7 +623,7 @@ def test_the_loader_account_holds_what_its_writes_need_and_cannot_sign_in(demo):
     assert account.get_all_permissions() == granted
     assert {editorial.PUBLISH, editorial.CORRECT, "statements.delete_statementtopic"} <= granted
     assert editorial.MERGE not in granted
-    load_demo()
+    load_demo(FIRST_ARTICLE)
     assert User.objects.filter(username=LOADER_USERNAME).count() == 1
 
 
@@ -669,7 +673,7 @@ def test_a_second_run_adds_no_history_state_change_or_version(demo):
     versions = {(type(r), r.pk): (r.version, r.updated_at) for r in editorial_records()}
     counts = (StateChange.objects.count(), Correction.objects.count(), User.objects.count())
 
-    load_demo()
+    load_demo(FIRST_ARTICLE)
 
     assert history_rows() == history
     assert {(type(r), r.pk): (r.version, r.updated_at) for r in editorial_records()} == versions
@@ -682,7 +686,7 @@ def test_a_rerun_writes_its_restoring_edits_as_the_loader_account(demo):
     Person.objects.filter(pk=person.pk).update(summary="Edited.")
     history = history_rows()
 
-    assert load_demo().updated == 1
+    assert load_demo(FIRST_ARTICLE).updated == 1
 
     person.refresh_from_db()
     assert person.version == 3
@@ -696,7 +700,7 @@ def test_a_rerun_that_changes_a_published_statements_attribution_is_a_correction
     s1 = statement("I don't think")
     Statement.objects.filter(pk=s1.pk).update(speaker_role="candidate")
 
-    report = load_demo()
+    report = load_demo(FIRST_ARTICLE)
 
     assert (report.created, report.updated) == (0, 1)
     s1.refresh_from_db()
@@ -721,7 +725,7 @@ def test_a_rerun_publishes_a_withdrawn_record_again(demo):
     note = BackgroundNote.objects.get(title="The 287(g) program")
     editorial.withdraw(record=note, user=loader(), reason="Checking the facts.")
 
-    report = load_demo()
+    report = load_demo(FIRST_ARTICLE)
 
     assert (report.created, report.updated) == (0, 1)
     note.refresh_from_db()
@@ -737,6 +741,6 @@ def test_a_rerun_publishes_a_withdrawn_record_again(demo):
 def test_the_loader_does_not_depend_on_the_editorial_roles():
     # A flushed database has permissions but no roles (the migrations write those).
     Group.objects.all().delete()
-    report = load_demo()
+    report = load_demo(FIRST_ARTICLE)
     assert (report.created, report.updated, report.unchanged) == (71, 0, 0)
     assert Statement.objects.published().count() == 7

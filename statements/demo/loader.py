@@ -48,7 +48,6 @@ from ..models import (
     Person,
     Position,
     PublicationState,
-    QuoteKind,
     Race,
     Reaction,
     Source,
@@ -57,10 +56,11 @@ from ..models import (
     StatementTopic,
     Topic,
 )
-from . import ossoff
+from . import debate, ossoff
+from .loader_statements import StatementsMixin, declared_events, declared_sources
 
 # The data modules, loaded in this order. Each declares the names listed in load().
-DATA_SETS: tuple[ModuleType, ...] = (ossoff,)
+DATA_SETS: tuple[ModuleType, ...] = (ossoff, debate)
 
 # Who the demo's history says wrote it: a system account that holds the rights the
 # loader's writes need and cannot sign in (no usable password, not staff).
@@ -170,24 +170,31 @@ def loader_account():
     return user
 
 
-class _Loader:
+class _Loader(StatementsMixin):
     """Loads data modules one after the other. Organizations, people and topics are
     known by slug to every module loaded after the one that declares them; a record
-    declared by two modules must be declared the same way in both."""
+    declared by two modules must be declared the same way in both, except a race: a
+    later module may tell more of it (its polling day), so a race takes the fields of
+    the last module that declares it, from the first, and each module adds its own
+    candidacies."""
 
-    def __init__(self, user):
+    def __init__(self, user, data_sets: Iterable[ModuleType]):
         self.user = user
         self.report = LoadReport()
         self.orgs: dict[str, Organization] = {}
         self.people: dict[str, Person] = {}
         self.topics: dict[str, Topic] = {}
+        self.races = {row["slug"]: row for data in data_sets for row in data.RACES}
 
     def load(self, data: ModuleType):
         """Write one data module. It declares ARTICLE, ARTICLE_BODY (the paragraphs after
         the headline and dateline), SOURCE, ORGANIZATIONS, PEOPLE, AFFILIATIONS,
         AS_REPORTED (the affiliations' note), ELECTION, RACES, EVENT, EVENT_DATE, TOPICS
         (a parent before its children), STATEMENTS with STATEMENT_DEFAULTS, REACTIONS,
-        COMMENT_REQUESTS, POSITIONS and BACKGROUND_NOTES, shaped as in ossoff.py.
+        COMMENT_REQUESTS, POSITIONS and BACKGROUND_NOTES, shaped as in ossoff.py. A
+        module with several events or sources declares EVENTS and SOURCES instead of
+        EVENT, EVENT_DATE and SOURCE, may leave ARTICLE out, and may declare FINDINGS,
+        shaped as in debate.py.
 
         The order is the publishing order: what a record stands on (editorial
         DEPENDENCIES) is published before it, and a statement's sources are linked
@@ -197,10 +204,12 @@ class _Loader:
         self.load_organizations()
         self.load_people()
         self.load_elections()
-        self.load_event_and_source()
+        self.load_events_and_sources()
         self.load_topics()
         self.load_statements()
         self.load_reactions_and_requests()
+        self.load_retorts()
+        self.load_findings()
         self.load_positions_and_notes()
 
     # -- writing, through the editorial services only --
@@ -284,8 +293,9 @@ class _Loader:
         slug = values.pop("slug")
         election = self.put(Election, {"slug": slug}, values)
         for row in self.data.RACES:
-            values = dict(row)
-            slug, candidacies = values.pop("slug"), values.pop("candidacies")
+            slug, candidacies = row["slug"], row["candidacies"]
+            values = dict(self.races[slug])  # the last declaration's fields
+            del values["slug"], values["candidacies"]
             values["party"] = self.orgs.get(values["party"])
             race = self.put(
                 Race,
@@ -299,19 +309,26 @@ class _Loader:
                     {"party": self.orgs[party], "incumbent": incumbent, "result": "pending"},
                 )
 
-    def load_event_and_source(self):
-        values = dict(self.data.EVENT)
-        slug, hosts = values.pop("slug"), values.pop("hosts")
-        self.event = self.put(
-            Event,
-            {"slug": slug},
-            {"location": "", **self.data.EVENT_DATE, **values},
-            m2m={"hosts": [self.orgs[h] for h in hosts]},
-        )
-        values = dict(self.data.SOURCE)
-        key = {"outlet": self.orgs[values.pop("outlet")]}
-        key.update({name: values.pop(name) for name in ("title", "published_on")})
-        self.source = self.put(Source, key, values)
+    def load_events_and_sources(self):
+        """The module's events and sources, by its own labels; the first source is the
+        article's (reactions, comment requests, positions and notes cite it)."""
+        self.events: dict[str, Event] = {}
+        for label, row in declared_events(self.data).items():
+            values = dict(row)
+            slug, hosts = values.pop("slug"), values.pop("hosts")
+            self.events[label] = self.put(
+                Event,
+                {"slug": slug},
+                {"location": "", **values},
+                m2m={"hosts": [self.orgs[h] for h in hosts]},
+            )
+        self.sources: dict[str, Source] = {}
+        for label, row in declared_sources(self.data).items():
+            values = dict(row)
+            key = {"outlet": self.orgs[values.pop("outlet")]}
+            key.update({name: values.pop(name) for name in ("title", "published_on")})
+            self.sources[label] = self.put(Source, key, values)
+        self.source = next(iter(self.sources.values()))
 
     def load_topics(self):
         for slug, name, parent in self.data.TOPICS:
@@ -320,70 +337,6 @@ class _Loader:
                 {"slug": slug},
                 {"name": name, "parent": self.topics.get(parent), "description": ""},
             )
-
-    def load_statements(self):
-        defaults, when = self.data.STATEMENT_DEFAULTS, dict(self.data.EVENT_DATE)
-        when["said_on"] = when.pop("date")
-        for label, row in self.data.STATEMENTS.items():
-            self.check_in_article(row["text"], quoted=row["kind"] != QuoteKind.PARAPHRASE)
-            speaker = self.people[defaults["speaker"]]
-            key = {"speaker": speaker, "event": self.event, "text": row["text"]}
-            statement, outcome = self.save(
-                Statement,
-                key,
-                {
-                    "speaker_role": defaults["speaker_role"],
-                    "speaker_party": self.orgs[defaults["speaker_party"]],
-                    **when,
-                    # The race the speaker was running in that day, by the editors' rule.
-                    "candidacy": editorial.suggest_candidacy(
-                        speaker=speaker, said_on=when["said_on"]
-                    ),
-                    "kind": row["kind"],
-                    "frame": row.get("frame", ""),
-                    "context": row["context"],
-                },
-            )
-            self.statements[label] = statement
-            topics = [self.topics[t] for t in row["topics"]]
-            self.link(StatementTopic, "statement", statement, "topic", topics)
-            where = {"note": self.paragraph(row["text"])}
-            self.link(StatementSource, "statement", statement, "source", [self.source], where)
-            # Published once its sources are linked: no claim without a source.
-            self.report.add(Statement, self.publish(statement, outcome))
-
-    def load_reactions_and_requests(self):
-        for row in self.data.REACTIONS:
-            for fragment in row["fragments"]:
-                self.check_in_article(fragment, quoted=True)
-            self.check_in_article(row["interpretation"], quoted=False)
-            self.put(
-                Reaction,
-                {
-                    "statement": self.statements[row["statement"]],
-                    "respondent": self.people[row["respondent"]],
-                    "source": self.source,
-                },
-                {
-                    "respondent_role": row["respondent_role"],
-                    "respondent_organization": self.orgs[row["respondent_organization"]],
-                    "stance": row["stance"],
-                    "interpretation": row["interpretation"],
-                    "kind": QuoteKind.DIRECT,
-                    "text": "\n\n".join(row["fragments"]),
-                    "channel": row["channel"],
-                    "reacted_on": None,
-                },
-            )
-        for row in self.data.COMMENT_REQUESTS:
-            values = dict(row)
-            key = {
-                "statement": self.statements[values.pop("statement")],
-                "asked_organization": self.orgs[values.pop("asked_organization")],
-                "requested_by": self.orgs[values.pop("requested_by")],
-                "source": self.source,
-            }
-            self.put(CommentRequest, key, {"asked_person": None, "response": "", **values})
 
     def load_positions_and_notes(self):
         for topic, summary, labels in self.data.POSITIONS:
@@ -417,26 +370,13 @@ class _Loader:
                 },
             )
 
-    # -- guards against a slip in the data: quotes must be the article's own words --
-
-    def check_in_article(self, text: str, *, quoted: bool):
-        if text not in self.data.ARTICLE:
-            raise ValueError(f"Not in the article, byte for byte: {text!r}")
-        if quoted and f'"{text}' not in self.data.ARTICLE:
-            raise ValueError(f"Not at the start of a quotation in the article: {text!r}")
-
-    def paragraph(self, text: str) -> str:
-        for number, paragraph in enumerate(self.data.ARTICLE_BODY, start=1):
-            if text in paragraph:
-                return f"paragraph {number} after the dateline"
-        raise ValueError(f"Not in the article: {text!r}")
-
 
 @transaction.atomic
-def load_demo() -> LoadReport:
-    """Create or update the demo data set, as the loader account, through the editorial
-    services. Safe to run any number of times."""
-    loader = _Loader(loader_account())
-    for data in DATA_SETS:
+def load_demo(data_sets: Iterable[ModuleType] | None = None) -> LoadReport:
+    """Create or update the demo data set (DATA_SETS, or the modules given, in order), as
+    the loader account, through the editorial services. Safe to run any number of times."""
+    data_sets = tuple(DATA_SETS if data_sets is None else data_sets)
+    loader = _Loader(loader_account(), data_sets)
+    for data in data_sets:
         loader.load(data)
     return loader.report

@@ -1,0 +1,261 @@
+"""The demo loader's statements and what answers them: reactions, retorts, outlets'
+findings and comment requests. Part of loader.py's _Loader (see its docstring); the
+writing itself (save, put, link, publish) is loader.py's, through the editorial services.
+
+Three things are declared in the data ahead of the model, and each is handled by one
+small function below that skips them, with no error, until the model has them:
+ratings (an outlet's finding: ``load_findings``), a reaction's link to the respondent's
+own statement (``link_retort``) and unknown dates (``statement_date``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from .. import editorial
+from ..models import (
+    CommentRequest,
+    DatePrecision,
+    Event,
+    Organization,
+    Person,
+    QuoteKind,
+    Reaction,
+    Source,
+    Statement,
+    StatementSource,
+    StatementTopic,
+    Topic,
+)
+
+# The labels of a module's one event and one source, when it declares EVENT and SOURCE.
+EVENT, SOURCE = "event", "source"
+
+# A date whose day, month and year are all unknown (planned: DatePrecision.NONE).
+UNKNOWN_DATE = "none"
+
+
+def declared_events(data: ModuleType) -> dict[str, dict]:
+    """EVENTS, or the one EVENT with its EVENT_DATE, by label."""
+    if hasattr(data, "EVENTS"):
+        return data.EVENTS
+    return {EVENT: {**data.EVENT, **data.EVENT_DATE}}
+
+
+def declared_sources(data: ModuleType) -> dict[str, dict]:
+    """SOURCES, or the one SOURCE, by label."""
+    return data.SOURCES if hasattr(data, "SOURCES") else {SOURCE: data.SOURCE}
+
+
+def statement_date(row: dict, event: dict | None) -> dict | None:
+    """The statement's date fields: its event's date, or its own. None when the date
+    cannot be stored yet: a statement whose date is unknown is skipped until the model
+    has DatePrecision "none", never given a day it was not said on."""
+    if event is not None:
+        return {
+            "said_on": event["date"],
+            "date_precision": event.get("date_precision", DatePrecision.DAY),
+            "date_inferred": event.get("date_inferred", False),
+            "date_inference_note": event.get("date_inference_note", ""),
+        }
+    when = {
+        name: row[name]
+        for name in ("said_on", "date_precision", "date_inferred", "date_inference_note")
+    }
+    if when["date_precision"] not in DatePrecision.values:
+        return None  # until the model has unknown dates
+    return when
+
+
+class StatementsMixin:
+    if TYPE_CHECKING:
+        data: ModuleType
+        user: Any
+        report: Any
+        orgs: dict[str, Organization]
+        people: dict[str, Person]
+        topics: dict[str, Topic]
+        events: dict[str, Event]
+        sources: dict[str, Source]
+        source: Source
+        statements: dict[str, Statement]
+
+        def save(
+            self, model: type[models.Model], key: dict, values: dict, m2m: dict | None = None
+        ) -> tuple[Any, str]: ...
+        def publish(self, record: models.Model, outcome: str) -> str: ...
+        def put(
+            self, model: type[models.Model], key: dict, values: dict, m2m: dict | None = None
+        ) -> Any: ...
+        def link(self, through, owner: str, obj, target: str, items, values=None) -> None: ...
+
+    def load_statements(self):
+        events = declared_events(self.data)
+        defaults = self.data.STATEMENT_DEFAULTS
+        for label, declared in self.data.STATEMENTS.items():
+            row = {**defaults, **declared}
+            event_label = row.get("event", EVENT if EVENT in events else None)
+            event = self.events[event_label] if event_label else None
+            when = statement_date(row, events[event_label] if event_label else None)
+            if when is None:
+                continue
+            self.check_in_article(row["text"], quoted=row["kind"] != QuoteKind.PARAPHRASE)
+            speaker = self.people[row["speaker"]]
+            key = {"speaker": speaker, "event": event, "text": row["text"]}
+            statement, outcome = self.save(
+                Statement,
+                key,
+                {
+                    "speaker_role": row["speaker_role"],
+                    "speaker_party": self.orgs[row["speaker_party"]],
+                    **when,
+                    # The race the speaker was running in that day, by the editors' rule.
+                    "candidacy": editorial.suggest_candidacy(
+                        speaker=speaker, said_on=when["said_on"]
+                    ),
+                    "kind": row["kind"],
+                    "frame": row.get("frame", ""),
+                    "context": row["context"],
+                },
+            )
+            self.statements[label] = statement
+            topics = [self.topics[t] for t in row["topics"]]
+            self.link(StatementTopic, "statement", statement, "topic", topics)
+            self.link_sources(statement, row.get("sources", [SOURCE]))
+            # Published once its sources are linked: no claim without a source.
+            self.report.add(Statement, self.publish(statement, outcome))
+
+    def link_sources(self, statement: Statement, labels: Iterable[str]):
+        """The statement's sources, each with where in it the words are (when the module
+        has the article's text to tell)."""
+        keep = []
+        for label in labels:
+            note = self.paragraph(statement.text) if hasattr(self.data, "ARTICLE") else ""
+            keep.append(
+                self.put(
+                    StatementSource,
+                    {"statement": statement, "source": self.sources[label]},
+                    {"note": note},
+                ).pk
+            )
+        for extra in StatementSource.objects.filter(statement=statement).exclude(pk__in=keep):
+            editorial.delete_record(record=extra, user=self.user)
+
+    def load_reactions_and_requests(self):
+        for row in self.data.REACTIONS:
+            for fragment in row["fragments"]:
+                self.check_in_article(fragment, quoted=True)
+            self.check_in_article(row["interpretation"], quoted=False)
+            self.put(
+                Reaction,
+                {
+                    "statement": self.statements[row["statement"]],
+                    "respondent": self.people[row["respondent"]],
+                    "source": self.source,
+                },
+                {
+                    "respondent_role": row["respondent_role"],
+                    "respondent_organization": self.orgs[row["respondent_organization"]],
+                    "stance": row["stance"],
+                    "interpretation": row["interpretation"],
+                    "kind": QuoteKind.DIRECT,
+                    "text": "\n\n".join(row["fragments"]),
+                    "channel": row["channel"],
+                    "reacted_on": None,
+                },
+            )
+        for row in self.data.COMMENT_REQUESTS:
+            values = dict(row)
+            key = {
+                "statement": self.statements[values.pop("statement")],
+                "asked_organization": self.orgs[values.pop("asked_organization")],
+                "requested_by": self.orgs[values.pop("requested_by")],
+                "source": self.source,
+            }
+            self.put(CommentRequest, key, {"asked_person": None, "response": "", **values})
+
+    # -- retorts: a statement that answers another is also a reaction to it --
+
+    def load_retorts(self):
+        """Each statement with ``answers`` is entered as its speaker's reaction to the
+        statement it answers, in the same words, from its first source."""
+        for label, row in self.data.STATEMENTS.items():
+            if "answers" not in row or label not in self.statements:
+                continue
+            statement = self.statements[label]
+            reaction = self.put(
+                Reaction,
+                {
+                    "statement": self.statements[row["answers"]],
+                    "respondent": statement.speaker,
+                    "source": self.sources[row["sources"][0]],
+                },
+                {
+                    "respondent_role": statement.speaker_role,
+                    "respondent_organization": None,
+                    "stance": row["stance"],
+                    "interpretation": "",
+                    "kind": statement.kind,
+                    "text": statement.text,
+                    "channel": "",
+                    "reacted_on": statement.said_on,
+                },
+            )
+            self.link_retort(reaction, statement)
+
+    def link_retort(self, reaction: Reaction, statement: Statement):
+        """Point the reaction at the respondent's own statement (planned as the nullable
+        Reaction.response_statement)."""
+        if not hasattr(Reaction, "response_statement"):
+            return  # until the model links a reaction to the respondent's statement
+        self.save(Reaction, {"pk": reaction.pk}, {"response_statement": statement})
+
+    # -- outlets' findings: a reaction by an organization, with a rating --
+
+    def load_findings(self):
+        """An outlet's own finding on a claim: a reaction by the organization, with no
+        person, and its rating (planned as Reaction.rating, with a nullable respondent)."""
+        if not hasattr(Reaction, "rating"):
+            return  # until the model has ratings
+        for row in getattr(self.data, "FINDINGS", []):
+            self.put(
+                Reaction,
+                {
+                    "statement": self.statements[row["statement"]],
+                    "respondent": None,
+                    "respondent_organization": self.orgs[row["organization"]],
+                    "source": self.sources[row["source"]],
+                },
+                {
+                    "respondent_role": "",
+                    "stance": row["stance"],
+                    "rating": row["rating"],
+                    "interpretation": "",
+                    "kind": row["kind"],
+                    "text": row["text"],
+                    "channel": "",
+                    "reacted_on": None,
+                },
+            )
+
+    # -- guards against a slip in the data: quotes must be the article's own words --
+
+    def check_in_article(self, text: str, *, quoted: bool):
+        """Only for a module that has the article's text (ARTICLE)."""
+        article = getattr(self.data, "ARTICLE", None)
+        if article is None:
+            return
+        if text not in article:
+            raise ValueError(f"Not in the article, byte for byte: {text!r}")
+        if quoted and f'"{text}' not in article:
+            raise ValueError(f"Not at the start of a quotation in the article: {text!r}")
+
+    def paragraph(self, text: str) -> str:
+        for number, paragraph in enumerate(self.data.ARTICLE_BODY, start=1):
+            if text in paragraph:
+                return f"paragraph {number} after the dateline"
+        raise ValueError(f"Not in the article: {text!r}")
