@@ -259,9 +259,14 @@ def test_the_race_page_and_compare_show_the_debate_statements(client, full):
     for name in ("David Perdue", "Jon Ossoff", "Shane Hazel"):
         assert name in race
     assert "The number one thing that will bankrupt us" in race
+    second, first = (data.EVENTS[label]["name"] for label in ("second-debate", "first-debate"))
+    assert "at " + second in race and "at " + first in race
     compare = get_page(client, "/compare/?people=david-perdue,jon-ossoff&topic=covid-19")
     assert "Right now we\u2019ve got to get serious" in compare
     assert "undermined the doctors and scientists" in compare
+    # Each brief names its debate: the second's remarks, then the first's.
+    assert re.search(r"got to get serious .{0,400}? at " + re.escape(second), compare)
+    assert "at " + first in compare
     statement = said("He will say")
     detail = get_page(client, statement.get_absolute_url())
     assert data.EVENTS["second-debate"]["name"] in detail

@@ -110,7 +110,7 @@ def position_grid(
         if kept.pk == position.pk and position.cited is not None:
             cited[position.pk].append(position.cited)
     found = said.newest_by_topic(
-        visibility.statements().select_related("speaker"),
+        visibility.statements().select_related("speaker", "event"),  # the grid shows both
         {person.pk: person.window_start for person in people},  # type: ignore[attr-defined]
         topic_ids,
         per=PER_CELL,
