@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from statements.demo import debate as data
 from statements.demo import load_demo
+from statements.demo.loader_statements import retort_link, statement_date
 from statements.models import (
     DatePrecision,
     Event,
@@ -271,3 +272,38 @@ def test_the_race_page_and_compare_show_the_debate_statements(client, full):
     detail = get_page(client, statement.get_absolute_url())
     assert data.EVENTS["second-debate"]["name"] in detail
     assert "There\u2019s the senator" in detail  # Ossoff's retort, as his reaction
+
+
+# --------------------------------------------------------------------------- ahead of the model
+
+
+def test_an_unknown_date_is_skipped_until_the_model_has_it_never_given_a_day():
+    hazel = data.STATEMENTS["6"]
+    expected = (
+        None
+        if not UNKNOWN_DATES
+        else {
+            "said_on": datetime.date(2020, 10, 28),
+            "date_precision": "none",
+            "date_inferred": False,
+            "date_inference_note": "",
+        }
+    )
+    assert statement_date(hazel, None) == expected
+    # A statement said at an event takes the event's date, whatever it declares itself.
+    debate = data.EVENTS["first-debate"]
+    assert statement_date({**hazel, "event": "first-debate"}, debate) == {
+        "said_on": datetime.date(2020, 10, 12),
+        "date_precision": "day",
+        "date_inferred": False,
+        "date_inference_note": "",
+    }
+
+
+def test_a_retorts_link_waits_for_the_model(full):
+    retort = said("There")
+    link = retort_link(retort)
+    if hasattr(Reaction, "response_statement"):
+        assert link == {"response_statement": retort}
+    else:
+        assert link == {}

@@ -1,8 +1,10 @@
-"""The demo data set: the Washington Free Beacon article of June 5, 2020, entered in full.
+"""The demo data set: two articles, entered in full. The Washington Free Beacon's of June
+5, 2020 (ossoff.py) and the Associated Press story of October 28, 2020 on the second
+Perdue–Ossoff debate (debate.py).
 
-ossoff.py declares the article's data; loader.py writes it to the database through the
-editorial services, as the "demo-loader" account. The article's names are also
-available from here (``statements.demo.STATEMENTS`` …).
+loader.py writes them to the database through the editorial services, as the
+"demo-loader" account. The first article's names are also available from here
+(``statements.demo.STATEMENTS`` …); the second's from ``statements.demo.debate``.
 """
 
 from .loader import LOADER_USERNAME, LoadReport, load_demo

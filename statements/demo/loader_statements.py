@@ -5,7 +5,7 @@ writing itself (save, put, link, publish) is loader.py's, through the editorial 
 Three things are declared in the data ahead of the model, and each is handled by one
 small function below that skips them, with no error, until the model has them:
 ratings (an outlet's finding: ``load_findings``), a reaction's link to the respondent's
-own statement (``link_retort``) and unknown dates (``statement_date``).
+own statement (``retort_link``) and unknown dates (``statement_date``).
 """
 
 from __future__ import annotations
@@ -69,6 +69,14 @@ def statement_date(row: dict, event: dict | None) -> dict | None:
     if when["date_precision"] not in DatePrecision.values:
         return None  # until the model has unknown dates
     return when
+
+
+def retort_link(statement: Statement) -> dict:
+    """The reaction's link to the respondent's own statement (planned as the nullable
+    Reaction.response_statement)."""
+    if not hasattr(Reaction, "response_statement"):
+        return {}  # until the model links a reaction to the respondent's statement
+    return {"response_statement": statement}
 
 
 class StatementsMixin:
@@ -187,7 +195,7 @@ class StatementsMixin:
             if "answers" not in row or label not in self.statements:
                 continue
             statement = self.statements[label]
-            reaction = self.put(
+            self.put(
                 Reaction,
                 {
                     "statement": self.statements[row["answers"]],
@@ -203,16 +211,9 @@ class StatementsMixin:
                     "text": statement.text,
                     "channel": "",
                     "reacted_on": statement.said_on,
+                    **retort_link(statement),
                 },
             )
-            self.link_retort(reaction, statement)
-
-    def link_retort(self, reaction: Reaction, statement: Statement):
-        """Point the reaction at the respondent's own statement (planned as the nullable
-        Reaction.response_statement)."""
-        if not hasattr(Reaction, "response_statement"):
-            return  # until the model links a reaction to the respondent's statement
-        self.save(Reaction, {"pk": reaction.pk}, {"response_statement": statement})
 
     # -- outlets' findings: a reaction by an organization, with a rating --
 
