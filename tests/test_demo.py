@@ -584,7 +584,7 @@ def test_load_demo_command():
     assert "14 organizations" in line
     assert "7 people" in line
     assert f"{Statement.objects.count()} statements" in line
-    assert "5 reactions" in line
+    assert "6 reactions" in line  # the first article's two; three retorts and the AP's finding
     assert "0 created, 0 updated" in line
     assert snapshot() == before
 

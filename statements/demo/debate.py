@@ -6,10 +6,9 @@ hand, so no source carries a text, a URL or an archived copy, and no statement i
 checked against an article (ossoff.py's are). Records ossoff.py declares (Jon Ossoff,
 David Perdue, the Democratic and Republican parties, the election) are reused by slug.
 
-Three kinds of record are declared ahead of the model (the loader skips each until the
-model has it): the AP's own finding on Perdue's claim (FINDINGS), a retort's link to the
-respondent's own statement (``"answers"``), and a statement whose date is unknown
-(``"date_precision": "none"``).
+It has what the first article lacks: the AP's own finding on Perdue's claim
+(FINDINGS), retorts that are both a statement and a reaction (``"answers"``), and a
+statement whose date the story does not give (DatePrecision.NONE).
 """
 
 from __future__ import annotations
@@ -288,7 +287,7 @@ STATEMENTS = {
         # The story does not say when or where he said it: no event, and the date is
         # unknown. said_on holds the day it was reported, never shown as when it was said.
         "said_on": ARTICLE_DATE,
-        "date_precision": "none",
+        "date_precision": DatePrecision.NONE,
         "date_inferred": False,
         "date_inference_note": "",
         "kind": QuoteKind.DIRECT,

@@ -1,11 +1,6 @@
 """The demo loader's statements and what answers them: reactions, retorts, outlets'
 findings and comment requests. Part of loader.py's _Loader (see its docstring); the
 writing itself (save, put, link, publish) is loader.py's, through the editorial services.
-
-Three things are declared in the data ahead of the model, and each is handled by one
-small function below that skips them, with no error, until the model has them:
-ratings (an outlet's finding: ``load_findings``), a reaction's link to the respondent's
-own statement (``retort_link``) and unknown dates (``statement_date``).
 """
 
 from __future__ import annotations
@@ -35,9 +30,6 @@ from ..models import (
 # The labels of a module's one event and one source, when it declares EVENT and SOURCE.
 EVENT, SOURCE = "event", "source"
 
-# A date whose day, month and year are all unknown (planned: DatePrecision.NONE).
-UNKNOWN_DATE = "none"
-
 
 def declared_events(data: ModuleType) -> dict[str, dict]:
     """EVENTS, or the one EVENT with its EVENT_DATE, by label."""
@@ -51,10 +43,9 @@ def declared_sources(data: ModuleType) -> dict[str, dict]:
     return data.SOURCES if hasattr(data, "SOURCES") else {SOURCE: data.SOURCE}
 
 
-def statement_date(row: dict, event: dict | None) -> dict | None:
-    """The statement's date fields: its event's date, or its own. None when the date
-    cannot be stored yet: a statement whose date is unknown is skipped until the model
-    has DatePrecision "none", never given a day it was not said on."""
+def statement_date(row: dict, event: dict | None) -> dict:
+    """The statement's date fields: its event's date, or its own (for a date the source
+    does not give: DatePrecision.NONE, with the day it was reported)."""
     if event is not None:
         return {
             "said_on": event["date"],
@@ -66,17 +57,7 @@ def statement_date(row: dict, event: dict | None) -> dict | None:
         name: row[name]
         for name in ("said_on", "date_precision", "date_inferred", "date_inference_note")
     }
-    if when["date_precision"] not in DatePrecision.values:
-        return None  # until the model has unknown dates
     return when
-
-
-def retort_link(statement: Statement) -> dict:
-    """The reaction's link to the respondent's own statement (planned as the nullable
-    Reaction.response_statement)."""
-    if not hasattr(Reaction, "response_statement"):
-        return {}  # until the model links a reaction to the respondent's statement
-    return {"response_statement": statement}
 
 
 class StatementsMixin:
@@ -109,8 +90,6 @@ class StatementsMixin:
             event_label = row.get("event", EVENT if EVENT in events else None)
             event = self.events[event_label] if event_label else None
             when = statement_date(row, events[event_label] if event_label else None)
-            if when is None:
-                continue
             self.check_in_article(row["text"], quoted=row["kind"] != QuoteKind.PARAPHRASE)
             speaker = self.people[row["speaker"]]
             key = {"speaker": speaker, "event": event, "text": row["text"]}
@@ -189,8 +168,9 @@ class StatementsMixin:
     # -- retorts: a statement that answers another is also a reaction to it --
 
     def load_retorts(self):
-        """Each statement with ``answers`` is entered as its speaker's reaction to the
-        statement it answers, in the same words, from its first source."""
+        """Each statement with ``answers`` is also its speaker's reaction to the statement
+        it answers, from its first source: one record, linked (the reaction's
+        ``response_statement``), its words read from the statement."""
         for label, row in self.data.STATEMENTS.items():
             if "answers" not in row or label not in self.statements:
                 continue
@@ -207,11 +187,12 @@ class StatementsMixin:
                     "respondent_organization": None,
                     "stance": row["stance"],
                     "interpretation": "",
+                    # The words and kind are the statement's own, read from it.
                     "kind": statement.kind,
-                    "text": statement.text,
+                    "text": "",
                     "channel": "",
                     "reacted_on": statement.said_on,
-                    **retort_link(statement),
+                    "response_statement": statement,
                 },
             )
 
@@ -219,9 +200,7 @@ class StatementsMixin:
 
     def load_findings(self):
         """An outlet's own finding on a claim: a reaction by the organization, with no
-        person, and its rating (planned as Reaction.rating, with a nullable respondent)."""
-        if not hasattr(Reaction, "rating"):
-            return  # until the model has ratings
+        person, and its rating."""
         for row in getattr(self.data, "FINDINGS", []):
             self.put(
                 Reaction,
