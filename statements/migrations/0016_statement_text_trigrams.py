@@ -16,6 +16,15 @@ from django.db import migrations
 INDEX = "statement_text_trgm_idx"
 
 
+class TrigramExtensionOnPostgreSQL(TrigramExtension):
+    """TrigramExtension, whose undoing also does nothing on other databases: Django's
+    checks the vendor going forwards only, and going backwards looks up pg_extension."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def install(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
@@ -35,6 +44,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        TrigramExtensionOnPostgreSQL(),
         migrations.RunPython(install, uninstall),
     ]
