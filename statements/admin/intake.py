@@ -414,9 +414,10 @@ class ReactionRowForm(AttachedRowForm):
         self.fields["kind"].initial = "direct"
         self.fields["channel"].help_text = "e.g. in an email to the outlet."
         self.fields["respondent"].help_text = "Leave empty for an outlet's own finding."
-        self.fields[
-            "rating"
-        ].help_text = "An outlet's finding only (choose the outlet as the organization)."
+        self.fields["rating"].help_text = (
+            "An outlet's finding only. Leave the respondent and the organization empty for "
+            "the article's outlet's own finding."
+        )
 
     def entry(self) -> intake.ReactionEntry:
         values = self.values()

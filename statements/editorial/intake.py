@@ -344,7 +344,7 @@ def check_article(article: Article) -> ArticleCheck:
         _check_statement(check, plan, article.statements[plan.index], source_text)
     for index, reaction in enumerate(article.reactions):
         if _has_words(reaction.values):
-            _check_reaction(check, index, reaction, source_text)
+            _check_reaction(check, index, reaction, source_text, _article_outlet(article))
     for index, request in enumerate(article.comment_requests):
         if request.values.get("subject") and request.to is None:
             check.add(("comment", index), "to_row", "Say which statement the request was about.")
@@ -362,20 +362,6 @@ def _check_statement(check: ArticleCheck, plan: StatementPlan, entry, source_tex
     speaker = values.get("speaker")
     if speaker is None:
         check.add(part, "speaker", "Who said it? Choose the speaker here or in the defaults.")
-    if values.get("said_on") is None and values.get("date_precision") == DatePrecision.NONE:
-        check.add(
-            part,
-            "said_on",
-            "The source gives no date, and the day it was reported is not known: give the "
-            "source's published date, or enter the day it was reported here.",
-        )
-    elif values.get("said_on") is None:
-        check.add(
-            part,
-            "said_on",
-            "When was it said? Give the date here, in the defaults, or through the event. If "
-            "the source does not say, choose “Not given in the source” as the precision.",
-        )
     text = plan.source.text if plan.source is not None else source_text
     if values.get("kind") in QUOTES and text:
         plan.verbatim = find_verbatim(values["text"], text)
@@ -400,11 +386,29 @@ def _check_statement(check: ArticleCheck, plan: StatementPlan, entry, source_tex
                 f"#{first.pk}). Choose below: add this article as one more source of it, or "
                 "enter it as a new statement.",
             )
+    # A quote already recorded is added to (the offer's first choice) unless the editor
+    # enters it anew: it keeps its own date and fields, so the row needs none of them.
+    adds_a_source = entry.reprint.startswith("add:") or bool(plan.reprint_of and not entry.reprint)
+    if not adds_a_source:
+        if values.get("said_on") is None and values.get("date_precision") == DatePrecision.NONE:
+            check.add(
+                part,
+                "said_on",
+                "The source gives no date, and the day it was reported is not known: give the "
+                "source's published date, or enter the day it was reported here.",
+            )
+        elif values.get("said_on") is None:
+            check.add(
+                part,
+                "said_on",
+                "When was it said? Give the date here, in the defaults, or through the event. If "
+                "the source does not say, choose “Not given in the source” as the precision.",
+            )
     if entry.replies_to == plan.index:
         check.add(part, "replies_to", "A statement cannot answer itself.")
     if entry.replies_to is not None and not entry.stance:
         check.add(part, "stance", "Say how it answers the other statement (its stance).")
-    if entry.reprint.startswith("add:"):
+    if adds_a_source:
         return  # nothing new is saved for this row: no need to validate it as new
     statement = Statement(**_model_values(Statement, values))
     try:
@@ -413,9 +417,34 @@ def _check_statement(check: ArticleCheck, plan: StatementPlan, entry, source_tex
         check.add_validation_error(part, error)
 
 
-def _check_reaction(check: ArticleCheck, index: int, entry: ReactionEntry, source_text: str):
+def _is_outlets_finding(values: dict[str, Any]) -> bool:
+    """A rated reaction that names no one: the article's outlet's own finding (like a
+    request for comment, which the article's outlet made unless the row says otherwise)."""
+    return bool(values.get("rating")) and not (
+        values.get("respondent") or values.get("respondent_organization")
+    )
+
+
+def _article_outlet(article: Article) -> Organization | None:
+    """The article's outlet when it is recorded; None when the page creates it."""
+    if article.source is not None:
+        return article.source.outlet
+    return article.source_values.get("outlet")
+
+
+def _check_reaction(
+    check: ArticleCheck,
+    index: int,
+    entry: ReactionEntry,
+    source_text: str,
+    outlet: Organization | None,
+):
     part: Part = ("reaction", index)
-    values = entry.values
+    values = dict(entry.values)
+    by_new_outlet = False
+    if _is_outlets_finding(values):
+        values["respondent_organization"] = outlet
+        by_new_outlet = outlet is None
     if entry.to is None:
         check.add(part, "to_row", "Say which statement this reaction answers.")
     if values.get("kind") in QUOTES and source_text:
@@ -436,6 +465,16 @@ def _check_reaction(check: ArticleCheck, index: int, entry: ReactionEntry, sourc
     try:
         reaction.full_clean(exclude=["statement", "source"])
     except ValidationError as error:
+        if by_new_outlet and hasattr(error, "error_dict"):
+            # The outlet is created with the article: who made the finding is settled.
+            kept = {
+                name: found
+                for name, found in error.error_dict.items()
+                if name not in ("respondent", "rating")
+            }
+            if not kept:
+                return
+            error = ValidationError(kept)
         check.add_validation_error(part, error)
 
 
@@ -604,10 +643,13 @@ def enter_article(
     for index, reaction_entry in enumerate(article.reactions):
         if not _has_words(reaction_entry.values):
             continue
+        values = dict(reaction_entry.values)
+        if _is_outlets_finding(values):
+            values["respondent_organization"] = source.outlet
         reaction = Reaction(
             statement=_target(reaction_entry.to, saved),
             source=source,
-            **_model_values(Reaction, reaction_entry.values),
+            **_model_values(Reaction, values),
         )
         entered.created.append(_create(reaction, user, ("reaction", index)))
     for index, request_entry in enumerate(article.comment_requests):
