@@ -18,11 +18,11 @@ AP_WORDS = (
 
 
 def finding(**extra):
+    """The AP's finding as a row gives it: no respondent, organization or kind."""
     return {
         "to_row": 3,
         "stance": "disagrees",
         "rating": "false",
-        "kind": "paraphrase",
         "text": AP_WORDS,
         **extra,
     }
@@ -95,3 +95,24 @@ def test_a_named_organization_is_kept_and_an_unrated_reaction_still_needs_someon
     assert response.status_code == 200
     assert "Say who reacted" in response.content.decode()
     assert not Statement.objects.filter(sources__title="Another story").exists()
+
+
+def test_an_unrated_reaction_left_without_a_kind_is_a_direct_quote(editor_client, race):  # noqa: F811
+    response = editor_client.post(
+        INTAKE_URL,
+        desk_post(
+            source=new_source(),
+            event=new_event(),
+            statements=debate_rows(race),
+            reactions=[
+                {
+                    "to_row": 0,
+                    "respondent": race["perdue"],
+                    "stance": "disagrees",
+                    "text": "a grave crisis",
+                }
+            ],
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:4000]
+    assert Reaction.objects.get(text="a grave crisis").kind == "direct"

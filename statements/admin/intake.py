@@ -411,7 +411,10 @@ class ReactionRowForm(AttachedRowForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].initial = "direct"
+        self.fields["kind"].help_text = (
+            "Leave “—” for a direct quote; an outlet's own finding takes the reporter's "
+            "wording, as a paraphrase."
+        )
         self.fields["channel"].help_text = "e.g. in an email to the outlet."
         self.fields["respondent"].help_text = "Leave empty for an outlet's own finding."
         self.fields["rating"].help_text = (
@@ -421,7 +424,7 @@ class ReactionRowForm(AttachedRowForm):
 
     def entry(self) -> intake.ReactionEntry:
         values = self.values()
-        values["kind"] = values.get("kind") or "direct"
+        values["kind"] = values.get("kind") or intake.reaction_kind(values)
         return intake.ReactionEntry(
             to=self.target(),
             values=values,

@@ -287,15 +287,18 @@ def _from_affiliations(affiliations: list[Affiliation], day: datetime.date) -> S
 # Reprints: the same words by the same speaker ----------------------------------------
 
 
-def recorded_quotes(speaker: Person | int, text: str) -> list[Statement]:
-    """Statements by ``speaker`` with the same words as ``text`` (statements/text.py):
-    the database narrows them down by the quote's longest plain word, Python compares."""
+def recorded_quotes(speaker: Person | int | None, text: str) -> list[Statement]:
+    """Statements by ``speaker`` (by anyone when None: a row that names no speaker) with
+    the same words as ``text`` (statements/text.py): the database narrows them down by the
+    quote's longest plain word, Python compares."""
     key = same_words(text)
     if not key:
         return []
     plain = [word.strip(".,;:!?()[]") for word in key.split(" ")]
     plain = [word for word in plain if word.isalnum()]
-    candidates = Statement.objects.filter(speaker=speaker).order_by("id")
+    candidates = Statement.objects.order_by("id")
+    if speaker is not None:
+        candidates = candidates.filter(speaker=speaker)
     if plain:
         candidates = candidates.filter(text__contains=max(plain, key=len))
     return [statement for statement in candidates if same_words(statement.text) == key]
@@ -360,8 +363,6 @@ def _check_statement(check: ArticleCheck, plan: StatementPlan, entry, source_tex
     part: Part = ("statement", plan.index)
     values = plan.values
     speaker = values.get("speaker")
-    if speaker is None:
-        check.add(part, "speaker", "Who said it? Choose the speaker here or in the defaults.")
     text = plan.source.text if plan.source is not None else source_text
     if values.get("kind") in QUOTES and text:
         plan.verbatim = find_verbatim(values["text"], text)
@@ -375,20 +376,23 @@ def _check_statement(check: ArticleCheck, plan: StatementPlan, entry, source_tex
                 + " Correct them, or tick “Keep these words” below if the source's text is "
                 "not the one quoted.",
             )
-    if speaker is not None:
-        plan.reprint_of = recorded_quotes(speaker, values["text"])
-        if plan.reprint_of and not entry.reprint:
-            first = plan.reprint_of[0]
-            check.add(
-                part,
-                "text",
-                f"{first.speaker_name or first.speaker} already has this quote (statement "
-                f"#{first.pk}). Choose below: add this article as one more source of it, or "
-                "enter it as a new statement.",
-            )
+    # A quote already recorded (by the row's speaker; by anyone if it names none) is
+    # offered, so that the article is added as one more source of it.
+    plan.reprint_of = recorded_quotes(speaker, values["text"])
+    if plan.reprint_of and not entry.reprint:
+        first = plan.reprint_of[0]
+        check.add(
+            part,
+            "text",
+            f"{first.speaker_name or first.speaker} already has this quote (statement "
+            f"#{first.pk}). Choose below: add this article as one more source of it, or "
+            "enter it as a new statement.",
+        )
     # A quote already recorded is added to (the offer's first choice) unless the editor
     # enters it anew: it keeps its own date and fields, so the row needs none of them.
     adds_a_source = entry.reprint.startswith("add:") or bool(plan.reprint_of and not entry.reprint)
+    if speaker is None and not adds_a_source:
+        check.add(part, "speaker", "Who said it? Choose the speaker here or in the defaults.")
     if not adds_a_source:
         if values.get("said_on") is None and values.get("date_precision") == DatePrecision.NONE:
             check.add(
@@ -423,6 +427,12 @@ def _is_outlets_finding(values: dict[str, Any]) -> bool:
     return bool(values.get("rating")) and not (
         values.get("respondent") or values.get("respondent_organization")
     )
+
+
+def reaction_kind(values: dict[str, Any]) -> str:
+    """A reaction row's kind when it chooses none: an outlet's own finding is the
+    reporter's wording (a paraphrase); anyone else's words, a direct quote."""
+    return QuoteKind.PARAPHRASE if _is_outlets_finding(values) else QuoteKind.DIRECT
 
 
 def _article_outlet(article: Article) -> Organization | None:
@@ -773,6 +783,7 @@ __all__ = [
     "Suggestion",
     "check_article",
     "enter_article",
+    "reaction_kind",
     "recorded_quotes",
     "suggest_roles",
 ]

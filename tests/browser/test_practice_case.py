@@ -141,7 +141,8 @@ def fill_rows(desk: Counted, rows, first: int = 0) -> None:
 
 def submit(desk: Counted, *, expect_saved: bool = True) -> None:
     page = desk.page
-    desk.click(page.get_by_role("button", name="Save and submit for review"))
+    with page.expect_navigation():
+        desk.click(page.get_by_role("button", name="Save and submit for review"))
     if expect_saved:
         expect(page.locator(".messagelist")).to_contain_text("submitted for review")
 
@@ -164,11 +165,11 @@ def enter_the_story(desk: Counted) -> None:
     desk.pick("id_shared-speaker", "Ossoff", "Jon Ossoff")
     desk.pick("id_shared-topics", "health", "Public health")
     fill_rows(desk, SECOND_DEBATE)
-    # The AP's own finding: no respondent, no organization (the article's outlet).
+    # The AP's own finding: no respondent, no organization (the article's outlet), and
+    # the kind left blank (an outlet's finding is the reporter's wording: a paraphrase).
     desk.choose(page.locator("#id_reactions-0-to_row"), "3")
     desk.choose(page.locator("#id_reactions-0-stance"), "disagrees")
     desk.choose(page.locator("#id_reactions-0-rating"), "false")
-    desk.choose(page.locator("#id_reactions-0-kind"), "paraphrase")
     page.locator("#id_reactions-0-text").fill(AP_FINDING)
     submit(desk)
 
@@ -204,11 +205,12 @@ def enter_the_story(desk: Counted) -> None:
 
     # 4. The AJC's copy (straight quotation marks): the desk offers the recorded quote.
     desk.click(page.locator("#id_source-source + .select2 .select2-selection__clear"))
+    page.keyboard.press("Escape")  # clearing opens the menu of articles: close it
     page.locator("#id_source-new_outlet").fill("Atlanta Journal-Constitution")
     page.locator("#id_source-title").fill(AP_TITLE)
     page.locator("#id_source-author").fill("Ben Nadler")
     page.locator("#id_source-published_on").fill("2020-10-28")
-    desk.pick("id_statements-0-speaker", "Ossoff", "Jon Ossoff")
+    # No speaker, no date: the row only says which recorded quote the copy prints.
     page.locator("#id_statements-0-text").fill(RETORT_AJC)
     submit(desk, expect_saved=False)
     offer = page.locator(".desk-reprint")
@@ -365,6 +367,8 @@ def test_the_practice_case_through_the_desk_and_the_queue(
     publish_it(queue)
     assert not Statement.objects.exclude(state=PublicationState.PUBLISHED).exists()
     assert not Reaction.objects.exclude(state=PublicationState.PUBLISHED).exists()
+    assert not Source.objects.exclude(state=PublicationState.PUBLISHED).exists()
+    assert not Event.objects.exclude(state=PublicationState.PUBLISHED).exists()
 
     print(
         f"\nPractice case, editor: {desk.clicks} clicks, {desk.submissions} form submissions "
