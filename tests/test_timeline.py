@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from statements.caching import generation
 from statements.models import PublicationState, QuoteKind, Statement, StatementTopic
 from statements.reading import timeline_data
 from statements.reading.timeline import (
@@ -379,6 +380,7 @@ def test_chart_pages_keep_a_constant_query_count(client, uncached_pages, monkeyp
 
     monkeypatch.setattr(people_reading, "DENSITY", 10)
     monkeypatch.setattr(topics_reading, "DENSITY", 10)
+    generation.bump()  # the drawn charts are kept per generation: draw them again
     monthly = {url: queries_for(client, url) for url in urls}
     assert monthly == many
     body = client.get("/people/p0/").content.decode()
@@ -430,3 +432,31 @@ def test_topic_page_shows_a_notes_published_sources_only(client):
     assert "Draft source" not in body and "Source of a draft outlet" not in body
     assert body.count("Source not published.") == 1
     assert body.index("Quotas") < body.index("Tariffs")  # by title, as before
+
+
+@pytest.mark.django_db
+def test_a_chart_is_drawn_once_per_content_generation(client, settings, monkeypatch):
+    """The drawn SVG and table are kept with the chart's data: a second uncached page
+    does not draw again, and a write draws the new state at once."""
+    settings.MIDDLEWARE = [
+        name for name in settings.MIDDLEWARE if not name.endswith("AnonymousPageCacheMiddleware")
+    ]
+    speaker = PersonFactory(name="Ada Speaker", slug="ada")
+    topic = TopicFactory(name="Trade", slug="trade")
+    StatementFactory(speaker=speaker, topics=[topic], said_on=datetime.date(2020, 1, 2))
+    drawn = []
+    real_draw = timeline_data.draw
+
+    def counting_draw(chart):
+        drawn.append(chart.ident)
+        return real_draw(chart)
+
+    monkeypatch.setattr(timeline_data, "draw", counting_draw)
+    first = client.get("/people/ada/").content.decode()
+    second = client.get("/people/ada/?again=1").content.decode()
+    assert drawn == [f"timeline-person-{speaker.pk}"]
+    assert len(marks_of(svg_of(first))) == len(marks_of(svg_of(second))) == 1
+    StatementFactory(speaker=speaker, topics=[topic], said_on=datetime.date(2020, 2, 3))
+    third = client.get("/people/ada/").content.decode()
+    assert len(drawn) == 2
+    assert len(marks_of(svg_of(third))) == 2

@@ -53,6 +53,7 @@ MAX_ROWS = 3 * DENSITY
 MAX_GROUPS = 600  # row-months: about 200 kB of SVG at most
 WORDS = 90
 CACHE_KEY = "statements:timeline:{what}:{pk}:{generation}"
+MARKUP_KEY = "statements:timeline-markup:{ident}:{generation}"
 CACHE_TTL = 24 * 3600
 NO_TOPIC = "none"
 
@@ -342,12 +343,21 @@ def race_chart(
 
 
 def on_page(chart: Chart, url_name: str, slug: str) -> dict[str, Any]:
-    """What a page shows of a chart: the SVG inline, the table, the download address."""
+    """What a page shows of a chart: the SVG inline, the table, the download address.
+    The SVG and the table are drawn once per content generation, as the chart's data is
+    read: a month-counted chart of a prolific speaker took a fifth of an uncached person
+    page to draw."""
+    key = MARKUP_KEY.format(ident=chart.ident, generation=generation.current())
+    markup = cache.get(key)
+    if markup is None:
+        markup = (draw(chart), table(chart))
+        cache.set(key, markup, CACHE_TTL)
+    svg, data = markup
     return {
         "chart": chart,
         "density": DENSITY,
-        "svg": as_markup(draw(chart)),
-        "table": as_markup(table(chart)),
+        "svg": as_markup(svg),
+        "table": as_markup(data),
         "download": reverse(url_name, args=[slug]) + "?download=1",
     }
 
