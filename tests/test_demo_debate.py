@@ -283,3 +283,35 @@ def test_an_unknown_date_keeps_the_reported_day_as_its_sort_key_only():
         "date_inferred": False,
         "date_inference_note": "",
     }
+
+
+# --------------------------------------------------------------------------- API and exports
+
+
+def test_the_practice_case_reads_right_in_the_api_and_the_exports(client, full):
+    from .test_exports import csv_rows, json_data
+
+    # Hazel's quote: no date said, the day it was reported kept apart, the general race.
+    (hazel,) = csv_rows(client, "speaker=shane-hazel")
+    assert (hazel["said_on"], hazel["date_precision"], hazel["reported_on"]) == (
+        "",
+        "none",
+        "2020-10-28",
+    )
+    assert hazel["race_slug"] == GENERAL and hazel["event_slug"] == ""
+    # Every debate statement, and nothing from May, belongs to the general election.
+    in_race = csv_rows(client, f"race={GENERAL}")
+    assert len(in_race) == debate_statements().count() == 9
+    assert {row["race_slug"] for row in in_race} == {GENERAL}
+    exported = json_data(client.get(f"/statements/export.json?race={PRIMARY}").getvalue())
+    assert exported and {row["race_slug"] for row in exported} == {PRIMARY}
+
+    # The API: the claim carries the AP's finding, and the retort its own statement.
+    claim = said("He will say")
+    found = client.get(f"/api/v1/statements/{claim.pk}/").json()
+    (finding,) = [r for r in found["reactions"] if r.get("rating")]
+    assert (finding["rating"], finding["respondent"]) == ("false", None)
+    retorts = [r for r in found["reactions"] if r.get("response_statement")]
+    assert len(retorts) == 1
+    hazel_api = client.get("/api/v1/statements/?speaker=shane-hazel").json()["results"]
+    assert [(s["said_on"], s["reported_on"]) for s in hazel_api] == [(None, "2020-10-28")]
