@@ -16,3 +16,14 @@ def attach(record: models.Model, **values: object) -> None:
     """Set display values on a record: ``attach(topic, trail=[...])``."""
     for name, value in values.items():
         setattr(record, name, value)
+
+
+def as_prefetched(record: models.Model, relation: str, objects: list) -> None:
+    """Make ``record.<relation>.all()`` return ``objects`` without a query, as
+    ``prefetch_related`` would have: for related rows a page has read another way."""
+    queryset = getattr(record, relation).get_queryset()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    if not hasattr(record, "_prefetched_objects_cache"):
+        record._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    record._prefetched_objects_cache[relation] = queryset  # type: ignore[attr-defined]

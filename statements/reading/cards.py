@@ -3,33 +3,26 @@ queries, published only."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypedDict
 
 from django.core.cache import caches
-from django.db import models
 from django.db.models import (
-    OuterRef,
-    Prefetch,
     QuerySet,
-    Subquery,
 )
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import paging
 from ..models import (
-    Organization,
     Person,
     QuoteKind,
-    Source,
     Statement,
-    Topic,
 )
 from ..models.base import count_per_row
-from . import menus, visibility
-from .attached import attach
+from . import visibility
+from .attached import as_prefetched, attach
 from .card_html import SNIPPET_SLOT, card_html
+from .card_relations import attach_card_relations
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -49,63 +42,24 @@ RECENT_ON_PERSON = 5
 
 
 def reaction_count():
-    """The number of a statement's published reactions, as a correlated subquery."""
+    """The number of a statement's published reactions, as a correlated subquery: for
+    aggregates (the timeline charts). Cards read theirs with ``attach_card_relations``."""
     return count_per_row(visibility.reactions(known_public=["statement"]), "statement")
 
 
-def first_finding(field: str) -> Subquery:
-    """A field of the statement's first published finding (an outlet's rated reaction),
-    as a correlated subquery: the card shows it beside the words."""
-    found = (
-        visibility.reactions(known_public=["statement"])
-        .filter(statement=OuterRef("pk"))
-        .exclude(rating="")
-        .order_by("id")
-        .values(field)[:1]
-    )
-    return Subquery(found)
-
-
-def first_answered(field: str) -> Subquery:
-    """A field of the first published statement this one answers (as a retort)."""
-    found = (
-        visibility.reactions(known_public=["response_statement"])
-        .filter(response_statement=OuterRef("pk"))
-        .order_by("id")
-        .values(field)[:1]
-    )
-    return Subquery(found)
-
-
 def card_rows(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
-    """The statements with what the card shows from their own row and its joins: one
-    query. Their topics and sources come with ``card_prefetches()``. An outlet's finding
-    and the statement a retort answers come as columns of the same query."""
-    return queryset.select_related("speaker", "speaker_party", "event").annotate(
-        reaction_count=reaction_count(),
-        finding_rating=first_finding("rating"),
-        finding_by=first_finding("respondent_organization__name"),
-        finding_words=first_finding("text"),
-        answers_statement=first_answered("statement_id"),
-        answers_speaker=first_answered("statement__speaker__name"),
-    )
+    """The statements with what the card shows from their own row and its joins. The rest
+    (topics, sources, what their reactions say) comes with ``attach_card_relations``, in
+    one more query, and only for cards that are not already cached."""
+    return queryset.select_related("speaker", "speaker_party", "event")
 
 
-def card_topics() -> Prefetch:
-    return Prefetch("topics", queryset=visibility.topics().select_related("parent"))
-
-
-def card_sources() -> Prefetch:
-    return Prefetch("sources", queryset=visibility.sources().order_by("published_on", "id"))
-
-
-def card_prefetches() -> tuple[Prefetch, Prefetch]:
-    return (card_topics(), card_sources())
-
-
-def for_cards(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
-    """Everything the statement card shows, published only, in three queries."""
-    return card_rows(queryset).prefetch_related(*card_prefetches())
+def load_cards(statements: Iterable[Statement]) -> list[Statement]:
+    """``card_rows()`` statements, read (a list is completed in place), with everything
+    their cards show: two queries."""
+    statements = statements if isinstance(statements, list) else list(statements)
+    attach_card_relations(statements)
+    return statements
 
 
 # Rendered cards are kept per statement and content generation, in each process's memory
@@ -167,57 +121,6 @@ def rendered_cards(statements: list[Statement], generation: int) -> list[SafeStr
     return cards
 
 
-def attach_card_relations(statements: list[Statement]) -> None:
-    """Give ``card_rows()`` statements the topics and sources their cards show, published
-    only, as a prefetch would, in two queries that read tuples rather than model rows:
-    the topics' names and breadcrumbs come from the published topics the filter form has
-    already read (``menus.topics()``), the sources as their outlet's name and date.
-    Five times cheaper than ``card_prefetches()``, which matters on a list page that
-    renders twenty cards no cache has seen."""
-    ids = [statement.pk for statement in statements]
-    published_topics = {row[0]: row for row in menus.topics().rows}
-    made: dict[int, Topic] = {}
-
-    def topic(pk: int) -> Topic:
-        if pk not in made:
-            _pk, parent_id, slug, name = published_topics[pk]
-            made[pk] = Topic(pk=pk, parent_id=parent_id, slug=slug, name=name)
-        return made[pk]
-
-    def trail(of: Topic) -> list[Topic]:
-        chain, seen, parent_id = [], {of.pk}, of.parent_id
-        while parent_id in published_topics and parent_id not in seen:
-            chain.append(topic(parent_id))
-            seen.add(parent_id)
-            parent_id = chain[-1].parent_id
-        return chain[::-1]
-
-    topic_ids: dict[int, list[int]] = defaultdict(list)
-    links = visibility.topic_links(known_public=["statement"]).filter(statement_id__in=ids)
-    for statement_id, topic_id in links.values_list("statement_id", "topic_id"):
-        if topic_id in published_topics:
-            topic_ids[statement_id].append(topic_id)
-    for statement in statements:
-        shown = sorted((topic(pk) for pk in topic_ids[statement.pk]), key=lambda t: (t.name, t.pk))
-        for each in shown:
-            attach(each, trail=trail(each))
-        as_prefetched(statement, "topics", shown)
-
-    sources: dict[int, list[Source]] = defaultdict(list)
-    rows = (
-        visibility.source_links(known_public=["statement"])
-        .filter(statement_id__in=ids)
-        .order_by("source__published_on", "source_id")
-        .values_list("statement_id", "source_id", "source__published_on", "source__outlet__name")
-    )
-    for statement_id, source_id, published_on, outlet_name in rows:
-        source = Source(pk=source_id, published_on=published_on)
-        source.outlet = Organization(name=outlet_name)
-        sources[statement_id].append(source)
-    for statement in statements:
-        as_prefetched(statement, "sources", sources[statement.pk])
-
-
 def newest_first(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
     return queryset.order_by(*paging.order_by(paging.NEWEST_FIRST))
 
@@ -253,17 +156,6 @@ def as_quoted(statement: Statement, words: str | None = None) -> str:
         frame = f"{statement.frame} " if statement.frame else ""
         return f"{frame}“{words}”"
     return f"said {words}"
-
-
-def as_prefetched(record: models.Model, relation: str, objects: list) -> None:
-    """Make ``record.<relation>.all()`` return ``objects`` without a query, as
-    ``prefetch_related`` would have: for related rows a page has read another way."""
-    queryset = getattr(record, relation).get_queryset()
-    queryset._result_cache = list(objects)
-    queryset._prefetch_done = True
-    if not hasattr(record, "_prefetched_objects_cache"):
-        record._prefetched_objects_cache = {}  # type: ignore[attr-defined]
-    record._prefetched_objects_cache[relation] = queryset  # type: ignore[attr-defined]
 
 
 def give_topics(statements: Iterable[Statement], tree: TopicTree) -> None:

@@ -13,7 +13,7 @@ from ..models import (
 )
 from ..models.base import count_per_row
 from . import visibility
-from .cards import for_cards
+from .cards import card_rows, load_cards
 from .tree import TopicTree
 
 
@@ -37,8 +37,8 @@ def event_page(slug: str) -> dict:
         event = visibility.events().prefetch_related(public_hosts()).get(slug=slug)
     except Event.DoesNotExist:
         raise Http404("No published event with that address.") from None
-    statements = list(
-        for_cards(visibility.statements().filter(event=event)).order_by("said_on", "id")
+    statements = load_cards(
+        card_rows(visibility.statements().filter(event=event)).order_by("said_on", "id")
     )
     TopicTree.load().attach_trails(statements)
     return {"event": event, "statements": statements}

@@ -13,7 +13,7 @@ from ..models import (
     Race,
 )
 from . import visibility
-from .cards import for_cards, newest_first
+from .cards import card_rows, load_cards, newest_first
 from .races import public_candidacies
 from .tree import TopicTree
 
@@ -34,7 +34,7 @@ def races_in_progress(limit: int = 10) -> list[Race]:
 
 def home_page() -> dict:
     tree = TopicTree.load()
-    latest = list(for_cards(newest_first(visibility.statements()))[:LATEST_ON_HOME])
+    latest = load_cards(card_rows(newest_first(visibility.statements()))[:LATEST_ON_HOME])
     tree.attach_trails(latest)
     return {
         "statements": latest,

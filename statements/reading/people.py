@@ -16,7 +16,6 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -33,7 +32,8 @@ from ..models.base import count_per_row
 from ..paging import COUNT_CAP
 from . import said, timeline_data, visibility
 from .attached import attach
-from .cards import card_rows, card_sources, give_topics, sort_newest
+from .card_relations import attach_card_relations
+from .cards import card_rows, give_topics, sort_newest
 from .timeline import DENSITY
 from .tree import TopicTree
 
@@ -230,17 +230,21 @@ def person_page(slug: str) -> dict:
         if topic.pk not in by_topic and (entry := found.said.get((person.pk, topic.pk))) is not None
     ]
 
-    shown = {
-        s.pk: s
-        for s in [
-            *recent,
-            *(s for entry in topic_statements for s in entry.statements),
-            *(s for entry in topic_positions for s in entry.current.public_statements),
-            *(s for entry in topic_positions for s in entry.latest),
-        ]
-    }
-    prefetch_related_objects(list(shown.values()), card_sources())
-    give_topics([*shown.values(), *timeline], tree)
+    # Every card's statement, each object once: a statement read twice (in the window
+    # and among a topic's missed ones) is two objects, and each needs what its card shows.
+    shown = list(
+        {
+            id(s): s
+            for s in [
+                *recent,
+                *(s for entry in topic_statements for s in entry.statements),
+                *(s for entry in topic_positions for s in entry.current.public_statements),
+                *(s for entry in topic_positions for s in entry.latest),
+            ]
+        }.values()
+    )
+    attach_card_relations(shown, topics=False)
+    give_topics([*shown, *timeline], tree)
 
     reactions = list(
         visibility.reactions_to_others(["respondent"])

@@ -24,8 +24,9 @@ from ..models import (
 from ..paging import newest_first_key
 from ..text import find_verbatim
 from . import visibility
-from .attached import attach
-from .cards import as_prefetched, card_rows, card_topics, newest_first
+from .attached import as_prefetched, attach
+from .card_relations import attach_card_relations
+from .cards import card_rows, newest_first
 from .refrains import refrains_among, with_repeat_candidates
 from .tree import TopicTree
 
@@ -157,7 +158,7 @@ def statement_page(pk: int) -> dict:
     also_said = sorted((other for other in others if other.also_said), key=newest_first_key)
     refrains = refrains_among(statement, others)
     everything = [statement, *others]
-    prefetch_related_objects(everything, card_topics())
+    attach_card_relations(everything, sources=False)
     # The sources with the note on where in each the words appear; the cards list the
     # same sources, so they are not read twice.
     prefetch_related_objects(

@@ -21,7 +21,7 @@ from ..models import (
 )
 from . import timeline_data, visibility
 from .attached import attach
-from .cards import briefs, for_cards, newest_first, sort_newest
+from .cards import briefs, card_rows, newest_first, sort_newest
 from .timeline import DENSITY
 from .tree import TopicTree
 
@@ -117,7 +117,8 @@ def topic_page(slug: str) -> dict:
         "notes": notes,
         "timeline_chart": timeline_data.on_page(chart, "statements:topic-timeline", topic.slug),
         # On the topic or a narrower one, as the (cached) tree has them: no query for that.
-        "statements": for_cards(
+        # Their cards' relations are read for the page shown (``load_cards``).
+        "statements": card_rows(
             newest_first(
                 visibility.statements().filter(
                     pk__in=StatementTopic.objects.filter(topic_id__in=within).values("statement_id")

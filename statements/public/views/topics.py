@@ -5,6 +5,7 @@ from django.shortcuts import render
 from ... import paging
 from ...models import Topic
 from ...reading import topics as reading
+from ...reading.cards import load_cards
 from ...reading.redirects import follows_old_slugs
 from ...reading.tree import TopicTree
 
@@ -27,5 +28,5 @@ def topic_detail(request, slug):
         per_page=reading.TOPIC_PAGE_SIZE,
         max_page=reading.TOPIC_MAX_PAGE,
     )
-    context["tree"].attach_trails(page.object_list)
+    load_cards(page.items)
     return render(request, "statements/topic_detail.html", {**context, "page": page})
