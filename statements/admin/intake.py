@@ -12,7 +12,7 @@ and "add another" links improve it where JavaScript runs):
 "Check" shows every row as it would be saved: the suggested role and party, whether each
 quote stands in the source's text, quotes already recorded. "Save as draft" and "Save and
 submit for review" save everything in one transaction. The logic is the editorial
-service's (statements/editorial/intake.py); this module only maps forms to it and back.
+service's (statements/editorial/intake/); this module only maps forms to it and back.
 """
 
 from __future__ import annotations
