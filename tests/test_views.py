@@ -1006,6 +1006,26 @@ def test_person_page_finds_topics_beyond_the_newest_statements(client, prolific,
     assert "Quinn on tariffs." not in text
 
 
+def test_a_prolific_persons_page_keeps_its_budget_on_the_first_request_after_a_write(
+    client, prolific, uncached_pages
+):
+    """The heaviest person page: the window misses topics (one more query) and the chart,
+    kept per content generation, is drawn again after a write."""
+    url = f"/people/{prolific.slug}/"
+    get_ok(client, url)
+    StatementFactory(
+        speaker=prolific,
+        topics=[Topic.objects.get(slug="trade")],
+        text="A new remark.",
+        said_on=datetime.date(2022, 1, 1),
+    )  # a write: a new generation
+    with CaptureQueriesContext(connection) as queries:
+        response = get_ok(client, url)
+    assert len(queries) <= PAGE_BUDGET, "\n".join(q["sql"][:150] for q in queries.captured_queries)
+    assert "A new remark." in page_text(response)
+    assert "Old remark 2 on Quotas." in page_text(response)
+
+
 def test_compare_finds_topics_beyond_the_newest_statements(client, prolific, uncached_pages):
     url = "/compare/?people=pat-prolific,quinn-quiet&topic=economy"
     get_ok(client, url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypedDict
 
@@ -34,6 +35,7 @@ from . import said, timeline_data, visibility
 from .attached import attach
 from .card_relations import attach_card_relations
 from .cards import card_rows, give_topics, sort_newest
+from .roles import roles_and_candidacies
 from .timeline import DENSITY
 from .tree import TopicTree
 
@@ -48,11 +50,6 @@ if TYPE_CHECKING:
 
         statement_count: int
         reaction_count: int
-
-    class PublicAffiliations(TypedDict):
-        """What ``public_affiliations()`` brings along on a person."""
-
-        public_affiliations: list[Affiliation]
 
 
 RECENT_ON_PERSON = 5
@@ -85,14 +82,15 @@ def public_affiliations() -> Prefetch[
 
 
 def split_affiliations(
-    person: WithAnnotations[Person, PublicAffiliations], today: datetime.date | None = None
+    person: Person, affiliations: Iterable[Affiliation], today: datetime.date | None = None
 ) -> None:
-    """Set person.parties, person.current_roles and person.past_roles from affiliations."""
+    """Set person.parties, person.current_roles and person.past_roles from their published
+    ``affiliations``."""
     today = today or timezone.localdate()
     parties: list[Organization] = []
     current_roles: list[Affiliation] = []
     past_roles: list[Affiliation] = []
-    for affiliation in person.public_affiliations:
+    for affiliation in affiliations:
         current = affiliation.end_date is None or affiliation.end_date >= today
         if current and affiliation.organization.kind == Organization.Kind.PARTY:
             if affiliation.organization not in parties:
@@ -143,34 +141,22 @@ def statement_count_capped() -> Case:
 
 def person_page(slug: str) -> dict:
     """At most eight queries, whatever the number of statements: the person (with a
-    bounded count and the start of their newest statements), affiliations, candidacies,
+    bounded count and the start of their newest statements), their roles and candidacies,
     positions with the statements they rest on, the newest statements with their topics,
-    the topics the window missed (only for prolific speakers), sources, reactions given."""
-    # One Prefetch per call: django-stubs types the lists a call brings along only when
-    # its lookups are all of one kind.
-    queryset = (
-        visibility.people()
-        .annotate(
-            count_is_capped=more_than_cap(),
-            statement_count=statement_count_capped(),
-            window_start=said.window_start(window=TIMELINE_LENGTH),
-        )
-        .prefetch_related(public_affiliations())
-        .prefetch_related(
-            Prefetch(
-                "candidacies",
-                queryset=visibility.candidacies(["person"])
-                .select_related("race__election", "race__party", "party")
-                .order_by(F("race__date").desc(nulls_first=True), "race__name", "id"),
-                to_attr="public_candidacies",
-            )
-        )
+    the topics the window missed (only for prolific speakers), what the cards show besides
+    (sources, reactions), reactions given, and the chart once per content generation."""
+    queryset = visibility.people().annotate(
+        count_is_capped=more_than_cap(),
+        statement_count=statement_count_capped(),
+        window_start=said.window_start(window=TIMELINE_LENGTH),
     )
     try:
         person = queryset.get(slug=slug)
     except Person.DoesNotExist:
         raise Http404("No published person with that address.") from None
-    split_affiliations(person)
+    affiliations, candidacies = roles_and_candidacies(person.pk)
+    attach(person, public_candidacies=candidacies)
+    split_affiliations(person, affiliations)
     tree = TopicTree.load()
 
     # Positions by topic: the newest is the current one, the rest are history. One row
