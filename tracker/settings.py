@@ -137,7 +137,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A synchronized scan starts wherever another scan of the table is, so the first
     # matches, and with them page 2 of the ranking, would change from one request to the
     # next; from the start of the table they stay the same.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronize_seqscans=off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronize_seqscans=off -c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
