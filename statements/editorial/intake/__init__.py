@@ -1,7 +1,7 @@
 """Entering a whole article in one sitting: its source, the event, any number of
 statements sharing defaults, and the reactions and requests for comment it reports.
 
-The desk's intake page (statements/admin/intake.py) turns its forms into an ``Article``
+The desk's intake page (statements/admin/intake/) turns its forms into an ``Article``
 and calls two functions:
 
 - ``check_article`` (checking.py): what the page shows before anything is saved: every
