@@ -38,6 +38,7 @@ from .. import paging, search
 from ..filters import StatementFilter, without_empty
 from ..models import DatePrecision, Person, QuoteKind, Source, Statement, Topic
 from ..reading.cards import as_quoted
+from ..reading.dates import iso_partial
 from ..reading.statement import statement_race
 from .exports import bad_filter_text
 
@@ -245,18 +246,6 @@ class StatementFeed(Feed):
             ],
             "sources": statement.public_sources,
         }
-
-
-def iso_partial(value: datetime.date, precision: str) -> str:
-    """2020-05-30, 2020-05 or 2020: no more precise than the date is known ("" when the
-    source gives none)."""
-    if precision == DatePrecision.NONE:
-        return ""
-    if precision == DatePrecision.YEAR:
-        return f"{value.year:04d}"
-    if precision == DatePrecision.MONTH:
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
 
 
 def precision_note(precision: str) -> str:
