@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..models import Statement
+from ..reading import linked_data
 from ..reading.refrains import Refrains, chronological
 from ..reading.visibility import shown
 
@@ -22,27 +23,15 @@ def appearance(statement: Statement, absolute: Callable[[str], str]) -> dict[str
     """One occurrence: its page, date, words, event and sources (``sources.all()`` as the
     statement page has loaded them: published only)."""
     entry: dict[str, Any] = {
-        "@type": "Quotation" if statement.is_quote else "CreativeWork",
+        "@type": linked_data.work_type(statement),
         "url": absolute(statement.get_absolute_url()),
         "dateCreated": statement.said_on.isoformat(),
     }
-    if statement.is_quote:
-        entry["text"] = statement.text
-    else:
-        entry["description"] = f"Paraphrase: said {statement.text}"
+    entry.update(linked_data.words(statement, name_speaker=False))
     event = statement.event
     if event is not None and shown(event):
         entry["recordedAt"] = {"@type": "Event", "name": event.name}
-    entry["citation"] = [
-        {
-            "@type": "NewsArticle",
-            "headline": source.title,
-            "publisher": {"@type": "Organization", "name": source.outlet.name},
-            "datePublished": source.published_on.isoformat(),
-            **({"url": source.url} if source.url else {}),
-        }
-        for source in statement.sources.all()
-    ]
+    entry["citation"] = [linked_data.source_work(source) for source in statement.sources.all()]
     return entry
 
 

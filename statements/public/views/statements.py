@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from django.shortcuts import render
@@ -18,7 +17,7 @@ from ...models import (
     Statement,
     format_partial_date,
 )
-from ...reading import citations
+from ...reading import citations, linked_data
 from ...reading import statement as reading
 from ...reading.cards import as_quoted
 from ...reading.corrections import corrections_for
@@ -29,9 +28,6 @@ from .embed import discovery_href
 
 if TYPE_CHECKING:
     from ...reading.statement import StatementWithSources
-
-# Characters that must not appear raw inside a <script> element.
-SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def statement_detail(request, pk):
@@ -142,7 +138,7 @@ def json_ld(
     an ``Event``."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "Quotation" if statement.is_quote else "CreativeWork",
+        "@type": linked_data.work_type(statement),
         "url": permalink,
         "creator": {
             "@type": "Person",
@@ -154,14 +150,7 @@ def json_ld(
         **({} if statement.date_not_given else {"dateCreated": statement.said_on.isoformat()}),
         "about": [{"@type": "Thing", "name": topic.name} for topic in topics],
         "citation": [
-            {
-                "@type": "NewsArticle",
-                "headline": link.source.title,
-                "publisher": {"@type": "Organization", "name": link.source.outlet.name},
-                "datePublished": link.source.published_on.isoformat(),
-                **({"url": link.source.url} if link.source.url else {}),
-                **({"author": link.source.author} if link.source.author else {}),
-            }
+            linked_data.source_work(link.source, with_author=True)
             for link in statement.source_links
         ],
     }
@@ -173,14 +162,11 @@ def json_ld(
             "url": race_url,
             "about": {"@type": "Event", "name": name, "url": race_url},
         }
-    if statement.is_quote:
-        data["text"] = statement.text
-    else:
-        data["description"] = f"Paraphrase: {words_as_text(statement)}"
+    data.update(linked_data.words(statement, name_speaker=True))
     if statement.speaker_role:
         data["creator"]["jobTitle"] = statement.speaker_role
     data.update(extra or {})
-    return json.dumps(data, ensure_ascii=False, indent=2).translate(SCRIPT_ESCAPES)
+    return linked_data.as_script(data)
 
 
 def claim_review(statement: StatementWithSources, finding: Reaction, permalink: str) -> str:
@@ -194,13 +180,7 @@ def claim_review(statement: StatementWithSources, finding: Reaction, permalink: 
         statement.get_absolute_url(), statement.speaker.get_absolute_url()
     )
     appearances = [
-        {
-            "@type": "CreativeWork",
-            "headline": link.source.title,
-            "publisher": {"@type": "Organization", "name": link.source.outlet.name},
-            "datePublished": link.source.published_on.isoformat(),
-            **({"url": link.source.url} if link.source.url else {}),
-        }
+        linked_data.source_work(link.source, schema_type="CreativeWork")
         for link in statement.source_links
     ]
     claim: dict[str, Any] = {
@@ -232,4 +212,4 @@ def claim_review(statement: StatementWithSources, finding: Reaction, permalink: 
     }
     if finding.source.published_on is not None:
         data["datePublished"] = finding.source.published_on.isoformat()
-    return json.dumps(data, ensure_ascii=False, indent=2).translate(SCRIPT_ESCAPES)
+    return linked_data.as_script(data)
