@@ -341,6 +341,19 @@ def test_the_json_ld_lists_every_appearance_of_the_claim(client, rally):
 
 
 @pytest.mark.django_db
+def test_an_undated_appearance_gives_no_date_created(client, rally):
+    """A source that gives no date: the stored day is the day it was reported, not said."""
+    again = rally["again"]
+    again.date_precision = "none"
+    again.save()
+    data = json_ld(get_ok(client, rally["retort"].get_absolute_url()))
+    appearances = {entry["url"]: entry for entry in data["exampleOfWork"]["appearance"]}
+    assert "dateCreated" not in appearances[f"http://testserver{again.get_absolute_url()}"]
+    retort_url = f"http://testserver{rally['retort'].get_absolute_url()}"
+    assert appearances[retort_url]["dateCreated"] == "2020-10-28"
+
+
+@pytest.mark.django_db
 def test_a_clause_added_is_a_repeat_and_a_paraphrase_is_not(client, rally):
     said, ossoff = rally["said"], rally["ossoff"]
     town_hall = EventFactory(name="Town hall", date=datetime.date(2020, 12, 1))

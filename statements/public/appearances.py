@@ -25,7 +25,7 @@ def appearance(statement: Statement, absolute: Callable[[str], str]) -> dict[str
     entry: dict[str, Any] = {
         "@type": linked_data.work_type(statement),
         "url": absolute(statement.get_absolute_url()),
-        "dateCreated": statement.said_on.isoformat(),
+        **linked_data.date_created(statement),
     }
     entry.update(linked_data.words(statement, name_speaker=False))
     event = statement.event

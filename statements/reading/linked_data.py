@@ -58,3 +58,9 @@ def source_work(
 def as_script(data: dict[str, Any]) -> str:
     """JSON-LD as text safe to put inside a <script> element."""
     return json.dumps(data, ensure_ascii=False, indent=2).translate(SCRIPT_ESCAPES)
+
+
+def date_created(statement: Statement) -> dict[str, str]:
+    """``dateCreated`` when the source gives the date: for an undated statement the stored
+    day is the day it was reported, not said, and nothing is said instead."""
+    return {} if statement.date_not_given else {"dateCreated": statement.said_on.isoformat()}

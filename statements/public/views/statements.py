@@ -147,7 +147,7 @@ def json_ld(
                 statement.get_absolute_url(), statement.speaker.get_absolute_url()
             ),
         },
-        **({} if statement.date_not_given else {"dateCreated": statement.said_on.isoformat()}),
+        **linked_data.date_created(statement),
         "about": [{"@type": "Thing", "name": topic.name} for topic in topics],
         "citation": [
             linked_data.source_work(link.source, with_author=True)
