@@ -1026,6 +1026,28 @@ def test_a_prolific_persons_page_keeps_its_budget_on_the_first_request_after_a_w
     assert "Old remark 2 on Quotas." in page_text(response)
 
 
+def test_every_card_of_a_statement_shown_twice_on_a_person_page_is_complete(
+    client, prolific, uncached_pages
+):
+    """A new statement on Trade (which the newest statements fill) and on Quotas (which they
+    do not: its statements are read again, ranked) is read twice, as two objects; both of
+    its cards show its sources and reactions."""
+    both = StatementFactory(
+        speaker=prolific,
+        topics=[Topic.objects.get(slug="trade"), Topic.objects.get(slug="quotas")],
+        text="Trade and quotas together.",
+        said_on=datetime.date(2022, 1, 1),
+    )
+    ReactionFactory(statement=both)
+    html = get_ok(client, f"/people/{prolific.slug}/").content.decode()
+    cards = re.findall(r"<article[^>]*>.*?</article>", html, re.S)
+    its_cards = [card for card in cards if "Trade and quotas together." in card]
+    assert len(its_cards) >= 2
+    for card in its_cards:
+        assert f'1 reaction<span class="visually-hidden"> to statement {both.pk}' in card
+        assert "Reported by " in card
+
+
 def test_compare_finds_topics_beyond_the_newest_statements(client, prolific, uncached_pages):
     url = "/compare/?people=pat-prolific,quinn-quiet&topic=economy"
     get_ok(client, url)

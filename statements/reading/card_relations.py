@@ -28,8 +28,9 @@ COLUMNS = ("row_kind", "row_card", "row_record", "row_other", "row_day", "row_a"
 TOPIC, SOURCE, REACTION, ANSWER = "topic", "source", "reaction", "answer"
 
 
-def _none(field) -> Cast:
-    """A typed NULL: a bare NULL in the first part would make the column text."""
+def typed_null(field) -> Cast:
+    """A typed NULL for a UNION's column: a bare NULL in the first part would make the
+    column text, and a date or number in another part would then not match it."""
     return Cast(Value(None), field)
 
 
@@ -39,11 +40,11 @@ def _part(queryset, kind: str, card: str, record: str, **values):
         "row_kind": Value(kind, output_field=CharField()),
         "row_card": F(card),
         "row_record": F(record),
-        "row_other": values.get("other", _none(IntegerField())),
-        "row_day": values.get("day", _none(DateField())),
-        "row_a": Cast(values["a"], TextField()) if "a" in values else _none(TextField()),
-        "row_b": Cast(values["b"], TextField()) if "b" in values else _none(TextField()),
-        "row_c": Cast(values["c"], TextField()) if "c" in values else _none(TextField()),
+        "row_other": values.get("other", typed_null(IntegerField())),
+        "row_day": values.get("day", typed_null(DateField())),
+        "row_a": Cast(values["a"], TextField()) if "a" in values else typed_null(TextField()),
+        "row_b": Cast(values["b"], TextField()) if "b" in values else typed_null(TextField()),
+        "row_c": Cast(values["c"], TextField()) if "c" in values else typed_null(TextField()),
     }
     return queryset.order_by().annotate(**columns).values_list(*COLUMNS)
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Cast
 
 from ..models import Affiliation, Candidacy, Election, Organization, Race
 from . import visibility
+from .card_relations import typed_null
 
 COLUMNS = (
     "role_kind",
@@ -33,11 +34,6 @@ def _text(value) -> Cast:
     return Cast(value, TextField())
 
 
-def _null(field) -> Cast:
-    """A typed NULL: a bare NULL in the first part would make the column text."""
-    return Cast(Value(None), field)
-
-
 def roles_and_candidacies(person_id: int) -> tuple[list[Affiliation], list[Candidacy]]:
     """The person's published affiliations (ongoing first, then by end and start date,
     newest first) and candidacies (by polling day, newest first, undated first), each
@@ -55,10 +51,10 @@ def roles_and_candidacies(person_id: int) -> tuple[list[Affiliation], list[Candi
             role_t2=_text(F("organization__name")),
             role_t3=_text(F("organization__abbreviation")),
             role_t4=_text(F("organization__kind")),
-            role_t5=_null(TextField()),
-            role_t6=_null(TextField()),
-            role_t7=_null(TextField()),
-            role_flag=_null(BooleanField()),
+            role_t5=typed_null(TextField()),
+            role_t6=typed_null(TextField()),
+            role_t7=typed_null(TextField()),
+            role_flag=typed_null(BooleanField()),
         )
         .values_list(*COLUMNS)
     )
@@ -70,7 +66,7 @@ def roles_and_candidacies(person_id: int) -> tuple[list[Affiliation], list[Candi
             role_kind=Value("candidacy", output_field=CharField()),
             role_id=F("id"),
             role_day1=F("race__date"),
-            role_day2=_null(DateField()),
+            role_day2=typed_null(DateField()),
             role_t1=_text(F("race__slug")),
             role_t2=_text(F("race__name")),
             role_t3=_text(F("race__stage")),
