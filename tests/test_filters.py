@@ -277,9 +277,10 @@ def test_deep_pages_cost_the_same_queries_as_the_first(client, rendered):
     pages.append("page=3")
     for query in pages:
         caches["fragments"].clear()  # cards and menus to build, as after an edit
-        # The page, its cards' topics and sources; the menus (topics, then speakers,
-        # parties, races and events together): once per content generation.
-        assert rendered(client, query) == 5
+        # The page, what its cards show besides (topics, sources, reactions: one query);
+        # the menus (topics, then speakers, parties, races and events together): once per
+        # content generation.
+        assert rendered(client, query) == 4
         assert rendered(client, query) == 1  # the page; cards and menus are cached
 
 
@@ -289,9 +290,9 @@ def test_query_budget_with_every_filter(client, world, rendered):
         "&event=town-hall&kind=direct&kind=partial&has_reactions=true&said_after=2020-01-01"
     )
     client.get(f"{URL}?q=nothing-matches-this")  # builds this content generation's menus
-    # The page, its cards' topics and sources, and one look-up for each named speaker,
+    # The page, what its cards show besides, and one look-up for each named speaker,
     # party, race and event (topics are checked against the cached topics).
-    assert rendered(client, query) <= 7
+    assert rendered(client, query) == 6
     assert rendered(client, query) <= 5  # the cards are cached now
 
 
