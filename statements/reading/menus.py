@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ..caching import generation
 from ..models import SLUG_PATTERN, Topic
 from ..models.topics import descendants
+from .tree import TopicTree
 
 # The form offers at most this many records per menu, so that the page stays small with
 # thousands of people and events (plus, for a datalist, whatever is typed).
@@ -60,13 +61,13 @@ class Topics:
 
 
 def topics() -> Topics:
-    """The published topics, read once per change of a topic (the "topics" scope of the
-    content generation): statements and other records may change without a reread."""
+    """The published topics, from the topic tree: read once per change of a topic (the
+    "topics" scope of the content generation), by whichever page needs them first."""
     key = "published-topics:{}".format(generation.current("topics"))
     found = fragments().get(key)
     if found is None:
-        rows = Topic.objects.published().order_by("name", "id")
-        found = Topics(tuple(rows.values_list("id", "parent_id", "slug", "name")))
+        tree = TopicTree.load()  # by name, as the menu lists them
+        found = Topics(tuple((t.pk, t.parent_id, t.slug, t.name) for t in tree.by_id.values()))
         fragments().set(key, found)
     return found
 
