@@ -756,6 +756,24 @@ def test_every_page_keeps_its_budget_on_the_first_request_after_a_write(client, 
         assert len(queries.captured_queries) <= PAGE_BUDGET, (url, len(queries.captured_queries))
 
 
+def test_every_page_keeps_its_budget_on_the_first_request_after_a_topic_change(
+    client, uncached_pages, django_capture_on_commit_callbacks
+):
+    """A topic's change renews the topic tree every page reads: the change reads it again
+    as it commits, so the first reader after it stays within PAGE_BUDGET too."""
+    world = World()
+    world.grow(3)
+    for n, url in enumerate(world.urls()):
+        get_ok(client, url)
+        with django_capture_on_commit_callbacks(execute=True):
+            world.root.name = f"Root topic, renamed {n}"
+            world.root.save()
+        with CaptureQueriesContext(connection) as queries:
+            get_ok(client, url)
+        assert len(queries.captured_queries) <= PAGE_BUDGET, (url, len(queries.captured_queries))
+    assert f"Root topic, renamed {n}" in page_text(get_ok(client, f"/topics/{world.root.slug}/"))
+
+
 def test_a_topic_change_shows_on_the_next_request_though_the_tree_is_cached(client):
     """The topic tree is keyed on the topics' own stamp: a topic's change must renew it."""
     parent = TopicFactory(name="Immigration", slug="immigration")

@@ -15,12 +15,15 @@ Bulk writers that bypass the ORM (COPY) call ``bump()`` themselves.
 A few things depend on one model only: the topic tree is read from the topics alone.
 They are keyed on that model's own stamp (a scope, ``current("topics")``), which changes
 with the model's rows and with nothing else, so that a new statement does not make every
-page reread the tree.
+page reread the tree; and a change to a topic reads the tree again once it commits
+(``rebuild_on_change``), so that no reader has to.
 """
 
 from __future__ import annotations
 
 import time
+from collections import defaultdict
+from collections.abc import Callable
 
 from django.core.cache import caches
 from django.db import transaction
@@ -64,14 +67,31 @@ def bump(scope: str = "") -> int:
     return value
 
 
+# scope -> what to read again when a change to it commits (``rebuild_on_change``)
+_rebuilders: dict[str, list[Callable[[], object]]] = defaultdict(list)
+
+
+def rebuild_on_change(scope: str, rebuild: Callable[[], object]) -> None:
+    """Have ``rebuild`` run when a write that changes ``scope`` commits, after the new
+    stamp: for a piece nearly every page reads (the topic tree), so that the writer pays
+    for reading it again, not the next reader within that page's query budget. Never at
+    the write itself: the transaction's state is not committed, and may never be."""
+    _rebuilders[scope].append(rebuild)
+
+
 def bump_now_and_on_commit(scope: str = "") -> None:
     def bump_all() -> None:
         bump()
         if scope:
             bump(scope)
 
+    def bump_all_and_rebuild() -> None:
+        bump_all()
+        for rebuild in _rebuilders.get(scope, []) if scope else []:
+            rebuild()
+
     bump_all()
-    transaction.on_commit(bump_all, robust=True)
+    transaction.on_commit(bump_all_and_rebuild, robust=True)
 
 
 def _content_changed(sender, **kwargs) -> None:

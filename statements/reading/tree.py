@@ -155,3 +155,8 @@ class TopicTree:
         for statement in statements:
             for topic in statement.topics.all():
                 attach(topic, trail=self.trail(topic))
+
+
+# A topic's change reads the tree again as it commits: every page reads the tree, and the
+# first after the change would otherwise pay for it within its query budget.
+generation.rebuild_on_change("topics", TopicTree.load)
