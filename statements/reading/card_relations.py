@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from django.db.models import CharField, DateField, F, IntegerField, TextField, Value
 from django.db.models.functions import Cast
 
-from ..models import Organization, Source, Statement, Topic
-from . import menus, visibility
+from ..models import Organization, Source, Statement
+from . import visibility
 from .attached import as_prefetched, attach
+from .tree import TopicTree
 
 # The columns every part selects, in order: what a row is, the card's statement, the
 # record it names (a topic, a source, a reaction), another id, a date and three texts.
@@ -62,10 +63,9 @@ def attach_card_relations(
     statements: Iterable[Statement], *, topics: bool = True, sources: bool = True
 ) -> None:
     """Give the statements (from ``cards.card_rows()``) what their cards show besides
-    their own row, published only: ``topics`` and ``sources`` as a prefetch would (topics
-    with their breadcrumb, from the published topics the filter form has already read:
-    ``menus.topics()``; sources as their outlet's name and date), and ``reaction_count``,
-    ``finding_rating``/``finding_by``/``finding_words`` and
+    their own row, published only: ``topics`` and ``sources`` as a prefetch would
+    (topics with their breadcrumb, from the topic tree; sources as their outlet's name
+    and date), and ``reaction_count``, ``finding_rating``/``finding_by``/``finding_words`` and
     ``answers_statement``/``answers_speaker``. With ``topics=False`` the statements'
     topics are left as the caller set them, and with ``sources=False`` their sources.
     One query."""
@@ -137,7 +137,9 @@ def attach_card_relations(
                 extra.answers = (record, other, a)
 
     if topics:
-        _attach_topics(statements, topic_ids)
+        for statement in statements:
+            statement.topic_ids = topic_ids[statement.pk]  # type: ignore[attr-defined]
+        give_topics(statements, TopicTree.load())
     for statement in statements:
         if sources:
             _attach_sources(statement, sources_of[statement.pk])
@@ -168,29 +170,15 @@ def _attach_sources(statement: Statement, rows: list[tuple]) -> None:
     as_prefetched(statement, "sources", shown)
 
 
-def _attach_topics(statements: list[Statement], topic_ids: dict[int, list[int]]) -> None:
-    published_topics = {row[0]: row for row in menus.topics().rows}
-    made: dict[int, Topic] = {}
-
-    def topic(pk: int) -> Topic:
-        if pk not in made:
-            _pk, parent_id, slug, name = published_topics[pk]
-            made[pk] = Topic(pk=pk, parent_id=parent_id, slug=slug, name=name)
-        return made[pk]
-
-    def trail(of: Topic) -> list[Topic]:
-        chain, seen, parent_id = [], {of.pk}, of.parent_id
-        while parent_id in published_topics and parent_id not in seen:
-            chain.append(topic(parent_id))
-            seen.add(parent_id)
-            parent_id = chain[-1].parent_id
-        return chain[::-1]
-
+def give_topics(statements: Iterable[Statement], tree: TopicTree) -> None:
+    """Set each statement's topics from its ``topic_ids`` (see said.newest_by_topic) and
+    the tree: what ``statement.topics.all()`` then returns, in the order a prefetch gives
+    (by name), published topics only, each with its breadcrumb. No query."""
     for statement in statements:
-        shown = sorted(
-            (topic(pk) for pk in topic_ids[statement.pk] if pk in published_topics),
-            key=lambda t: (t.name, t.pk),
+        topics = sorted(
+            (tree.by_id[pk] for pk in statement.topic_ids if pk in tree.by_id),  # type: ignore[attr-defined]
+            key=lambda topic: (topic.name, topic.pk),
         )
-        for each in shown:
-            attach(each, trail=trail(each))
-        as_prefetched(statement, "topics", shown)
+        for topic in topics:
+            attach(topic, trail=tree.trail(topic))
+        as_prefetched(statement, "topics", topics)

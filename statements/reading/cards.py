@@ -20,7 +20,6 @@ from ..models import (
 )
 from ..models.base import count_per_row
 from . import visibility
-from .attached import as_prefetched, attach
 from .card_html import SNIPPET_SLOT, card_html
 from .card_relations import attach_card_relations
 
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
     from ..models import Position
-    from .tree import TopicTree
 
     class PositionStatements(TypedDict):
         """What ``Prefetch("statements", ..., to_attr="public_statements")`` brings
@@ -156,17 +154,3 @@ def as_quoted(statement: Statement, words: str | None = None) -> str:
         frame = f"{statement.frame} " if statement.frame else ""
         return f"{frame}“{words}”"
     return f"said {words}"
-
-
-def give_topics(statements: Iterable[Statement], tree: TopicTree) -> None:
-    """Set each statement's topics from its ``topic_ids`` (see said.newest_by_topic) and
-    the tree: what ``statement.topics.all()`` then returns, in the order a prefetch gives
-    (by name), published topics only, each with its breadcrumb. No query."""
-    for statement in statements:
-        topics = sorted(
-            (tree.by_id[pk] for pk in statement.topic_ids if pk in tree.by_id),  # type: ignore[attr-defined]
-            key=lambda topic: (topic.name, topic.pk),
-        )
-        for topic in topics:
-            attach(topic, trail=tree.trail(topic))
-        as_prefetched(statement, "topics", topics)

@@ -33,8 +33,8 @@ from ..models.base import count_per_row
 from ..paging import COUNT_CAP
 from . import said, timeline_data, visibility
 from .attached import attach
-from .card_relations import attach_card_relations
-from .cards import card_rows, give_topics, sort_newest
+from .card_relations import attach_card_relations, give_topics
+from .cards import card_rows, sort_newest
 from .roles import roles_and_candidacies
 from .timeline import DENSITY
 from .tree import TopicTree
