@@ -11,11 +11,12 @@ costs to fetch, on every request, cards cached or not.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import CharField, DateField, F, IntegerField, TextField, Value
+from django.db.models import CharField, DateField, F, IntegerField, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 
 from ..models import Organization, Source, Statement
@@ -50,6 +51,64 @@ def _part(queryset, kind: str, card: str, record: str, **values):
     return queryset.order_by().annotate(**columns).values_list(*COLUMNS)
 
 
+@functools.cache
+def _parts() -> tuple[tuple[str, str, QuerySet], ...]:
+    """The union's parts as (kind, card column, rows), not yet narrowed to the cards:
+    built once per process, since the visibility rules they carry cost more to build
+    than the query costs to run. Each request filters clones of them."""
+    return (
+        # Every published reaction, for the count; rated ones (an outlet's findings) show.
+        (
+            REACTION,
+            "statement_id",
+            _part(
+                visibility.reactions(known_public=["statement"]),
+                REACTION,
+                "statement_id",
+                "id",
+                a=F("rating"),
+                b=F("respondent_organization__name"),
+                c=F("text"),
+            ),
+        ),
+        # The statements these ones answer, as retorts.
+        (
+            ANSWER,
+            "response_statement_id",
+            _part(
+                visibility.reactions(known_public=["response_statement"]),
+                ANSWER,
+                "response_statement_id",
+                "id",
+                other=F("statement_id"),
+                a=F("statement__speaker__name"),
+            ),
+        ),
+        (
+            SOURCE,
+            "statement_id",
+            _part(
+                visibility.source_links(known_public=["statement"]),
+                SOURCE,
+                "statement_id",
+                "source_id",
+                day=F("source__published_on"),
+                a=F("source__outlet__name"),
+            ),
+        ),
+        (
+            TOPIC,
+            "statement_id",
+            _part(
+                visibility.topic_links(known_public=["statement"]),
+                TOPIC,
+                "statement_id",
+                "topic_id",
+            ),
+        ),
+    )
+
+
 @dataclass
 class Extras:
     """What a card shows from the statement's reactions."""
@@ -74,48 +133,10 @@ def attach_card_relations(
         return
     ids = sorted({statement.pk for statement in statements})
     parts = [
-        # Every published reaction, for the count; rated ones (an outlet's findings) show.
-        _part(
-            visibility.reactions(known_public=["statement"]).filter(statement_id__in=ids),
-            REACTION,
-            "statement_id",
-            "id",
-            a=F("rating"),
-            b=F("respondent_organization__name"),
-            c=F("text"),
-        ),
-        # The statements these ones answer, as retorts.
-        _part(
-            visibility.reactions(known_public=["response_statement"]).filter(
-                response_statement_id__in=ids
-            ),
-            ANSWER,
-            "response_statement_id",
-            "id",
-            other=F("statement_id"),
-            a=F("statement__speaker__name"),
-        ),
+        part.filter(**{f"{card}__in": ids})
+        for kind, card, part in _parts()
+        if (kind != SOURCE or sources) and (kind != TOPIC or topics)
     ]
-    if sources:
-        parts.append(
-            _part(
-                visibility.source_links(known_public=["statement"]).filter(statement_id__in=ids),
-                SOURCE,
-                "statement_id",
-                "source_id",
-                day=F("source__published_on"),
-                a=F("source__outlet__name"),
-            )
-        )
-    if topics:
-        parts.append(
-            _part(
-                visibility.topic_links(known_public=["statement"]).filter(statement_id__in=ids),
-                TOPIC,
-                "statement_id",
-                "topic_id",
-            )
-        )
     rows = parts[0].union(*parts[1:], all=True)
 
     topic_ids: dict[int, list[int]] = defaultdict(list)
