@@ -22,6 +22,7 @@ from django.db.models.functions import Cast
 from ..models import Organization, Source, Statement
 from . import visibility
 from .attached import as_prefetched, attach
+from .join_order import joins_as_written
 from .tree import TopicTree
 
 # The columns every part selects, in order: what a row is, the card's statement, the
@@ -137,7 +138,8 @@ def attach_card_relations(
         for kind, card, part in _parts()
         if (kind != SOURCE or sources) and (kind != TOPIC or topics)
     ]
-    rows = parts[0].union(*parts[1:], all=True)
+    with joins_as_written():
+        rows = list(parts[0].union(*parts[1:], all=True))
 
     topic_ids: dict[int, list[int]] = defaultdict(list)
     sources_of: dict[int, list[tuple]] = defaultdict(list)

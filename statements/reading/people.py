@@ -35,6 +35,7 @@ from . import said, timeline_data, visibility
 from .attached import attach
 from .card_relations import attach_card_relations, give_topics
 from .cards import card_rows, sort_newest
+from .join_order import joins_as_written
 from .roles import roles_and_candidacies
 from .timeline import DENSITY
 from .tree import TopicTree
@@ -232,14 +233,15 @@ def person_page(slug: str) -> dict:
     attach_card_relations(shown, topics=False)
     give_topics([*shown, *timeline], tree)
 
-    reactions = list(
-        visibility.reactions_to_others(["respondent"])
-        .filter(respondent=person)
-        .select_related(None)  # the respondent is the person: not joined again
-        .select_related("respondent_organization", "source__outlet", "statement__speaker")
-        # Newest first, as the index has them (undated ones first, on every database).
-        .order_by(F("reacted_on").desc(nulls_first=True), "-id")[:REACTIONS_ON_PERSON]
-    )
+    with joins_as_written():
+        reactions = list(
+            visibility.reactions_to_others(["respondent"])
+            .filter(respondent=person)
+            .select_related(None)  # the respondent is the person: not joined again
+            .select_related("respondent_organization", "source__outlet", "statement__speaker")
+            # Newest first, as the index has them (undated ones first, on every database).
+            .order_by(F("reacted_on").desc(nulls_first=True), "-id")[:REACTIONS_ON_PERSON]
+        )
 
     months: list[dict] = []
     for statement in timeline:

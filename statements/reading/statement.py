@@ -27,6 +27,7 @@ from . import visibility
 from .attached import as_prefetched, attach
 from .card_relations import attach_card_relations
 from .cards import card_rows, newest_first
+from .join_order import joins_as_written
 from .refrains import refrains_among, with_repeat_candidates
 from .tree import TopicTree
 
@@ -86,12 +87,13 @@ def reactions_and_answers(pk: int) -> tuple[list[Reaction], list[Reaction]]:
     """In one query: the published reactions to statement ``pk``, and the published
     reactions that ``pk`` itself is (the statements it answers, as a retort), each with
     the statement it answers and that statement's speaker."""
-    rows = list(
-        visibility.reactions()
-        .select_related("statement__speaker")
-        .filter(Q(statement_id=pk) | Q(response_statement_id=pk))
-        .order_by("reacted_on", "id")
-    )
+    with joins_as_written():
+        rows = list(
+            visibility.reactions()
+            .select_related("statement__speaker")
+            .filter(Q(statement_id=pk) | Q(response_statement_id=pk))
+            .order_by("reacted_on", "id")
+        )
     reactions = [reaction for reaction in rows if reaction.statement_id == pk]
     answers = [reaction for reaction in rows if reaction.response_statement_id == pk]
     return reactions, answers

@@ -1,0 +1,85 @@
+"""joins_as_written(): the written join order for the reads that fetch what belongs to
+known records, in the same round trip, never outliving the query."""
+
+import pytest
+from django.db import connection, transaction
+
+from statements.reading import visibility
+from statements.reading.join_order import AS_WRITTEN, joins_as_written
+
+from .factories import ReactionFactory, StatementFactory
+
+
+def sent(queryset) -> tuple[list, list[str]]:
+    """The queryset's rows read inside joins_as_written(), and the SQL as the database
+    got it (a wrapper inside sees what the outer one made of it)."""
+    seen: list[str] = []
+
+    def spy(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with joins_as_written(), connection.execute_wrapper(spy):
+        rows = list(queryset)
+    return rows, seen
+
+
+def join_collapse_limit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW join_collapse_limit")
+        return cursor.fetchone()[0]
+
+
+def reactions_of(statement):
+    return visibility.reactions().filter(statement=statement).order_by("id")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_setting_goes_with_the_query_and_ends_with_it():
+    statement = StatementFactory()
+    reactions = ReactionFactory.create_batch(3, statement=statement)
+    rows, seen = sent(reactions_of(statement))
+    assert rows == reactions
+    if connection.vendor != "postgresql":
+        assert not any(AS_WRITTEN in sql for sql in seen)
+        return
+    assert len(seen) == 1 and seen[0].startswith(AS_WRITTEN)
+    # The next query is planned as usual: the setting ended with the implicit transaction.
+    assert join_collapse_limit() == "8"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_transaction_the_query_is_sent_as_it_is():
+    statement = StatementFactory()
+    reaction = ReactionFactory(statement=statement)
+    with transaction.atomic():
+        rows, seen = sent(reactions_of(statement))
+        assert rows == [reaction]
+        assert seen and not any(AS_WRITTEN in sql for sql in seen)
+        if connection.vendor == "postgresql":
+            # SET LOCAL would have lasted until the commit, for every query after it.
+            assert join_collapse_limit() == "8"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pages_read_the_same_reactions_and_cards_either_way():
+    from statements.reading.people import person_page
+    from statements.reading.statement import statement_page
+
+    statement = StatementFactory()
+    ReactionFactory.create_batch(2, statement=statement)
+    given = ReactionFactory(respondent=statement.speaker)
+
+    def read():
+        page = statement_page(statement.pk)
+        person = person_page(statement.speaker.slug)
+        return (
+            [reaction.pk for group in page["reaction_groups"] for reaction in group.reactions],
+            page["statement"].reaction_count,
+            [reaction.pk for reaction in person["reactions"]],
+        )
+
+    as_written = read()  # autocommit: the SQL carries the setting on PostgreSQL
+    with transaction.atomic():
+        assert read() == as_written  # planned as usual
+    assert as_written[1] == 2 and as_written[2] == [given.pk]
