@@ -1116,3 +1116,29 @@ def test_the_statement_page_says_the_quote_was_checked_against_the_stored_text(c
     assert "checked against this article's text as stored by the tracker" in checked
     assert "stand in it word for word" in checked
     assert "as stored by the tracker" not in unchecked
+
+
+def test_the_timeline_mentions_escape_the_words_the_frame_and_the_topic_names(
+    client, uncached_pages
+):
+    """The person page's timeline is built in Python (reading/brief_html.py): whatever an
+    editor typed shows as text, never as markup."""
+    person = PersonFactory(name="Pat <b>Bold</b>")
+    topic = TopicFactory(name="Rates & <i>fees</i>")
+    StatementFactory(
+        speaker=person,
+        kind=QuoteKind.PARTIAL,
+        frame="said <em>flatly</em> that",
+        text="<script>alert(1)</script> rates",
+        topics=[topic],
+    )
+    StatementFactory(speaker=person, kind=QuoteKind.PARAPHRASE, text="fees & <u>taxes</u>")
+    html = get_ok(client, f"/people/{person.slug}/").content.decode()
+    timeline = html[html.index('id="timeline-heading"') :]
+    assert "<script>" not in timeline and "<em>" not in timeline and "<u>" not in timeline
+    assert (
+        "Pat &lt;b&gt;Bold&lt;/b&gt; said &lt;em&gt;flatly&lt;/em&gt; that "
+        '<span class="quoted">“&lt;script&gt;alert(1)&lt;/script&gt; rates”</span>'
+    ) in timeline
+    assert '<span class="small">on </span><span class="small">Rates &amp; &lt;i&gt;fees' in timeline
+    assert "Pat &lt;b&gt;Bold&lt;/b&gt; said fees &amp; &lt;u&gt;taxes&lt;/u&gt;" in timeline
