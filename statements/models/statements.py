@@ -152,10 +152,14 @@ class Statement(EditorialModel, DatedMixin):
             models.Index(fields=["state", "-said_on", "id"], name="statement_public_order_idx"),
             models.Index(fields=["speaker", "-said_on", "id"], name="statement_speaker_idx"),
             # A person's published statements, newest first, read from the index alone:
-            # the start of their newest few, and a count that stops at a cap.
+            # the start of their newest few, a count that stops at a cap, and (with the
+            # included columns, on PostgreSQL) the timeline charts' counts by month and
+            # kind, without a visit to the table's rows: half the time for a prolific
+            # speaker's chart at a million statements.
             models.Index(
                 fields=["speaker", "-said_on", "id"],
                 condition=Q(state=PublicationState.PUBLISHED),
+                include=["date_precision", "kind"],
                 name="statement_public_speaker_idx",
             ),
             models.Index(fields=["event", "said_on", "id"], name="statement_event_idx"),
