@@ -39,8 +39,13 @@ class QuoteKind(models.TextChoices):
 
     @classmethod
     def label_of(cls, kind: str) -> str:
-        """The kind's label; anything unknown reads as a paraphrase, never as a quote."""
-        return cls(kind).label if kind in cls.values else cls.PARAPHRASE.label
+        """The kind's label; anything unknown reads as a paraphrase, never as a quote.
+        (Not ``kind in cls.values``: Django builds that list anew on every call, and a
+        timeline chart asks thousands of times.)"""
+        try:
+            return cls(kind).label
+        except ValueError:
+            return cls.PARAPHRASE.label
 
 
 class StatementQuerySet(PublicQuerySet):
