@@ -37,8 +37,21 @@ def typed_null(field) -> Cast:
     return Cast(Value(None), field)
 
 
-def _part(queryset, kind: str, card: str, record: str, **values):
-    """One part of the union: ``values`` name the optional columns (other, day, a, b, c)."""
+@dataclass(frozen=True)
+class Part:
+    """One part of the union: its kind of row, the column naming the card's statement,
+    and its rows, not yet narrowed to the cards."""
+
+    kind: str
+    card: str
+    rows: QuerySet
+
+    def of(self, ids: list[int]) -> QuerySet:
+        return self.rows.filter(**{f"{self.card}__in": ids})
+
+
+def _part(queryset, kind: str, card: str, record: str, **values) -> Part:
+    """``values`` name the optional columns (other, day, a, b, c)."""
     columns = {
         "row_kind": Value(kind, output_field=CharField()),
         "row_card": F(card),
@@ -49,63 +62,43 @@ def _part(queryset, kind: str, card: str, record: str, **values):
         "row_b": Cast(values["b"], TextField()) if "b" in values else typed_null(TextField()),
         "row_c": Cast(values["c"], TextField()) if "c" in values else typed_null(TextField()),
     }
-    return queryset.order_by().annotate(**columns).values_list(*COLUMNS)
+    return Part(kind, card, queryset.order_by().annotate(**columns).values_list(*COLUMNS))
 
 
 @functools.cache
-def _parts() -> tuple[tuple[str, str, QuerySet], ...]:
-    """The union's parts as (kind, card column, rows), not yet narrowed to the cards:
-    built once per process, since the visibility rules they carry cost more to build
-    than the query costs to run. Each request filters clones of them."""
+def _parts() -> tuple[Part, ...]:
+    """The union's parts, built once per process: the visibility rules they carry cost
+    more to build than the query costs to run. Each request narrows clones of them."""
     return (
         # Every published reaction, for the count; rated ones (an outlet's findings) show.
-        (
+        _part(
+            visibility.reactions(known_public=["statement"]),
             REACTION,
             "statement_id",
-            _part(
-                visibility.reactions(known_public=["statement"]),
-                REACTION,
-                "statement_id",
-                "id",
-                a=F("rating"),
-                b=F("respondent_organization__name"),
-                c=F("text"),
-            ),
+            "id",
+            a=F("rating"),
+            b=F("respondent_organization__name"),
+            c=F("text"),
         ),
         # The statements these ones answer, as retorts.
-        (
+        _part(
+            visibility.reactions(known_public=["response_statement"]),
             ANSWER,
             "response_statement_id",
-            _part(
-                visibility.reactions(known_public=["response_statement"]),
-                ANSWER,
-                "response_statement_id",
-                "id",
-                other=F("statement_id"),
-                a=F("statement__speaker__name"),
-            ),
+            "id",
+            other=F("statement_id"),
+            a=F("statement__speaker__name"),
         ),
-        (
+        _part(
+            visibility.source_links(known_public=["statement"]),
             SOURCE,
             "statement_id",
-            _part(
-                visibility.source_links(known_public=["statement"]),
-                SOURCE,
-                "statement_id",
-                "source_id",
-                day=F("source__published_on"),
-                a=F("source__outlet__name"),
-            ),
+            "source_id",
+            day=F("source__published_on"),
+            a=F("source__outlet__name"),
         ),
-        (
-            TOPIC,
-            "statement_id",
-            _part(
-                visibility.topic_links(known_public=["statement"]),
-                TOPIC,
-                "statement_id",
-                "topic_id",
-            ),
+        _part(
+            visibility.topic_links(known_public=["statement"]), TOPIC, "statement_id", "topic_id"
         ),
     )
 
@@ -134,9 +127,9 @@ def attach_card_relations(
         return
     ids = sorted({statement.pk for statement in statements})
     parts = [
-        part.filter(**{f"{card}__in": ids})
-        for kind, card, part in _parts()
-        if (kind != SOURCE or sources) and (kind != TOPIC or topics)
+        part.of(ids)
+        for part in _parts()
+        if (part.kind != SOURCE or sources) and (part.kind != TOPIC or topics)
     ]
     with joins_as_written():
         rows = list(parts[0].union(*parts[1:], all=True))
