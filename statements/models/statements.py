@@ -265,6 +265,14 @@ class Rating(models.TextChoices):
     UNSUPPORTED = "unsupported", "Unsupported"
 
     @classmethod
+    def label_of(cls, rating: str) -> str:
+        """The finding's label; empty for no rating (or one not on the list)."""
+        try:
+            return cls(rating).label
+        except ValueError:
+            return ""
+
+    @classmethod
     def scale(cls, rating: str) -> int | None:
         """The rating as a number for schema.org (5 = true … 1 = false); None for
         'unsupported', which says the claim could not be checked, not how true it is."""

@@ -152,7 +152,7 @@ def finding_and_reply(statement: Statement, speaker_name: str) -> SafeString:
                 '  <p class="card-finding"><strong>{}\'s finding: {}</strong> '
                 "<span class=\"finding-words\">({}'s wording, not {}'s: {})</span></p>\n",
                 by,
-                Rating(rating).label if rating in Rating.values else "",
+                Rating.label_of(rating),
                 by,
                 speaker_name,
                 Truncator(statement.finding_words or "").words(40, truncate=" …"),  # type: ignore[attr-defined]

@@ -93,7 +93,7 @@ def statements_url(**params):
 @register.filter
 def rating_label(rating: str) -> str:
     """'False' for 'false': a finding's rating as readers see it."""
-    return Rating(rating).label if rating in Rating.values else ""
+    return Rating.label_of(rating)
 
 
 @register.filter
