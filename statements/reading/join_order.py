@@ -12,9 +12,10 @@ instead of 3.8, a person's reactions in 0.9 instead of 12).
 Only for reads like these: a query whose best plan starts elsewhere (a search, the
 statements "said before") would run hundreds of times slower in the written order.
 
-How: the setting is sent as ``SET LOCAL`` in front of the query, in the same round trip.
-Outside a transaction, PostgreSQL runs the two as one implicit transaction, so the setting
-ends with the query. Inside one (``atomic()``, tests) it would last until the commit, so
+How: the setting is sent as ``SET LOCAL`` in front of the query, in the same round trip
+(psycopg2 puts the parameters into the text and sends it as one simple query). Outside a
+transaction, PostgreSQL runs the two as one implicit transaction, so the setting ends with
+the query. Inside one (``atomic()``, tests) it would last until the commit, so
 there the query is sent as it is and planned as usual.
 """
 
