@@ -1,15 +1,15 @@
 """A one-line mention of a statement, built in Python: kind, words, date, link.
 
 A person's page lists a hundred of them in its timeline and more behind its positions,
-and a topic page lists those behind each position. Through a template include each
-cost about 0.15 ms, a sixth of the person page's rendering; built here with
-``format_html`` (every value escaped) it costs a tenth of that.
+and a topic page lists those behind each position. Built here with ``format_html``
+(every value escaped) rather than through a template include each, a prolific speaker's
+page renders in 22.6 ms instead of 26.
 """
 
 from __future__ import annotations
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from ..models import QuoteKind, Statement
 from .dates import partial_date
@@ -29,18 +29,10 @@ def said(statement: Statement) -> SafeString:
     )
 
 
-def brief_html(
-    statement: Statement, *, show_event: bool = False, topics: bool = False
-) -> SafeString:
-    """The mention. Needs ``statement.speaker``; with ``show_event``, ``statement.event``
-    (select_related); with ``topics``, its topics (``statement.topics.all()``, prefetched
-    or given by ``give_topics``), after it as "on A, B"."""
-    event = statement.event if show_event else None
-    where = (
-        format_html(' · at <a href="{}">{}</a>', event.get_absolute_url(), event.name)
-        if event is not None and event.is_published
-        else ""
-    )
+def brief_html(statement: Statement, *, topics: bool = False) -> SafeString:
+    """The mention. Needs ``statement.speaker``; with ``topics``, its topics
+    (``statement.topics.all()``, prefetched or given by ``give_topics``), after it as
+    "on A, B"."""
     on = ""
     if topics:
         names = [topic.name for topic in statement.topics.all()]
@@ -55,13 +47,12 @@ def brief_html(
             )
     return format_html(
         '\n<a class="brief kind-{}" href="{}"><span class="kind-tag">{}</span> {}</a>\n'
-        '<span class="brief-date">{}{}{}</span>\n{}',
+        '<span class="brief-date">{}{}</span>\n{}',
         statement.kind,
         statement.get_absolute_url(),
         QuoteKind.label_of(statement.kind),
         said(statement),
         partial_date(statement.said_on, statement.date_precision),
         " (date inferred)" if statement.date_inferred else "",
-        where,
-        on or mark_safe(""),
+        on,
     )
