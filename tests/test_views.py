@@ -28,6 +28,7 @@ from statements.models import (
     PublicationState,
     QuoteKind,
     Race,
+    Rating,
     Reaction,
     Statement,
     StatementSource,
@@ -1116,6 +1117,58 @@ def test_the_statement_page_says_the_quote_was_checked_against_the_stored_text(c
     assert "checked against this article's text as stored by the tracker" in checked
     assert "stand in it word for word" in checked
     assert "as stored by the tracker" not in unchecked
+
+
+def test_a_card_escapes_everything_an_editor_typed(client, uncached_pages):
+    """The card is built in Python (reading/card_html.py): every name, word and note on
+    it shows as text, never as markup."""
+    person = PersonFactory(name="Pat <b>Bold</b>")
+    party = PartyFactory(name="Party", abbreviation="L&<i>R</i>")
+    broader = TopicFactory(name="Money & <i>tax</i>")
+    topic = TopicFactory(name="Rates <s>low</s>", parent=broader)
+    source = SourceFactory(outlet=OutletFactory(name="News <u>&</u> Co"))
+    statement = StatementFactory(
+        speaker=person,
+        speaker_party=party,
+        speaker_role="mayor <em>now</em>",
+        event=EventFactory(name="Town <q>hall</q>"),
+        kind=QuoteKind.PARTIAL,
+        frame="said <em>flatly</em> that",
+        text="<script>alert(1)</script> rates",
+        date_inferred=True,
+        date_inference_note='from the "report" <time>',
+        topics=[topic],
+        sources=[source],
+    )
+    ReactionFactory(
+        statement=statement,
+        respondent=None,
+        respondent_role="",
+        respondent_organization=OutletFactory(name="Fact <dfn>check</dfn>"),
+        rating=Rating.FALSE,
+        kind=QuoteKind.PARAPHRASE,
+        text="It is <del>wrong</del> & false",
+        source=source,
+    )
+    answered = StatementFactory(speaker=PersonFactory(name="Sam <i>Other</i>"))
+    ReactionFactory(statement=answered, respondent=person, response_statement=statement, text="")
+
+    html = get_ok(client, f"/statements/?speaker={person.slug}").content.decode()
+    card = html[html.index('<article class="card') : html.index("</article>")]
+    for tag in ("<b>", "<i>", "<s>", "<u>", "<em>", "<q>", "<script>", "<dfn>", "<del>"):
+        assert tag not in card, tag
+    assert (
+        '<p class="words partial">Pat &lt;b&gt;Bold&lt;/b&gt; said &lt;em&gt;flatly&lt;/em&gt; '
+        'that <span class="quoted">“&lt;script&gt;alert(1)&lt;/script&gt; rates”</span></p>'
+    ) in card
+    assert "Money &amp; &lt;i&gt;tax&lt;/i&gt; › Rates &lt;s&gt;low&lt;/s&gt;</a>" in card
+    assert "(L&amp;&lt;i&gt;R&lt;/i&gt;), mayor &lt;em&gt;now&lt;/em&gt;</p>" in card
+    assert "Town &lt;q&gt;hall&lt;/q&gt;</a>" in card
+    assert 'title="from the &quot;report&quot; &lt;time&gt;">(date inferred)' in card
+    assert "Reported by News &lt;u&gt;&amp;&lt;/u&gt; Co, <time" in card
+    assert "Fact &lt;dfn&gt;check&lt;/dfn&gt;'s finding: False" in card
+    assert "It is &lt;del&gt;wrong&lt;/del&gt; &amp; false" in card
+    assert "Sam &lt;i&gt;Other&lt;/i&gt;'s statement</a>" in card
 
 
 def test_the_timeline_mentions_escape_the_words_the_frame_and_the_topic_names(

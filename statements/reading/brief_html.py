@@ -1,31 +1,32 @@
 """A one-line mention of a statement, built in Python: kind, words, date, link.
 
 A person's page lists a hundred of them in its timeline and more behind its positions,
-and a topic page lists those behind each position. Built here with ``format_html``
-(every value escaped) rather than through a template include each, a prolific speaker's
-page renders in 22.6 ms instead of 26.
+and a topic page lists those behind each position. Built here as one string, every value
+escaped by ``markup.escaped``, rather than through a template include each.
 """
 
 from __future__ import annotations
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from ..models import QuoteKind, Statement
 from .dates import partial_date
+from .markup import escaped
 
 
-def said(statement: Statement) -> SafeString:
+def said(statement: Statement) -> str:
     """The words, with quotation marks only around what was quoted."""
     if statement.kind == QuoteKind.DIRECT:
-        return format_html('<span class="quoted">“{}”</span>', statement.text)
+        return f'<span class="quoted">“{escaped(statement.text)}”</span>'
     if statement.kind == QuoteKind.PARTIAL:
         frame = f" {statement.frame}" if statement.frame else ""
-        return format_html(
-            '{}{} <span class="quoted">“{}”</span>', statement.speaker.name, frame, statement.text
+        return (
+            f"{escaped(statement.speaker.name)}{escaped(frame)} "
+            f'<span class="quoted">“{escaped(statement.text)}”</span>'
         )
-    return format_html(
-        '<span class="paraphrased">{} said {}</span>', statement.speaker.name, statement.text
+    return (
+        f'<span class="paraphrased">{escaped(statement.speaker.name)} said '
+        f"{escaped(statement.text)}</span>"
     )
 
 
@@ -37,22 +38,18 @@ def brief_html(statement: Statement, *, topics: bool = False) -> SafeString:
     if topics:
         names = [topic.name for topic in statement.topics.all()]
         if names:
-            on = format_html(
-                ' <span class="small">on </span>{}',
-                format_html_join(
-                    "",
-                    '<span class="small">{}{}</span>',
-                    ((name, ", " if n < len(names) - 1 else "") for n, name in enumerate(names)),
-                ),
+            last = len(names) - 1
+            on = ' <span class="small">on </span>' + "".join(
+                f'<span class="small">{escaped(name)}{", " if n < last else ""}</span>'
+                for n, name in enumerate(names)
             )
-    return format_html(
-        '\n<a class="brief kind-{}" href="{}"><span class="kind-tag">{}</span> {}</a>\n'
-        '<span class="brief-date">{}{}</span>\n{}',
-        statement.kind,
-        statement.get_absolute_url(),
-        QuoteKind.label_of(statement.kind),
-        said(statement),
-        partial_date(statement.said_on, statement.date_precision),
-        " (date inferred)" if statement.date_inferred else "",
-        on,
+    inferred = " (date inferred)" if statement.date_inferred else ""
+    return mark_safe(  # noqa: S308 -- every value is escaped
+        f'\n<a class="brief kind-{escaped(statement.kind)}" '
+        f'href="{escaped(statement.get_absolute_url())}">'
+        f'<span class="kind-tag">{escaped(QuoteKind.label_of(statement.kind))}</span> '
+        f"{said(statement)}</a>\n"
+        f'<span class="brief-date">'
+        f"{escaped(partial_date(statement.said_on, statement.date_precision))}{inferred}</span>\n"
+        f"{on}"
     )
