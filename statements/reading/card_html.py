@@ -102,17 +102,26 @@ def sources_line(statement: Statement, url: str) -> str:
     else:
         reported = "Source not published"
     count = getattr(statement, "reaction_count", 0)
+    href = escaped(url)
     if count:
         reactions = (
-            f'<a href="{escaped(url)}#reactions">{count} reaction{pluralize(count)}'
+            f'<a href="{href}#reactions">{count} reaction{pluralize(count)}'
             f'<span class="visually-hidden"> to statement {statement.pk}</span></a>'
         )
     else:
         reactions = "no reactions"
     return (
         f"<p>{reported}\n      · {reactions}\n      · "
-        f'<a href="{escaped(url)}">Permalink, sources and reactions'
+        f'<a href="{href}">Permalink, sources and reactions'
         f'<span class="visually-hidden"> for statement {statement.pk}</span></a></p>'
+    )
+
+
+def snippet_line(snippet: str) -> str:
+    """Where a search matched the card's statement (``search.highlight``'s snippet)."""
+    return (
+        '<p class="snippet"><span class="snippet-label">Where your search matched:</span> '
+        f"{escaped(snippet)}</p>"
     )
 
 
@@ -148,13 +157,6 @@ def card_html(statement: Statement, prefix: str = "") -> SafeString:
     label_id = escaped(f"{prefix}statement-{statement.pk}-label")
     label = escaped(QuoteKind.label_of(statement.kind))
     snippet = getattr(statement, "snippet", "")
-    if snippet:
-        snippet_line = (
-            '<p class="snippet"><span class="snippet-label">Where your search matched:</span> '
-            f"{escaped(snippet)}</p>"
-        )
-    else:
-        snippet_line = SNIPPET_SLOT
     return mark_safe(  # noqa: S308 -- every value above is escaped
         f'\n<article class="card kind-{escaped(statement.kind)}" aria-labelledby="{label_id}">\n'
         '  <p class="card-meta">\n'
@@ -163,7 +165,7 @@ def card_html(statement: Statement, prefix: str = "") -> SafeString:
         f"</span>{topic_links(statement)}\n  </p>\n"
         f"  {words(statement, speaker.name)}\n"
         f"{finding_and_reply(statement, speaker.name)}"
-        f"  {snippet_line}\n"
+        f"  {snippet_line(snippet) if snippet else SNIPPET_SLOT}\n"
         '  <footer class="card-attribution">\n'
         f"    {speaker_line(statement)}\n    {when_line(statement)}\n"
         f"    {sources_line(statement, url)}\n"

@@ -20,7 +20,7 @@ from ..models import (
 )
 from ..models.base import count_per_row
 from . import visibility
-from .card_html import SNIPPET_SLOT, card_html
+from .card_html import SNIPPET_SLOT, card_html, snippet_line
 from .card_relations import attach_card_relations
 
 if TYPE_CHECKING:
@@ -109,12 +109,7 @@ def rendered_cards(statements: list[Statement], generation: int) -> list[SafeStr
         html = found[key]
         snippet = getattr(statement, "snippet", "")
         if snippet:
-            html = html.replace(
-                SNIPPET_SLOT,
-                '<p class="snippet"><span class="snippet-label">Where your search matched:'
-                f"</span> {snippet}</p>",
-                1,
-            )
+            html = html.replace(SNIPPET_SLOT, snippet_line(snippet), 1)
         cards.append(mark_safe(html))  # noqa: S308 -- built by card_html, escaped there
     return cards
 
