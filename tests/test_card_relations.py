@@ -1,0 +1,60 @@
+"""attach_card_relations(): what a card shows beyond its statement's row, in one query
+whose SQL is the same for any cards (their ids are one parameter)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from statements.models import PublicationState
+from statements.reading.card_relations import attach_card_relations
+from statements.reading.cards import card_rows
+from statements.reading.visibility import statements as public_statements
+
+from .factories import ReactionFactory, SourceFactory, StatementFactory, TopicFactory
+
+
+def read_cards(ids: list[int]) -> tuple[list, list[tuple[str, list]]]:
+    """The statements with their relations, and each SQL text and parameters sent."""
+    sent: list[tuple[str, list]] = []
+
+    def spy(execute, sql, params, many, context):
+        sent.append((sql, list(params or ())))
+        return execute(sql, params, many, context)
+
+    shown = list(card_rows(public_statements().filter(pk__in=ids)).order_by("pk"))
+    with connection.execute_wrapper(spy):
+        attach_card_relations(shown)
+    return shown, sent
+
+
+@pytest.mark.django_db
+def test_one_card_and_three_cards_send_the_same_sql_and_read_only_what_is_published():
+    trade, draft_topic = TopicFactory(name="Trade"), TopicFactory(state=PublicationState.DRAFT)
+    older = SourceFactory(published_on=datetime.date(2020, 6, 1))
+    newer = SourceFactory(published_on=datetime.date(2020, 6, 9))
+    first = StatementFactory(topics=[trade, draft_topic], sources=[newer, older])
+    second = StatementFactory(sources=[SourceFactory(state=PublicationState.DRAFT)])
+    third = StatementFactory()
+    ReactionFactory.create_batch(2, statement=first)
+    ReactionFactory(statement=first, state=PublicationState.DRAFT)
+    ReactionFactory(statement=third)
+
+    (alone,), one_card = read_cards([first.pk])
+    cards, three_cards = read_cards([first.pk, second.pk, third.pk])
+
+    # (The topic tree is read once per content generation, and may come along.)
+    one_union = [sql for sql, _ in one_card if "row_kind" in sql]
+    three_union = [sql for sql, _ in three_cards if "row_kind" in sql]
+    assert len(one_union) == len(three_union) == 1
+    assert one_union == three_union  # one text, whatever the number of cards
+    for statement in (alone, cards[0]):
+        assert [topic.name for topic in statement.topics.all()] == ["Trade"]
+        assert [source.pk for source in statement.sources.all()] == [older.pk, newer.pk]
+        assert [source.published_on for source in statement.sources.all()] == [
+            datetime.date(2020, 6, 1),
+            datetime.date(2020, 6, 9),
+        ]
+        assert statement.reaction_count == 2
+    assert list(cards[1].sources.all()) == [] and cards[1].reaction_count == 0
+    assert cards[2].reaction_count == 1 and list(cards[2].topics.all()) == []
