@@ -50,11 +50,10 @@ def test_one_card_and_three_cards_send_the_same_sql_and_read_only_what_is_publis
     assert one_union == three_union  # one text, whatever the number of cards
     for statement in (alone, cards[0]):
         assert [topic.name for topic in statement.topics.all()] == ["Trade"]
-        assert [source.pk for source in statement.sources.all()] == [older.pk, newer.pk]
-        assert [source.published_on for source in statement.sources.all()] == [
-            datetime.date(2020, 6, 1),
-            datetime.date(2020, 6, 9),
+        assert statement.card_sources == [
+            (older.outlet.name, datetime.date(2020, 6, 1)),
+            (newer.outlet.name, datetime.date(2020, 6, 9)),
         ]
         assert statement.reaction_count == 2
-    assert list(cards[1].sources.all()) == [] and cards[1].reaction_count == 0
+    assert cards[1].card_sources == [] and cards[1].reaction_count == 0
     assert cards[2].reaction_count == 1 and list(cards[2].topics.all()) == []

@@ -5,7 +5,7 @@ a cold list page renders every one of them. Through the template engine a card c
 1.5 ms. It is built here as one string, every value escaped by ``markup.escaped``
 (``conditional_escape``'s rule), and marked safe once.
 
-The card depends on nothing but the statement and what ``cards.for_cards()`` loads with
+The card depends on nothing but the statement and what ``cards.load_cards()`` loads with
 it, so that it can be cached per statement and content generation. ``SNIPPET_SLOT``
 marks where a search's snippet goes.
 """
@@ -93,11 +93,11 @@ def when_line(statement: Statement) -> str:
 
 
 def sources_line(statement: Statement, url: str) -> str:
-    sources = list(statement.sources.all())
+    sources = statement.card_sources  # type: ignore[attr-defined]
     if sources:
         reported = "Reported by " + "; ".join(
-            f"{escaped(source.outlet.name)}, {escaped(partial_date(source.published_on))}"
-            for source in sources
+            f"{escaped(outlet_name)}, {escaped(partial_date(published_on))}"
+            for outlet_name, published_on in sources
         )
     else:
         reported = "Source not published"
@@ -151,7 +151,7 @@ def finding_and_reply(statement: Statement, speaker_name: str) -> str:
 
 def card_html(statement: Statement, prefix: str = "") -> SafeString:
     """One statement in a list. ``prefix`` keeps ids unique when a statement appears
-    twice on a page. Needs a statement from ``cards.for_cards()``."""
+    twice on a page. Needs a statement from ``cards.load_cards()``."""
     url = statement.get_absolute_url()
     speaker = statement.speaker
     label_id = escaped(f"{prefix}statement-{statement.pk}-label")

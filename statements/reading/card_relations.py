@@ -36,7 +36,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from ..models import Organization, Source, Statement
+from ..models import Statement
 from . import visibility
 from .attached import as_prefetched, attach
 from .join_order import joins_as_written
@@ -169,11 +169,12 @@ def attach_card_relations(
     statements: Iterable[Statement], *, topics: bool = True, sources: bool = True
 ) -> None:
     """Give the statements (from ``cards.card_rows()``) what their cards show besides
-    their own row, published only: ``topics`` and ``sources`` as a prefetch would
-    (topics with their breadcrumb, from the topic tree; sources as their outlet's name
-    and date), and ``reaction_count``, ``finding_rating``/``finding_by``/``finding_words`` and
+    their own row, published only: ``topics`` as a prefetch would (with their
+    breadcrumb, from the topic tree), ``card_sources`` (see ``card_sources()``), and
+    ``reaction_count``, ``finding_rating``/``finding_by``/``finding_words`` and
     ``answers_statement``/``answers_speaker``. With ``topics=False`` the statements'
-    topics are left as the caller set them, and with ``sources=False`` their sources.
+    topics are left as the caller set them, and with ``sources=False`` their
+    ``card_sources``.
     One query."""
     statements = list(statements)
     if not statements:
@@ -211,7 +212,7 @@ def attach_card_relations(
         give_topics(statements, TopicTree.load())
     for statement in statements:
         if sources:
-            _attach_sources(statement, sources_of[statement.pk])
+            attach(statement, card_sources=card_sources(sources_of[statement.pk]))
         extra = extras[statement.pk]
         finding = extra.finding or (None, "", None, None)
         answers = extra.answers or (None, None, None)
@@ -226,17 +227,15 @@ def attach_card_relations(
         )
 
 
-def _attach_sources(statement: Statement, rows: list[tuple]) -> None:
-    """The card's sources from (published on, id, outlet name) rows: by date (undated
-    last, as PostgreSQL sorts NULLs), then id."""
-    shown = []
-    for published_on, source_id, outlet_name in sorted(
-        rows, key=lambda row: (row[0] is None, row[0] or 0, row[1])
-    ):
-        source = Source(pk=source_id, published_on=published_on)
-        source.outlet = Organization(name=outlet_name)
-        shown.append(source)
-    as_prefetched(statement, "sources", shown)
+def card_sources(rows: list[tuple]) -> list[tuple[str, datetime.date | None]]:
+    """The card's sources as (outlet name, published on), from (published on, id, outlet
+    name) rows: by date (undated last, as PostgreSQL sorts NULLs), then id."""
+    return [
+        (outlet_name, published_on)
+        for published_on, _, outlet_name in sorted(
+            rows, key=lambda row: (row[0] is None, row[0] or 0, row[1])
+        )
+    ]
 
 
 def give_topics(statements: Iterable[Statement], tree: TopicTree) -> None:

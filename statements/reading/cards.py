@@ -77,7 +77,7 @@ def card_key(pk: int, generation: int, prefix: str = "") -> str:
 def rendered_card(statement: Statement, generation: int, prefix: str = "") -> SafeString:
     """One card, with its ids prefixed, from the cache or rendered and cached: for pages
     that show cards among other things (a person's page shows about seventy). The
-    statement comes with what ``for_cards()`` loads; a miss costs no query."""
+    statement comes with what ``load_cards()`` loads; a miss costs no query."""
     key = card_key(statement.pk, generation, prefix)
     html = fragments().get(key)
     if html is None:

@@ -174,6 +174,10 @@ def statement_page(pk: int) -> dict:
     for shown in everything:
         links = shown.source_links  # type: ignore[attr-defined]
         as_prefetched(shown, "sources", [link.source for link in links])
+        attach(
+            shown,
+            card_sources=[(link.source.outlet.name, link.source.published_on) for link in links],
+        )
     tree.attach_trails(everything)
     for link in statement.source_links:  # type: ignore[attr-defined]
         # The verbatim check (statements/text.py), where the source's text is stored.
