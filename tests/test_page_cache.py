@@ -323,3 +323,63 @@ def test_the_file_cache_culls_now_and_then_and_keeps_its_limit(tmp_path):
     # One check per hundred writes, not four hundred and fifty; a check that culls lists
     # the directory twice (to count, then to delete).
     assert listings == 2 * 4
+
+
+def test_an_anonymous_page_reads_the_stamps_once_with_its_cache_entry(client, world):
+    """The middleware reads every stamp with the page's entry, in one round trip; the
+    page's fragments (cards, menus, topic tree) are keyed on that reading."""
+    from django.core.cache import cache
+
+    asked: list[str] = []
+    real_get, real_get_many = cache.get, cache.get_many
+    inside_get_many = False  # (a local-memory cache's get_many calls get for each key)
+
+    def get(key, *args, **kwargs):
+        if not inside_get_many:
+            asked.append(key)
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        nonlocal inside_get_many
+        asked.append(" ".join(keys))
+        inside_get_many = True
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many = False
+
+    client.get("/statements/?topic=immigration")  # the tree and menus are built once
+    asked.clear()
+    cache.get, cache.get_many = get, get_many
+    try:
+        response = client.get("/statements/?topic=immigration&kind=direct")
+    finally:
+        cache.get, cache.get_many = real_get, real_get_many
+    assert response["X-Page-Cache"] == "miss"
+    reading = [key for key in asked if generation.KEY in key]
+    assert reading == [" ".join([*generation.stamp_keys(), reading[0].split()[-1]])]
+
+
+def test_a_stamp_read_once_is_what_current_gives_until_the_request_ends():
+    read = generation.stamps({})
+    with generation.read_once(read):
+        generation.bump()
+        generation.bump("topics")
+        assert generation.current() == read[""]
+        assert generation.current("topics") == read["topics"]
+    assert generation.current() > read[""]
+    assert generation.current("topics") > read["topics"]
+
+
+def test_the_kept_topic_tree_follows_a_topic_change(publisher):
+    from statements.reading.tree import TopicTree
+
+    from .factories import TopicFactory
+
+    first = TopicFactory(name="Housing")
+    tree = TopicTree.load()
+    assert TopicTree.load() is tree  # kept for the topics' stamp
+    first.name = "Housing costs"
+    first.save()
+    changed = TopicTree.load()
+    assert changed is not tree and changed.by_id[first.pk].name == "Housing costs"

@@ -17,13 +17,21 @@ They are keyed on that model's own stamp (a scope, ``current("topics")``), which
 with the model's rows and with nothing else, so that a new statement does not make every
 page reread the tree; and a change to a topic reads the tree again once it commits
 (``rebuild_on_change``), so that no reader has to.
+
+An anonymous reader's request reads every stamp once, with its page's cache entry, and
+everything it reads from the cache or caches while it runs is keyed on that reading
+(``read_once``). Reading the stamps before the content is also the safe order: what a
+request caches under a stamp was read from the database after that stamp was set.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 from django.core.cache import caches
 from django.db import transaction
@@ -34,6 +42,7 @@ KEY = "content-generation"
 WATCHED_APP_LABELS = frozenset({"statements"})
 # model name -> scope: a write to the model changes the scope's stamp as well.
 SCOPES = {"topic": "topics"}
+ALL_SCOPES = ("", *sorted(set(SCOPES.values())))
 
 
 def _cache():
@@ -44,10 +53,44 @@ def _key(scope: str) -> str:
     return f"{KEY}:{scope}" if scope else KEY
 
 
+# scope ("" for the content generation itself) -> the stamp this request read
+_read: ContextVar[Mapping[str, int] | None] = ContextVar("content_generation", default=None)
+
+
+def stamp_keys() -> list[str]:
+    """The cache keys of the content generation and of every scope's stamp."""
+    return [_key(scope) for scope in ALL_SCOPES]
+
+
+def stamps(found: Mapping[str, Any]) -> dict[str, int]:
+    """Every stamp by scope ("" for the content generation), from what the cache's
+    ``get_many(stamp_keys())`` found; a missing one is read or made now."""
+    read = {}
+    for scope in ALL_SCOPES:
+        value = found.get(_key(scope))
+        read[scope] = int(value) if value is not None else current(scope)
+    return read
+
+
+@contextmanager
+def read_once(read: Mapping[str, int]) -> Iterator[None]:
+    """Within, ``current()`` gives the stamps of ``read`` (see ``stamps()``) without
+    asking the cache again."""
+    token = _read.set(read)
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
 def current(scope: str = "") -> int:
     """The stamp now: nanoseconds since the epoch of the last change (or of the first read
     after the cache lost it), so that it also serves as a Last-Modified date. With a
-    scope, the stamp of that scope's model alone."""
+    scope, the stamp of that scope's model alone. Inside ``read_once()``, the stamp read
+    there."""
+    read = _read.get()
+    if read is not None and scope in read:
+        return read[scope]
     cache, key = _cache(), _key(scope)
     value = cache.get(key)
     if value is None:

@@ -113,11 +113,12 @@ class AnonymousPageCacheMiddleware:
         gzip_ok = accepts_gzip(request)
         key = self.key(request, gzip_ok)
         try:
-            found = self.cache.get_many([generation.KEY, key])
-            current = int(found.get(generation.KEY) or generation.current())
+            found = self.cache.get_many([*generation.stamp_keys(), key])
+            stamps = generation.stamps(found)
         except Exception:  # the cache is down: serve uncached rather than fail
             logger.exception("The page cache could not be read; serving without it")
             return self.get_response(request)
+        current = stamps[""]
         request.content_generation = current  # type: ignore[attr-defined]
 
         if self.etag(current) in self.if_none_match(request):
@@ -126,7 +127,8 @@ class AnonymousPageCacheMiddleware:
         if entry is not None and entry.generation == current:
             return self.replay(request, entry)
 
-        response = self.get_response(request)
+        with generation.read_once(stamps):  # the page's fragments: no second reading
+            response = self.get_response(request)
         if self.can_cache(request, response):
             self.add_headers(response, current)
             if response.streaming:

@@ -38,6 +38,8 @@ class TopicTree:
     A published topic under a draft one is treated as top-level: the draft stays hidden.
     """
 
+    _kept: tuple[int, TopicTree] | None = None  # (topics' stamp, tree): see load()
+
     def __init__(self, topics: list[Topic]):
         self.by_id: dict[int, Topic] = {t.pk: t for t in topics}
         self.by_slug: dict[str, Topic] = {t.slug: t for t in topics}
@@ -54,13 +56,20 @@ class TopicTree:
     def load(cls) -> TopicTree:
         """The tree as published now. Every page reads it, so the topics are kept in the
         shared cache under the topics' own stamp (generation.current("topics")): exact,
-        and no query once warm, however many statements are published meanwhile."""
-        key = TREE_CACHE_KEY.format(generation=generation.current("topics"))
-        topics = cache.get(key)
+        and no query once warm, however many statements are published meanwhile. The
+        process keeps the last tree it built, for that stamp: the pages only add each
+        topic's trail to it, which is the same for every page."""
+        stamp = generation.current("topics")
+        kept = cls._kept
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        topics = cache.get(TREE_CACHE_KEY.format(generation=stamp))
         if topics is None:
             topics = list(visibility.topics().order_by("name", "id"))
-            cache.set(key, topics, TREE_TTL)
-        return cls(topics)
+            cache.set(TREE_CACHE_KEY.format(generation=stamp), topics, TREE_TTL)
+        tree = cls(topics)
+        cls._kept = (stamp, tree)
+        return tree
 
     def get(self, slug: str) -> Topic:
         try:
