@@ -5,6 +5,9 @@ Filters combine with AND; a repeated parameter is OR within itself. An unknown s
 matches nothing (and says so); a malformed date or flag is reported and ignored.
 """
 
+import copy
+import functools
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -202,6 +205,18 @@ class StatementFilter(django_filters.FilterSet):
     class Meta:
         model = Statement
         fields: list[str] = []
+
+    @classmethod
+    @functools.cache
+    def form_class(cls) -> type[forms.Form]:
+        """The form, built once per process: django-filter builds a class, and a field per
+        filter, on every request, and nothing in them depends on the request. (Copies of
+        the filters make the fields, so that the filters every request copies stay light.)"""
+        fields = {name: copy.deepcopy(filter_).field for name, filter_ in cls.base_filters.items()}
+        return type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+
+    def get_form_class(self):
+        return self.form_class()
 
     def filter_q(self, queryset, name, value):
         return search.matching(queryset, value) if value.strip() else queryset

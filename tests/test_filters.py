@@ -359,3 +359,19 @@ def test_every_filter_has_its_labelled_field(client, world):
 def test_topic_menu_marks_what_was_chosen(client, world):
     body = client.get(f"{URL}?topic=immigration").content.decode()
     assert '<option value="immigration" selected>Immigration</option>' in body
+
+
+@pytest.mark.django_db
+def test_the_form_class_is_built_once_and_each_request_gets_its_own_form(world):
+    """StatementFilter.form_class(): one class per process; forms and their errors are
+    still each request's own."""
+    from django.http import QueryDict
+
+    bad = StatementFilter(QueryDict("said_after=not-a-date&kind=direct"))
+    good = StatementFilter(QueryDict("said_after=2020-01-01"))
+    assert type(bad.form) is type(good.form) is StatementFilter.form_class()
+    assert bad.form.fields is not good.form.fields
+    assert not bad.form.is_valid() and "said_after" in bad.form.errors
+    assert good.form.is_valid() and not good.form.errors
+    assert good.form.cleaned_data["said_after"] == datetime.date(2020, 1, 1)
+    assert good.form.cleaned_data["kind"] == []
