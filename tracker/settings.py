@@ -145,6 +145,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "-c synchronize_seqscans=off -c jit=off"
     )
 
+# Reads whose SQL never changes are prepared once per connection on PostgreSQL
+# (statements/reading/prepared.py). Off behind PgBouncer in transaction mode.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

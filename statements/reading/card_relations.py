@@ -10,15 +10,15 @@ costs to fetch, on every request, cards cached or not.
 
 The query's SQL is compiled once per process: the cards' ids are one parameter (an array
 on PostgreSQL, a JSON list on SQLite), so the text is the same for every page, and a
-request only fills that parameter in. Building and compiling the four parts each time
-cost more than PostgreSQL takes to run them.
+request only fills that parameter in (building and compiling the four parts each time
+cost more than PostgreSQL takes to run them). On PostgreSQL it is also prepared once per
+connection (prepared.py).
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,7 +29,6 @@ from django.db.models import (
     DateField,
     F,
     IntegerField,
-    Lookup,
     QuerySet,
     TextField,
     Value,
@@ -40,6 +39,7 @@ from ..models import Statement
 from . import visibility
 from .attached import as_prefetched, attach
 from .join_order import joins_as_written
+from .prepared import AnyOf, Argument, fetch_all
 from .tree import TopicTree
 
 # The columns every part selects, in order: what a row is, the card's statement, the
@@ -54,31 +54,6 @@ def typed_null(field) -> Cast:
     return Cast(Value(None), field)
 
 
-class AnyOf(Lookup):
-    """``column = ANY(%s)``: a column among a list of ids given as one parameter, whatever
-    their number (on SQLite, the list as JSON, read by ``json_each``)."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value, connection):
-        return "%s", [value]
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
-
-    def as_sqlite(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} IN (SELECT value FROM json_each({rhs}))", [*lhs_params, *rhs_params]
-
-
-class Ids:
-    """Where the cards' ids go in the compiled query's parameters."""
-
-
 @dataclass(frozen=True)
 class Part:
     """One part of the union: its kind of row, the column naming the card's statement,
@@ -89,7 +64,7 @@ class Part:
     rows: QuerySet
 
     def of_the_cards(self) -> QuerySet:
-        return self.rows.filter(AnyOf(F(self.card), Ids))
+        return self.rows.filter(AnyOf(F(self.card), Argument))
 
 
 def _part(queryset, kind: str, card: str, record: str, **values) -> Part:
@@ -147,7 +122,7 @@ def _parts() -> tuple[Part, ...]:
 
 @functools.cache
 def _compiled(vendor: str, topics: bool, sources: bool) -> tuple[str, tuple]:
-    """The union's SQL and parameters, with ``Ids`` where the cards' ids go."""
+    """The union's SQL and parameters, with ``Argument`` where the cards' ids go."""
     parts = [
         part.of_the_cards()
         for part in _parts()
@@ -181,10 +156,8 @@ def attach_card_relations(
         return
     ids = sorted({statement.pk for statement in statements})
     sql, params = _compiled(connection.vendor, topics, sources)
-    ids_param = json.dumps(ids) if connection.vendor == "sqlite" else ids
-    with joins_as_written(), connection.cursor() as cursor:
-        cursor.execute(sql, [ids_param if param is Ids else param for param in params])
-        rows = cursor.fetchall()
+    with joins_as_written():
+        rows = fetch_all(sql, params, AnyOf.argument(ids), "bigint[]")
 
     topic_ids: dict[int, list[int]] = defaultdict(list)
     sources_of: dict[int, list[tuple]] = defaultdict(list)
