@@ -24,15 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import (
-    CharField,
-    DateField,
-    F,
-    IntegerField,
-    QuerySet,
-    TextField,
-    Value,
-)
+from django.db.models import CharField, DateField, F, IntegerField, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 
 from ..models import Statement
