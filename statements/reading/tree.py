@@ -63,10 +63,11 @@ class TopicTree:
         kept = cls._kept
         if kept is not None and kept[0] == stamp:
             return kept[1]
-        topics = cache.get(TREE_CACHE_KEY.format(generation=stamp))
+        key = TREE_CACHE_KEY.format(generation=stamp)
+        topics = cache.get(key)
         if topics is None:
             topics = list(visibility.topics().order_by("name", "id"))
-            cache.set(TREE_CACHE_KEY.format(generation=stamp), topics, TREE_TTL)
+            cache.set(key, topics, TREE_TTL)
         tree = cls(topics)
         cls._kept = (stamp, tree)
         return tree
