@@ -1,5 +1,6 @@
 """Shared pieces: publication state, dates that know their precision."""
 
+import json
 import re
 from collections.abc import Collection
 from functools import lru_cache
@@ -261,6 +262,30 @@ def count_per_row(rows: QuerySet, field: str) -> Coalesce:
         .values("count")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+class ListField(models.Field):
+    """What ``Collected`` reads: a list, from PostgreSQL's array or SQLite's JSON text."""
+
+    def from_db_value(self, value, expression, connection):
+        return json.loads(value) if isinstance(value, str) else value
+
+
+class Collected(Subquery):
+    """The values of a one-column subquery (aliased ``value``), as a list on each outer
+    row: ``ARRAY(…)`` on PostgreSQL, ``json_group_array`` on SQLite. A row's links read
+    this way come with the row, where a join would repeat the whole row once per link."""
+
+    template = "ARRAY(%(subquery)s)"
+    output_field = ListField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(SELECT json_group_array(value) FROM (%(subquery)s))",
+            **extra_context,
+        )
 
 
 # A value no real id or slug takes, to find where the route puts it.

@@ -26,7 +26,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce, RowNumber
 
 from .. import paging
-from ..models import Statement
+from ..models import Statement, StatementTopic
+from ..models.base import Collected
 from . import visibility
 
 WINDOW = 100
@@ -84,15 +85,9 @@ class Found:
 
 
 def _with_links(queryset: QuerySet[Statement]) -> dict[int, Statement]:
-    """The statements, once each, with ``topic_ids``: one row per topic link (LEFT JOIN)."""
-    found: dict[int, Statement] = {}
-    for row in queryset.annotate(link_topic=F("statementtopic__topic_id")):
-        statement = found.setdefault(row.pk, row)
-        if not hasattr(statement, "topic_ids"):
-            statement.topic_ids = []  # type: ignore[attr-defined]
-        if row.link_topic is not None:
-            statement.topic_ids.append(row.link_topic)  # type: ignore[attr-defined]
-    return found
+    """The statements, each with ``topic_ids``: the topics it is linked to, read with it."""
+    links = StatementTopic.objects.filter(statement=OuterRef("pk")).values(value=F("topic_id"))
+    return {row.pk: row for row in queryset.annotate(topic_ids=Collected(links))}
 
 
 def newest_by_topic(
@@ -111,8 +106,8 @@ def newest_by_topic(
     ``statements`` is the published statements, with whatever the caller shows selected
     (``select_related``, annotations). ``also`` names more statements to load in the same
     query (for example those a position rests on). With ``on_topics_only``, the window
-    brings only statements on ``topic_ids`` (and their links to them alone): enough for
-    one-line mentions, which do not list topics. With ``candidacies`` (person id → the
+    brings only statements on ``topic_ids``: enough for one-line mentions, which do not
+    list topics. With ``candidacies`` (person id → the
     candidacy of one race), only what each person said in that race counts (the
     statement's own race, ``Statement.candidacy``), and ``starts`` are then each
     candidacy's ``window_start_in_race``. Two queries at most.
@@ -134,11 +129,12 @@ def newest_by_topic(
             **({"said_on__gte": start} if start else {}),
         )
     if on_topics_only:
-        window &= Q(statementtopic__topic_id__in=topics)
+        window &= Q(
+            pk__in=StatementTopic.objects.filter(topic_id__in=topics).values("statement_id")
+        )
     also = set(also)
     if also:
         window |= Q(pk__in=also)
-    # The links are read through the join the condition made (filter before annotate).
     found = _with_links(statements.filter(window))
 
     said: dict[tuple[int, int], Said] = defaultdict(Said)
