@@ -9,6 +9,8 @@ prefetch's ``to_attr`` or an annotation, are typed where the query is written.)
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.db import models
 
 
@@ -20,8 +22,13 @@ def attach(record: models.Model, **values: object) -> None:
 
 def as_prefetched(record: models.Model, relation: str, objects: list) -> None:
     """Make ``record.<relation>.all()`` return ``objects`` without a query, as
-    ``prefetch_related`` would have: for related rows a page has read another way."""
-    queryset = getattr(record, relation).get_queryset()
+    ``prefetch_related`` would have: for related rows a page has read another way.
+    ``relation`` is a field of the record's own model (a many-to-many): its name is where
+    the related manager looks for prefetched rows. The queryset is made bare, not through
+    the related manager, whose filtered queryset a card page would build a hundred times
+    only to replace it."""
+    related = cast("type[models.Model]", record._meta.get_field(relation).related_model)
+    queryset: Any = related._default_manager.get_queryset()
     queryset._result_cache = list(objects)
     queryset._prefetch_done = True
     if not hasattr(record, "_prefetched_objects_cache"):
