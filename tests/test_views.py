@@ -1045,12 +1045,13 @@ def test_a_prolific_persons_page_keeps_its_budget_on_the_first_request_after_a_w
     assert "Old remark 2 on Quotas." in page_text(response)
 
 
-def test_every_card_of_a_statement_shown_twice_on_a_person_page_is_complete(
+def test_a_statement_read_twice_on_a_person_page_has_a_complete_card_and_its_entries(
     client, prolific, uncached_pages
 ):
     """A new statement on Trade (which the newest statements fill) and on Quotas (which they
-    do not: its statements are read again, ranked) is read twice, as two objects; both of
-    its cards show its sources and reactions."""
+    do not: its statements are read again, ranked) is read twice, as two objects. Its card
+    (among the recent statements) shows its sources and reactions, and each topic lists it
+    as an entry: who, when, the words, linked."""
     both = StatementFactory(
         speaker=prolific,
         topics=[Topic.objects.get(slug="trade"), Topic.objects.get(slug="quotas")],
@@ -1059,12 +1060,19 @@ def test_every_card_of_a_statement_shown_twice_on_a_person_page_is_complete(
     )
     ReactionFactory(statement=both)
     html = get_ok(client, f"/people/{prolific.slug}/").content.decode()
-    cards = re.findall(r"<article[^>]*>.*?</article>", html, re.S)
+    cards = re.findall(r'<article class="card.*?</article>', html, re.S)
     its_cards = [card for card in cards if "Trade and quotas together." in card]
-    assert len(its_cards) >= 2
-    for card in its_cards:
-        assert f'1 reaction<span class="visually-hidden"> to statement {both.pk}' in card
-        assert "Reported by " in card
+    assert len(its_cards) == 1
+    assert f'1 reaction<span class="visually-hidden"> to statement {both.pk}' in its_cards[0]
+    assert "Reported by " in its_cards[0]
+    for slug in ("trade", "quotas"):
+        topic = Topic.objects.get(slug=slug)
+        start = html.index(f'id="topic-{topic.pk}-heading"')
+        section = html[start : html.index("</section>", start)]
+        entry = re.search(r'<li><p class="entry-head">.*?</li>', section, re.S).group(0)
+        assert "Pat Prolific" in entry and 'datetime="2022-01-01"' in entry
+        assert f'href="/statements/{both.pk}/"' in entry
+        assert "Trade and quotas together." in entry
 
 
 def test_compare_finds_topics_beyond_the_newest_statements(client, prolific, uncached_pages):

@@ -1,8 +1,10 @@
-"""A one-line mention of a statement, built in Python: kind, words, date, link.
+"""Short mentions of a statement, built in Python: the brief (kind, words, date, link)
+and the entry (who, when and kind first, then the words, linked).
 
-A person's page lists a hundred of them in its timeline and more behind its positions,
-and a topic page lists those behind each position. Built here as one string, every value
-escaped by ``markup.escaped``, rather than through a template include each.
+A person's page lists a hundred briefs in its timeline and dozens of entries under its
+topics; a topic page lists briefs behind each position, and a race's grid entries in each
+cell. Built here as one string each, every value escaped by ``markup.escaped``, rather
+than through a template include each.
 """
 
 from __future__ import annotations
@@ -52,4 +54,26 @@ def brief_html(statement: Statement, *, topics: bool = False) -> SafeString:
         f'<span class="brief-date">'
         f"{escaped(partial_date(statement.said_on, statement.date_precision))}{inferred}</span>\n"
         f"{on}"
+    )
+
+
+def entry_html(statement: Statement, *, show_event: bool = False) -> SafeString:
+    """One statement under a topic: who said it, when and its kind first, then the words,
+    linked to its page. Needs ``statement.speaker``; with ``show_event``,
+    ``statement.event`` too."""
+    inferred = " (date inferred)" if statement.date_inferred else ""
+    event = statement.event if show_event and statement.event_id else None
+    where = (
+        f' · <span class="entry-where">at {escaped(event.name)}</span>'
+        if event is not None and event.is_published
+        else ""
+    )
+    return mark_safe(  # noqa: S308 -- every value is escaped
+        f'<p class="entry-head"><span class="entry-who">{escaped(statement.speaker.name)}</span>'
+        f' · <span class="entry-when">'
+        f"{escaped(partial_date(statement.said_on, statement.date_precision))}{inferred}</span>"
+        f' · <span class="kind-tag">{escaped(QuoteKind.label_of(statement.kind))}</span>'
+        f"{where}</p>\n"
+        f'<p class="entry-words"><a class="brief kind-{escaped(statement.kind)}" '
+        f'href="{escaped(statement.get_absolute_url())}">{said(statement)}</a></p>'
     )

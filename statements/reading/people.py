@@ -219,14 +219,13 @@ def person_page(slug: str) -> dict:
 
     # Every card's statement, each object once: a statement read twice (in the window
     # and among a topic's missed ones) is two objects, and each needs what its card shows.
+    # The statements under topics are entries (statement_entry): they need nothing more.
     shown = list(
         {
             id(s): s
             for s in [
                 *recent,
-                *(s for entry in topic_statements for s in entry.statements),
                 *(s for entry in topic_positions for s in entry.current.public_statements),
-                *(s for entry in topic_positions for s in entry.latest),
             ]
         }.values()
     )
