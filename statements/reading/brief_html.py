@@ -9,6 +9,8 @@ than through a template include each.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import QuoteKind, Statement
@@ -76,4 +78,21 @@ def entry_html(statement: Statement, *, show_event: bool = False) -> SafeString:
         f"{where}</p>\n"
         f'<p class="entry-words"><a class="brief kind-{escaped(statement.kind)}" '
         f'href="{escaped(statement.get_absolute_url())}">{said(statement)}</a></p>'
+    )
+
+
+def brief_items(statements: Iterable[Statement], *, topics: bool = False) -> SafeString:
+    """The briefs of a list, each in its ``<li>``: one call for a list a page shows
+    whole (a person's timeline is a hundred)."""
+    return mark_safe(  # noqa: S308 -- built by brief_html
+        "".join(f"\n<li>{brief_html(statement, topics=topics)}</li>" for statement in statements)
+    )
+
+
+def entry_items(statements: Iterable[Statement], *, show_event: bool = False) -> SafeString:
+    """The entries of a list, each in its ``<li>``."""
+    return mark_safe(  # noqa: S308 -- built by entry_html
+        "".join(
+            f"<li>{entry_html(statement, show_event=show_event)}</li>" for statement in statements
+        )
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from ..caching import generation
 from ..models import DatePrecision, Organization, Person, QuoteKind, Rating
-from ..reading.brief_html import brief_html, entry_html
+from ..reading.brief_html import brief_items, entry_items
 from ..reading.cards import rendered_card
 from ..reading.cards import surname as person_surname
 from ..reading.dates import partial_date
@@ -18,8 +18,8 @@ PREPOSITIONS = ("by ", "in ", "on ", "to ", "via ", "through ", "at ", "during "
 
 
 register.simple_tag(partial_date)
-register.simple_tag(brief_html, name="statement_brief")
-register.simple_tag(entry_html, name="statement_entry")
+register.simple_tag(brief_items, name="statement_briefs")
+register.simple_tag(entry_items, name="statement_entries")
 
 
 @register.simple_tag
