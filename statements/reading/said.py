@@ -22,7 +22,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 
 from .. import paging
@@ -129,9 +140,9 @@ def newest_by_topic(
             **({"said_on__gte": start} if start else {}),
         )
     if on_topics_only:
-        window &= Q(
-            pk__in=StatementTopic.objects.filter(topic_id__in=topics).values("statement_id")
-        )
+        # Probed per statement (the link's unique index), not read for all the topics.
+        on_them = StatementTopic.objects.filter(statement=OuterRef("pk"), topic_id__in=topics)
+        window &= Q(Exists(on_them))
     also = set(also)
     if also:
         window |= Q(pk__in=also)
