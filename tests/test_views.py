@@ -35,6 +35,7 @@ from statements.models import (
     StatementTopic,
     Topic,
 )
+from statements.reading.brief_html import entry_html
 
 from .factories import (
     EventFactory,
@@ -1203,3 +1204,31 @@ def test_the_timeline_mentions_escape_the_words_the_frame_and_the_topic_names(
     ) in timeline
     assert '<span class="small">on </span><span class="small">Rates &amp; &lt;i&gt;fees' in timeline
     assert "Pat &lt;b&gt;Bold&lt;/b&gt; said fees &amp; &lt;u&gt;taxes&lt;/u&gt;" in timeline
+
+
+def test_the_entries_under_a_persons_topics_escape_what_an_editor_typed(client, uncached_pages):
+    """The entries under a person's topics and in a race's grid are built in Python
+    (reading/brief_html.py): names, frames, words and event names show as text."""
+    person = PersonFactory(name="Pat <b>Bold</b>")
+    topic = TopicFactory(name="Rates")
+    event = EventFactory(name="Hall <i>one</i>")
+    said = StatementFactory(
+        speaker=person,
+        event=event,
+        kind=QuoteKind.PARTIAL,
+        frame="said <em>flatly</em> that",
+        text="<script>alert(1)</script> rates",
+        topics=[topic],
+    )
+    html = get_ok(client, f"/people/{person.slug}/").content.decode()
+    start = html.index(f'id="topic-{topic.pk}-heading"')
+    section = html[start : html.index("</section>", start)]
+    assert "<script>" not in section and "<em>" not in section and "<b>" not in section
+    assert '<span class="entry-who">Pat &lt;b&gt;Bold&lt;/b&gt;</span>' in section
+    assert (
+        f'<a class="brief kind-partial" href="/statements/{said.pk}/">Pat &lt;b&gt;Bold&lt;/b&gt; '
+        "said &lt;em&gt;flatly&lt;/em&gt; that "
+        '<span class="quoted">“&lt;script&gt;alert(1)&lt;/script&gt; rates”</span></a>'
+    ) in section
+    entry = entry_html(said, show_event=True)
+    assert '<span class="entry-where">at Hall &lt;i&gt;one&lt;/i&gt;</span>' in entry

@@ -118,10 +118,10 @@ def newest_by_topic(
     (``select_related``, annotations). ``also`` names more statements to load in the same
     query (for example those a position rests on). With ``on_topics_only``, the window
     brings only statements on ``topic_ids``: enough for one-line mentions, which do not
-    list topics. With ``candidacies`` (person id → the
-    candidacy of one race), only what each person said in that race counts (the
-    statement's own race, ``Statement.candidacy``), and ``starts`` are then each
-    candidacy's ``window_start_in_race``. Two queries at most.
+    list topics. With ``candidacies`` (person id → the candidacy of one race), only what
+    each person said in that race counts (the statement's own race,
+    ``Statement.candidacy``), and ``starts`` are then each candidacy's
+    ``window_start_in_race``. Two queries at most.
     """
     races = candidacies or {}
 
