@@ -31,6 +31,7 @@ from ..models import (
     Reaction,
     format_partial_date,
 )
+from ..models.base import address
 
 PUBLISHED = PublicationState.PUBLISHED
 
@@ -40,8 +41,9 @@ def absolute(context, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-def api_path(name: str, **kwargs) -> str:
-    return reverse(f"api:{name}", kwargs=kwargs)
+def api_path(name: str, key: str, value: int | str) -> str:
+    """The address of one record in the API (the route resolved once per process)."""
+    return address(f"api:{name}", key, value)
 
 
 def statements_path(**params) -> str:
@@ -78,7 +80,7 @@ class ApiURLField(serializers.Field):
 
     def to_representation(self, value):
         key = "id" if self.lookup == "pk" else self.lookup
-        path = api_path(f"{self.view_name}-detail", **{key: getattr(value, self.lookup)})
+        path = api_path(f"{self.view_name}-detail", key, getattr(value, self.lookup))
         return absolute(self.context, path)
 
 
