@@ -59,6 +59,10 @@ COMPRESSIBLE = re.compile(
     r"^(text/|application/(json|xml|javascript|[\w.+-]+\+(json|xml))|image/svg\+xml)"
 )
 MIN_COMPRESSED_SIZE = 200
+# The usual level. Level 1 makes a miss cheaper (a 66 KB list page in 0.27 ms instead of
+# 0.69) but every hit of a large page larger (a prolific speaker's page 46 → 63 KB), and
+# hits are most of the traffic.
+GZIP_LEVEL = 6
 logger = logging.getLogger(__name__)
 
 ENTRY_PREFIX = "page:"
@@ -189,7 +193,7 @@ class AnonymousPageCacheMiddleware:
         assert isinstance(response, HttpResponse)
         body = response.content
         if gzip_ok and self.compressible(response, body):
-            body = gzip.compress(body, compresslevel=6, mtime=0)
+            body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
             response.content = body
             response["Content-Encoding"] = "gzip"
         response["Content-Length"] = str(len(body))
@@ -228,7 +232,7 @@ class AnonymousPageCacheMiddleware:
             body = b"".join(kept)
             stored = dict(headers)
             if gzip_ok and self.compressible(response, body):
-                body = gzip.compress(body, compresslevel=6, mtime=0)
+                body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
                 stored["Content-Encoding"] = "gzip"
             stored["Content-Length"] = str(len(body))
             if len(body) <= limit:

@@ -219,7 +219,7 @@ def person_page(slug: str) -> dict:
 
     # Every card's statement, each object once: a statement read twice (in the window
     # and among a topic's missed ones) is two objects, and each needs what its card shows.
-    # The statements under topics are entries (statement_entry): they need nothing more.
+    # The statements under topics are entries (entry_html): they need nothing more.
     shown = list(
         {
             id(s): s
