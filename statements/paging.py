@@ -59,6 +59,32 @@ def order_by(ordering: Ordering) -> list[str]:
     return [("-" if descending else "") + name for name, descending in ordering]
 
 
+def first_rows(
+    queryset: QuerySet,
+    ordering: Ordering,
+    limit: int,
+    *,
+    offset: int = 0,
+    load: Callable[[QuerySet], QuerySet] | None = None,
+    ids_first: bool = False,
+) -> list:
+    """Rows ``offset`` to ``offset + limit`` of ``queryset`` in ``ordering``, read through
+    ``load`` (which adds what they are shown with: joins, prefetches).
+
+    With ``ids_first``, the page's ids are found first and only their rows are loaded, in
+    one query still. Ask for it when the database must read every match before it can
+    sort them, as for a search: it would otherwise join every match to the tables
+    ``load`` adds, then keep 21 (a rare word's newest page at a million statements:
+    15.8 ms, and 1.6 ms with its ids first). Where an index hands the rows over in order,
+    the joins stop at the page anyway, and the extra step only costs planning."""
+    load = load or (lambda rows: rows)
+    ordered = queryset.order_by(*order_by(ordering))
+    if not ids_first:
+        return list(load(ordered)[offset : offset + limit])
+    ids = ordered.values("pk")[offset : offset + limit]
+    return list(load(queryset.model._base_manager.filter(pk__in=ids)).order_by(*order_by(ordering)))
+
+
 def newest_first_key(statement: Any) -> tuple[int, int]:
     """NEWEST_FIRST as a sort key, for lists already in memory."""
     return (-statement.said_on.toordinal(), statement.pk)
@@ -136,8 +162,11 @@ def keyset_page(
     cursor_token: str | None = None,
     page_number: str | None = None,
     size: int = PAGE_SIZE,
+    load: Callable[[QuerySet], QuerySet] | None = None,
+    ids_first: bool = False,
 ) -> Page:
-    """One page of statements in said_on order (newest first unless ascending)."""
+    """One page of statements in said_on order (newest first unless ascending), read
+    through ``load`` (see ``first_rows``)."""
     errors: list[str] = []
     cursor = None
     number = 1
@@ -153,16 +182,20 @@ def keyset_page(
     ordering = OLDEST_FIRST if ascending else NEWEST_FIRST
     if cursor is None:
         offset = (number - 1) * size
-        rows = list(queryset.order_by(*order_by(ordering))[offset : offset + size + 1])
+        rows = first_rows(
+            queryset, ordering, size + 1, offset=offset, load=load, ids_first=ids_first
+        )
         has_more, items = len(rows) > size, rows[:size]
         has_before = number > 1
         shown: int | None = number
     else:
         walk = reverse(ordering) if cursor.backwards else ordering
-        rows = list(
-            queryset.filter(after(walk, (cursor.said_on, cursor.pk))).order_by(*order_by(walk))[
-                : size + 1
-            ]
+        rows = first_rows(
+            queryset.filter(after(walk, (cursor.said_on, cursor.pk))),
+            walk,
+            size + 1,
+            load=load,
+            ids_first=ids_first,
         )
         if cursor.backwards:
             has_before, items, has_more = len(rows) > size, rows[:size][::-1], True

@@ -1,13 +1,29 @@
 """Numbered pages through a ranked list of ids (statements.paging.ranked_page): a page
-number that cannot be served gives the first page and says why."""
+number that cannot be served gives the first page and says why. And a page's rows read
+with their ids first (statements.paging.first_rows), as searches read them."""
 
+import datetime
 import html
 import re
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from statements.paging import MAX_NUMBERED_PAGE, PAGE_SIZE, ranked_page
+from statements import search
+from statements.models import PublicationState
+from statements.paging import (
+    MAX_NUMBERED_PAGE,
+    NEWEST_FIRST,
+    OLDEST_FIRST,
+    PAGE_SIZE,
+    after,
+    first_rows,
+    ranked_page,
+)
+from statements.reading import visibility
+from statements.reading.cards import card_rows
 
 from .factories import PersonFactory, StatementFactory
 
@@ -97,3 +113,26 @@ def test_the_list_ranked_by_relevance_shows_the_error_and_the_first_page(client,
     assert html.escape(message, quote=False) in body
     assert len(shown) == PAGE_SIZE and set(shown) <= made
     assert shown == listed(client, **query)[1]  # the first page, as it is without a number
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ordering", [NEWEST_FIRST, OLDEST_FIRST])
+def test_a_page_read_with_its_ids_first_is_the_same_page_in_one_query(ordering):
+    day = datetime.date(2020, 5, 1)
+    for n in range(9):  # three statements a day, so that ties on the day are ordered by id
+        StatementFactory(said_on=day + datetime.timedelta(days=n // 3), text="Border wall.")
+    StatementFactory(said_on=day, text="Border wall.", state=PublicationState.DRAFT)
+    StatementFactory(said_on=day, text="Something else.")
+    matches = search.matching(visibility.statements(), "border")
+    later = matches.filter(after(ordering, (day + datetime.timedelta(days=1), 0)))
+
+    for rows, offset in ((matches, 0), (matches, 2), (later, 1)):
+        expected = first_rows(rows, ordering, 4, offset=offset, load=card_rows)
+        with CaptureQueriesContext(connection) as queries:
+            got = first_rows(rows, ordering, 4, offset=offset, load=card_rows, ids_first=True)
+            speakers = [statement.speaker.name for statement in got]  # loaded with them
+        assert [s.pk for s in got] == [s.pk for s in expected] and len(got) == 4
+        assert speakers == [statement.speaker.name for statement in expected]
+        assert len(queries) == 1
+    everything = first_rows(matches, ordering, 20, load=card_rows, ids_first=True)
+    assert len(everything) == 9  # neither the draft nor the other words

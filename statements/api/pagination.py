@@ -155,7 +155,8 @@ class KeysetPagination(BasePagination):
 
     # -- keyset pages of a queryset --
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, *, load=None, ids_first=False):
+        """One page of ``queryset``, read through ``load`` (see ``paging.first_rows``)."""
         cursor = self._start(request)
         if hasattr(view, "get_keyset_ordering"):
             ordering = tuple(view.get_keyset_ordering(request))
@@ -182,8 +183,7 @@ class KeysetPagination(BasePagination):
         walk = [(name, descending != backwards) for name, descending in fields]
         if key is not None:
             queryset = queryset.filter(paging.after(walk, key))
-        queryset = queryset.order_by(*paging.order_by(walk))
-        rows = list(queryset[: self.page_size + 1])
+        rows = paging.first_rows(queryset, walk, self.page_size + 1, load=load, ids_first=ids_first)
         more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if backwards:

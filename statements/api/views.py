@@ -216,7 +216,9 @@ class StatementViewSet(ReadOnlyViewSet):
             ids = paginator.paginate_ranked_ids(listing.ranked_ids(), request)
             page = in_order(ids, with_everything(Statement.objects.filter(pk__in=ids)))
         else:
-            page = paginator.paginate_queryset(with_everything(results), request, view=self)
+            page = paginator.paginate_queryset(
+                results, request, view=self, load=with_everything, ids_first=listing.searching
+            )
         serializer = self.get_serializer(page, many=True)
         return paginator.get_paginated_response(serializer.data)
 

@@ -35,6 +35,12 @@ class StatementList:
         return self.filterset.search_text
 
     @property
+    def searching(self) -> bool:
+        """Whether words narrow the list: the database then reads every match before it
+        can sort them (see ``paging.first_rows``)."""
+        return bool(self.query)
+
+    @property
     def ordering(self) -> str:
         return self.filterset.ordering_choice
 

@@ -28,7 +28,9 @@ def statement_list(request):
         )
     else:
         page = keyset_page(
-            card_rows(listing.results),
+            listing.results,
+            load=card_rows,
+            ids_first=listing.searching,
             ascending=listing.ascending,
             cursor_token=request.GET.get("cursor"),
             page_number=request.GET.get("page"),
