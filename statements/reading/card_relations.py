@@ -28,9 +28,9 @@ from django.db.models import CharField, DateField, F, IntegerField, QuerySet, Te
 from django.db.models.functions import Cast
 
 from ..models import Statement
+from ..planning import joins_as_written
 from . import visibility
 from .attached import as_prefetched, attach
-from .join_order import joins_as_written
 from .prepared import AnyOf, Argument, fetch_all
 from .tree import TopicTree
 

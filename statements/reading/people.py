@@ -31,11 +31,11 @@ from ..models import (
 )
 from ..models.base import count_per_row
 from ..paging import COUNT_CAP
+from ..planning import joins_as_written
 from . import said, timeline_data, visibility
 from .attached import attach
 from .card_relations import attach_card_relations, give_topics
 from .cards import card_rows, sort_newest
-from .join_order import joins_as_written
 from .roles import roles_and_candidacies
 from .timeline import DENSITY
 from .tree import TopicTree

@@ -22,12 +22,12 @@ from ..models import (
     Statement,
 )
 from ..paging import newest_first_key
+from ..planning import joins_as_written
 from ..text import find_verbatim
 from . import visibility
 from .attached import as_prefetched, attach
 from .card_relations import attach_card_relations
 from .cards import card_rows, newest_first
-from .join_order import joins_as_written
 from .refrains import refrains_among, with_repeat_candidates
 from .tree import TopicTree
 

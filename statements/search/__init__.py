@@ -16,6 +16,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from .. import paging
+from ..planning import index_entries_at_their_price
 from . import postgres, sqlite
 from .highlight import highlight
 from .parser import MAX_QUERY_LENGTH, SearchQuery, parse, quoted
@@ -105,7 +106,7 @@ def ranked(
         return Ranking()
     table = queryset.model._meta.db_table
     sql, params = backend(queryset).ranking_sql(table, parsed, first_sql, list(first_params))
-    with connections[queryset.db].cursor() as cursor:
+    with index_entries_at_their_price(queryset.db), connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
     return Ranking(ids=ids[:limit], capped=len(ids) > limit)

@@ -1,11 +1,16 @@
-"""joins_as_written(): the written join order for the reads that fetch what belongs to
-known records, in the same round trip, never outliving the query."""
+"""Reads planned with settings of their own (statements.planning): joins_as_written() for
+the reads that fetch what belongs to known records, index entries at their price for the
+search ranking; each setting in the same round trip as its query, never outliving it."""
+
+from unittest import mock
 
 import pytest
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
+from statements import search
+from statements.planning import AS_WRITTEN, INDEX_ENTRIES_AT_THEIR_PRICE, joins_as_written
 from statements.reading import visibility
-from statements.reading.join_order import AS_WRITTEN, joins_as_written
 
 from .factories import ReactionFactory, StatementFactory
 
@@ -83,3 +88,38 @@ def test_the_pages_read_the_same_reactions_and_cards_either_way():
     with transaction.atomic():
         assert read() == as_written  # planned as usual
     assert as_written[1] == 2 and as_written[2] == [given.pk]
+
+
+def cpu_index_tuple_cost() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cpu_index_tuple_cost")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_search_ranking_prices_index_entries_for_its_query_alone():
+    import datetime
+
+    made = [
+        StatementFactory(text="Border wall " * (n + 1), said_on=datetime.date(2020, 1, 1 + n))
+        for n in range(6)
+    ]
+    StatementFactory(text="Something else.")
+    matches = visibility.statements().filter(said_on__lte=datetime.date(2020, 1, 5))
+    seen: list[str] = []
+    send = CursorWrapper._execute
+
+    def spy(cursor, sql, *args):  # what the driver gets, after every wrapper
+        seen.append(sql)
+        return send(cursor, sql, *args)
+
+    with mock.patch.object(CursorWrapper, "_execute", spy):
+        ranked = search.ranked_ids(matches, "border")
+    assert sorted(ranked) == sorted(statement.pk for statement in made[:5])
+    with transaction.atomic():
+        assert search.ranked_ids(matches, "border") == ranked  # planned as usual
+    if connection.vendor != "postgresql":
+        assert not any(INDEX_ENTRIES_AT_THEIR_PRICE in sql for sql in seen)
+        return
+    assert len(seen) == 1 and seen[0].startswith(INDEX_ENTRIES_AT_THEIR_PRICE)
+    assert cpu_index_tuple_cost() == "0.005"  # the default again, for the next query
