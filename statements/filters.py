@@ -263,7 +263,10 @@ class StatementFilter(django_filters.FilterSet):
     def filter_has_reactions(self, queryset, name, value):
         if value not in ("true", "false"):
             return queryset
-        reacted = Exists(Reaction.objects.published().filter(statement=OuterRef("pk")))
+        # The statements filtered are published ones: their reactions need not check them.
+        reacted = Exists(
+            Reaction.objects.published(known_public=["statement"]).filter(statement=OuterRef("pk"))
+        )
         return queryset.filter(reacted if value == "true" else ~reacted)
 
     def filter_nothing(self, queryset, name, value):
