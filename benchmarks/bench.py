@@ -18,9 +18,10 @@
    GUNICORN_TIMEOUT is raised to --timeout (900 s) so that the full CSV export can be
    timed; production keeps 30 s, and the results say when an export takes longer.
 3. Scenarios, each warm (one URL, repeated) and cold (a different, meaningful URL for
-   each request: random dates, cursors, ids, filter values; up to 2,000 distinct URLs
-   taken in turn), driven by wrk (--latency; a Lua script picks the cold URLs) when it is
-   installed, else by a Python driver (threads, keep-alive) at the same concurrency.
+   each request: random dates, cursors, ids, filter values; up to 2,000 distinct URLs,
+   shared out between the driver's threads, taken in turn), driven by wrk (--latency; a
+   Lua script picks the cold URLs) when it is installed, else by a Python driver
+   (threads, keep-alive) at the same concurrency.
    The stock view runs the scenarios it can serve: page 1, a page half-way (?page=N),
    a topic, the searches.
 4. The full CSV export, timed, with the peak RSS of the gunicorn workers (from /proc) for
@@ -160,7 +161,10 @@ def build_scenarios(t: Targets, seed: int = 0) -> list[Scenario]:
             query("/statements/", speaker=top, kind="direct"),
             cold(
                 lambda: query(
-                    "/statements/", speaker=rng.choice(t.speakers), kind=rng.choice(kinds)
+                    "/statements/",
+                    speaker=rng.choice(t.speakers),
+                    kind=rng.choice(kinds),
+                    said_before=date(),
                 )
             ),
             group="list",
@@ -286,10 +290,11 @@ class Result:
 
 
 LUA_SCRIPT = """\
--- Cold runs: each request takes the next path of a file (one path a line), each
--- thread starting at its own place in the list. Arguments: the file, the thread count.
--- Once a thread has been through the list, it adds round=N to each path, so that no
--- address is ever asked twice and no cache can answer.
+-- Cold runs: each request takes the next path of a file (one path a line). Arguments: the
+-- file, the thread count. Each thread has its own share of the paths (every n-th one, from
+-- its own place), so that no two threads ask for the same address; once a thread has been
+-- through its share, it adds round=N to each path, so that no address is ever asked twice
+-- and the page cache never answers.
 local threads = 0
 function setup(thread)
   thread:set("number", threads)
@@ -298,10 +303,16 @@ end
 
 local paths, i, done = {}, 0, 0
 function init(args)
+  local all = {}
   for line in io.lines(args[1]) do
-    paths[#paths + 1] = line
+    all[#all + 1] = line
   end
-  i = number * math.floor(#paths / tonumber(args[2]))
+  for n = number + 1, #all, tonumber(args[2]) do
+    paths[#paths + 1] = all[n]
+  end
+  if #paths == 0 then
+    paths = all
+  end
 end
 
 function request()
@@ -383,13 +394,17 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float:
 
 
 def thread_paths(paths: Sequence[str], thread: int, threads: int):
-    """What the Lua script does: the paths in turn, each thread from its own place, and
-    round=N added once the thread has been through them (never the same address twice).
-    A single path (a warm run) is repeated as it is."""
-    start = thread * (len(paths) // threads)
-    for done, path in enumerate(itertools.islice(itertools.cycle(paths), start, None)):
-        round_ = done // len(paths)
-        if round_ and len(paths) > 1:
+    """What the Lua script does: the thread's own share of the paths (every threads-th one,
+    from its own place) in turn, and round=N added once the thread has been through them:
+    no address is asked twice, by this thread or another. A single path (a warm run) is
+    repeated as it is."""
+    if len(paths) == 1:
+        yield from itertools.repeat(paths[0])
+        return
+    share = list(paths[thread::threads]) or list(paths)
+    for done, path in enumerate(itertools.cycle(share)):
+        round_ = done // len(share)
+        if round_:
             path += ("&" if "?" in path else "?") + f"round={thread}-{round_}"
         yield path
 
@@ -827,11 +842,11 @@ class Bench:
             )
             first, last = cursor.fetchone()
         days = (last - first).days
+        # Distinct days, as many as there are (up to COLD_URLS): page 1 "up to a day" is a
+        # different page for each day.
         dates = sorted(
-            {
-                (first + datetime.timedelta(days=rng.randrange(days + 1))).isoformat()
-                for _ in range(COLD_URLS)
-            }
+            (first + datetime.timedelta(days=offset)).isoformat()
+            for offset in rng.sample(range(days + 1), min(days + 1, COLD_URLS))
         )
         middle = published.order_by("-said_on", "id").values_list("said_on", "pk")
         lo, hi = int(total * 0.45), max(int(total * 0.55), int(total * 0.45) + 1)
@@ -1090,9 +1105,11 @@ class Bench:
             f"every request sends Accept-Encoding: {ACCEPT_ENCODING}, as browsers do.",
             "- Warm: one URL, repeated: after its first request the anonymous page cache "
             "answers it (cached). Cold: a different meaningful URL per request (random "
-            f"dates, cursors, ids, filter values; up to {COLD_URLS:,} distinct URLs, taken "
-            "in turn, then again with round=N added so that no address repeats): rendered "
-            "every time (uncached).",
+            f"dates, cursors, ids, filter values; up to {COLD_URLS:,} distinct URLs, shared "
+            "out between the driver's threads and taken in turn, then again with round=N "
+            "added so that no address repeats): rendered every time (uncached). A page asked "
+            "again with round=N may find its cards in the worker's card cache, as a page "
+            "rendered after an edit elsewhere does.",
             "- Share of the limit: req/s ÷ req/s of the bare view behind Django's default "
             "middleware (benchmarks/bare_settings.py, its own gunicorn), the better of its "
             "two runs (first and last). × stock: req/s ÷ req/s of /_bench/stock/ "
