@@ -375,3 +375,31 @@ def test_the_form_class_is_built_once_and_each_request_gets_its_own_form(world):
     assert good.form.is_valid() and not good.form.errors
     assert good.form.cleaned_data["said_after"] == datetime.date(2020, 1, 1)
     assert good.form.cleaned_data["kind"] == []
+
+
+def test_each_filterset_gets_its_own_filters_each_calling_its_own_methods(world):
+    """The filters are copied light (filters.CopiedLight), not deep: each filterset's
+    copies are still its own, bound to it, and the class's filters stay untouched."""
+    from django.http import QueryDict
+
+    from statements.filters import CopiedLight
+
+    assert all(isinstance(f, CopiedLight) for f in StatementFilter.base_filters.values())
+    first = StatementFilter(
+        QueryDict("speaker=jon-ossoff&said_before=2020-05-31"),
+        queryset=Statement.objects.published(),
+    )
+    second = StatementFilter(QueryDict("event=debate"), queryset=Statement.objects.published())
+    for name, base in StatementFilter.base_filters.items():
+        mine, theirs = first.filters[name], second.filters[name]
+        assert mine is not theirs and mine is not base
+        assert mine.parent is first and theirs.parent is second
+        assert mine.extra == base.extra and mine.extra is not base.extra
+        assert not hasattr(base, "parent")
+        if base.method is not None:
+            # The bound method is the copy's, so it calls the copy's filterset.
+            assert mine.filter.f is mine and theirs.filter.f is theirs
+            assert mine.filter.method.__self__ is first
+    # Made one after the other, each filters by its own values.
+    assert {s.pk for s in first.results()} == ids(world, "ossoff_287g")
+    assert {s.pk for s in second.results()} == ids(world, "ossoff_economy", "perdue_immigration")
