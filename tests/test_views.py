@@ -1232,3 +1232,21 @@ def test_the_entries_under_a_persons_topics_escape_what_an_editor_typed(client, 
     ) in section
     entry = entry_html(said, show_event=True)
     assert '<span class="entry-where">at Hall &lt;i&gt;one&lt;/i&gt;</span>' in entry
+
+
+def test_route_tag_is_url_resolved_once_and_follows_the_script_prefix():
+    from django.template import Context, Template, TemplateSyntaxError
+    from django.urls import get_script_prefix, reverse, set_script_prefix
+
+    page = Template("{% load tracker %}<a href=\"{% route 'statements:compare' %}\">")
+    assert page.render(Context()) == f'<a href="{reverse("statements:compare")}">'
+    before = get_script_prefix()
+    set_script_prefix("/tracker/")
+    try:
+        assert page.render(Context()) == '<a href="/tracker/compare/">'
+    finally:
+        set_script_prefix(before)
+    assert page.render(Context()) == f'<a href="{reverse("statements:compare")}">'
+    for bad in ("{% route %}", "{% route statements:compare %}", "{% route 'a' 'b' %}"):
+        with pytest.raises(TemplateSyntaxError):
+            Template("{% load tracker %}" + bad)

@@ -300,6 +300,18 @@ def _route_around(viewname: str, key: str, prefix: str, urlconf: str) -> tuple[s
     return head, tail
 
 
+@lru_cache(maxsize=128)
+def _route(viewname: str, prefix: str, urlconf: str) -> str:
+    return reverse(viewname, urlconf)
+
+
+def route(viewname: str) -> str:
+    """``reverse(viewname)`` for a route without arguments, resolved once per process (and
+    script prefix): the header, the footer and the list page name two dozen, and each
+    ``{% url %}`` costs as much as a card's whole markup."""
+    return _route(viewname, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def address(viewname: str, key: str, value: int | str) -> str:
     """``reverse(viewname, kwargs={key: value})`` for a route with one ``pk``, ``id`` or
     ``slug``, with the route resolved once per process: the cards of one page ask for a

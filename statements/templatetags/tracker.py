@@ -3,10 +3,11 @@
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse
+from django.utils.html import conditional_escape
 
 from ..caching import generation
 from ..models import DatePrecision, Organization, Person, QuoteKind, Rating
+from ..models.base import route
 from ..reading.brief_html import brief_items, entry_items
 from ..reading.cards import rendered_card
 from ..reading.cards import surname as person_surname
@@ -18,6 +19,26 @@ PREPOSITIONS = ("by ", "in ", "on ", "to ", "via ", "through ", "at ", "during "
 
 
 register.simple_tag(partial_date)
+
+
+class RouteNode(template.Node):
+    def __init__(self, viewname: str):
+        self.viewname = viewname
+
+    def render(self, context):
+        return conditional_escape(route(self.viewname))
+
+
+@register.tag("route")
+def route_tag(parser, token):
+    """{% route "statements:compare" %}: {% url %} for a route without arguments,
+    resolved once per process (``models.base.route``); a page names two dozen."""
+    bits = token.split_contents()
+    if len(bits) != 2 or len(bits[1]) < 3 or bits[1][0] not in "'\"" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError("{% route %} takes one route name, in quotes.")
+    return RouteNode(bits[1][1:-1])
+
+
 register.simple_tag(brief_items, name="statement_briefs")
 register.simple_tag(entry_items, name="statement_entries")
 
@@ -87,7 +108,7 @@ def comment_request_sentence(request) -> str:
 def statements_url(**params):
     """/statements/ with filters, e.g. {% statements_url speaker=p.slug topic=t.slug %}."""
     query = urlencode({name: value for name, value in params.items() if value})
-    url = reverse("statements:statement-list")
+    url = route("statements:statement-list")
     return f"{url}?{query}" if query else url
 
 
