@@ -292,6 +292,12 @@ class Collected(Subquery):
 _PLACEHOLDER = {"pk": 9081726354, "id": 9081726354, "slug": "x-placeholder-x"}
 
 
+def _resolving() -> tuple[str, str]:
+    """What a resolved route depends on besides its name: the script prefix and urlconf
+    of this request (the cache keys of ``route`` and ``address``)."""
+    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+
+
 @lru_cache(maxsize=64)
 def _route_around(viewname: str, key: str, prefix: str, urlconf: str) -> tuple[str, str]:
     head, _, tail = reverse(viewname, urlconf, kwargs={key: _PLACEHOLDER[key]}).partition(
@@ -307,9 +313,9 @@ def _route(viewname: str, prefix: str, urlconf: str) -> str:
 
 def route(viewname: str) -> str:
     """``reverse(viewname)`` for a route without arguments, resolved once per process (and
-    script prefix): the header, the footer and the list page name two dozen, and each
-    ``{% url %}`` costs as much as a card's whole markup."""
-    return _route(viewname, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    script prefix): the pages name two dozen (``{% route %}``), and each ``{% url %}``
+    costs as much as a card's whole markup."""
+    return _route(viewname, *_resolving())
 
 
 def address(viewname: str, key: str, value: int | str) -> str:
@@ -319,6 +325,5 @@ def address(viewname: str, key: str, value: int | str) -> str:
     of the API's serializing)."""
     if value in ("", None):
         return reverse(viewname, kwargs={key: value})  # raises NoReverseMatch, as it should
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    head, tail = _route_around(viewname, key, get_script_prefix(), urlconf)
+    head, tail = _route_around(viewname, key, *_resolving())
     return f"{head}{value}{tail}"
