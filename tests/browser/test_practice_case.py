@@ -252,10 +252,14 @@ def publish_it(queue: Counted) -> None:
     page = queue.page
     page.goto("/admin/")
     queue.click(page.get_by_role("link", name="Review queue"))
+    # count() does not wait: the queue's rows are counted only once the whole page is in,
+    # not when the message above them has arrived.
+    page.wait_for_load_state()
     while page.get_by_role("link", name="Publish with what it needs").count():
         queue.click(page.get_by_role("link", name="Publish with what it needs").first)
         queue.click(page.get_by_role("button", name=re.compile(r"^Publish all \d+ records?$")))
         expect(page.locator(".messagelist")).to_contain_text("Published")
+        page.wait_for_load_state()
     expect(page.locator("body")).to_contain_text("Nothing is waiting for review.")
 
 
