@@ -437,7 +437,8 @@ def test_topic_page_shows_a_notes_published_sources_only(client):
 @pytest.mark.django_db
 def test_a_chart_is_drawn_once_per_content_generation(client, settings, monkeypatch):
     """The drawn SVG and table are kept with the chart's data: a second uncached page
-    does not draw again, and a write draws the new state at once."""
+    neither draws again nor reads the chart's data back, and a write draws the new state
+    at once."""
     settings.MIDDLEWARE = [
         name for name in settings.MIDDLEWARE if not name.endswith("AnonymousPageCacheMiddleware")
     ]
@@ -451,12 +452,21 @@ def test_a_chart_is_drawn_once_per_content_generation(client, settings, monkeypa
         drawn.append(chart.ident)
         return real_draw(chart)
 
+    read = []
+    real_chart = timeline_data.person_chart
+
+    def counting_chart(person, many, tree):
+        read.append(person.pk)
+        return real_chart(person, many, tree)
+
     monkeypatch.setattr(timeline_data, "draw", counting_draw)
+    monkeypatch.setattr(timeline_data, "person_chart", counting_chart)
     first = client.get("/people/ada/").content.decode()
     second = client.get("/people/ada/?again=1").content.decode()
     assert drawn == [f"timeline-person-{speaker.pk}"]
+    assert read == [speaker.pk]
     assert len(marks_of(svg_of(first))) == len(marks_of(svg_of(second))) == 1
     StatementFactory(speaker=speaker, topics=[topic], said_on=datetime.date(2020, 2, 3))
     third = client.get("/people/ada/").content.decode()
-    assert len(drawn) == 2
+    assert len(drawn) == len(read) == 2
     assert len(marks_of(svg_of(third))) == 2

@@ -249,9 +249,7 @@ def person_page(slug: str) -> dict:
             months.append({"month": month, "statements": []})
         months[-1]["statements"].append(statement)
 
-    chart = timeline_data.person_chart(
-        person, person.count_is_capped or person.statement_count > DENSITY, tree
-    )
+    many = person.count_is_capped or person.statement_count > DENSITY
     count = f"{person.statement_count:,}" + ("+" if person.count_is_capped else "")
     return {
         "person": person,
@@ -263,5 +261,11 @@ def person_page(slug: str) -> dict:
         "timeline": months,
         "timeline_cut": person.count_is_capped or person.statement_count > len(timeline),
         "timeline_shown": len(timeline),
-        "timeline_chart": timeline_data.on_page(chart, "statements:person-timeline", person.slug),
+        "timeline_chart": timeline_data.on_page(
+            "person",
+            person.pk,
+            lambda: timeline_data.person_chart(person, many, tree),
+            "statements:person-timeline",
+            person.slug,
+        ),
     }

@@ -174,7 +174,6 @@ def race_page(slug: str) -> dict:
     for candidacy, person in zip(race.public_candidacies, people, strict=True):
         attach(person, window_start=candidacy.window_start)  # type: ignore[attr-defined]
     counts = [candidacy.statement_count for candidacy in race.public_candidacies]  # type: ignore[attr-defined]
-    chart = timeline_data.race_chart(race, people, counts, tree)
     # What each candidate said in this race (the statements' own race), not everything
     # they said while running in others.
     candidacies = {c.person_id: c.pk for c in race.public_candidacies}
@@ -182,7 +181,13 @@ def race_page(slug: str) -> dict:
         "race": race,
         "candidates": people,
         "rows": position_grid(people, tree, candidacies=candidacies, race=race.pk),
-        "timeline_chart": timeline_data.on_page(chart, "statements:race-timeline", race.slug),
+        "timeline_chart": timeline_data.on_page(
+            "race",
+            race.pk,
+            lambda: timeline_data.race_chart(race, people, counts, tree),
+            "statements:race-timeline",
+            race.slug,
+        ),
     }
 
 

@@ -106,7 +106,7 @@ def topic_page(slug: str) -> dict:
         position.public_statements = sort_newest(position.public_statements)
     notes = notes_with_sources(within)
     counts = tree.statement_counts()
-    chart = timeline_data.topic_chart(topic, tree, many=counts.get(topic.pk, 0) > DENSITY)
+    many = counts.get(topic.pk, 0) > DENSITY
     return {
         "tree": tree,
         "topic": topic,
@@ -115,7 +115,13 @@ def topic_page(slug: str) -> dict:
         "narrower": tree.nested(counts, start=children) if children else [],
         "positions": shown,
         "notes": notes,
-        "timeline_chart": timeline_data.on_page(chart, "statements:topic-timeline", topic.slug),
+        "timeline_chart": timeline_data.on_page(
+            "topic",
+            topic.pk,
+            lambda: timeline_data.topic_chart(topic, tree, many),
+            "statements:topic-timeline",
+            topic.slug,
+        ),
         # On the topic or a narrower one, as the (cached) tree has them: no query for that.
         # Their cards' relations are read for the page shown (``load_cards``).
         "statements": card_rows(
