@@ -127,7 +127,7 @@ class TopicsField(RecordsField):
             raise ValidationError(
                 self.error_messages["invalid_list"], code="invalid_list"
             ) from None
-        known = menus.topics().by_slug()
+        known = menus.topics().with_slugs(values)
         for slug in values:
             if not isinstance(slug, str) or slug not in known:
                 raise ValidationError(

@@ -13,6 +13,7 @@ the URL, listed or not: StatementFilter checks it against every published record
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.cache import caches
@@ -45,10 +46,14 @@ class Topics:
 
     rows: tuple[tuple[int, int | None, str, str], ...]
 
-    def by_slug(self) -> dict[str, Topic]:
+    def with_slugs(self, slugs: Collection[str]) -> dict[str, Topic]:
+        """The published topics among ``slugs``, by slug. Only those are made into
+        topics: a filter names one or two, and making all of them took a third of the
+        time it takes to check a list page's filters."""
         return {
             slug: Topic(pk=pk, parent_id=parent_id, slug=slug, name=name)
             for pk, parent_id, slug, name in self.rows
+            if slug in slugs
         }
 
     def ids_under(self, topics) -> set[int]:
