@@ -5,13 +5,22 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from statements.models import PublicationState
+from statements import search
+from statements.models import PublicationState, QuoteKind
+from statements.reading.card_html import card_html
 from statements.reading.card_relations import attach_card_relations
-from statements.reading.cards import card_rows
+from statements.reading.cards import card_columns, card_rows
 from statements.reading.visibility import statements as public_statements
 
-from .factories import ReactionFactory, SourceFactory, StatementFactory, TopicFactory
+from .factories import (
+    PartyFactory,
+    ReactionFactory,
+    SourceFactory,
+    StatementFactory,
+    TopicFactory,
+)
 
 
 def read_cards(ids: list[int]) -> tuple[list, list[tuple[str, list]]]:
@@ -62,3 +71,35 @@ def test_one_card_and_three_cards_send_the_same_sql_and_read_only_what_is_publis
         assert statement.reaction_count == 2
     assert cards[1].card_sources == [] and cards[1].reaction_count == 0
     assert cards[2].reaction_count == 1 and list(cards[2].topics.all()) == []
+
+
+@pytest.mark.django_db
+def test_a_card_read_with_only_its_columns_needs_no_other_column():
+    """card_columns() leaves out the columns no card shows; a card that read a left-out
+    one would cost a query per card. One card with everything a card can show (party,
+    event, a partial quote's frame, an inferred date, a snippet from the context) is
+    drawn without a query, and as it is from the whole row."""
+    statement = StatementFactory(
+        kind=QuoteKind.PARTIAL,
+        frame="said the program",
+        text="works for the county",
+        context="At the town hall on immigration, the candidate took questions.",
+        speaker_role="candidate",
+        speaker_party=PartyFactory(abbreviation="D"),
+        date_inferred=True,
+        date_inference_note="The article says: last Friday.",
+        topics=[TopicFactory(name="Immigration")],
+    )
+    ReactionFactory(statement=statement)
+    drawn = []
+    for read in (card_columns, card_rows):
+        (shown,) = read(public_statements().filter(pk=statement.pk))
+        attach_card_relations([shown])
+        search.highlight([shown], "town hall")
+        with CaptureQueriesContext(connection) as queries:
+            drawn.append(card_html(shown))
+        assert len(queries) == 0, [q["sql"] for q in queries]
+    light, whole = drawn
+    assert light == whole
+    for shown in ("said the program", "(D)", "The article says: last Friday.", "<mark>"):
+        assert shown in light

@@ -9,7 +9,7 @@ from ...filters import RECORD_FILTERS, Ordering, StatementFilter, without_empty
 from ...models import Statement
 from ...paging import keyset_page, ranked_page
 from ...reading import menus
-from ...reading.cards import card_rows, rendered_cards
+from ...reading.cards import card_columns, rendered_cards
 from ...reading.listing import StatementList
 
 
@@ -23,13 +23,13 @@ def statement_list(request):
         ranking = listing.ranking()
         page = ranked_page(
             ranking.ids,
-            lambda ids: card_rows(Statement.objects.filter(pk__in=ids)),
+            lambda ids: card_columns(Statement.objects.filter(pk__in=ids)),
             page_number=request.GET.get("page"),
         )
     else:
         page = keyset_page(
             listing.results,
-            load=card_rows,
+            load=card_columns,
             ids_first=listing.searching,
             ascending=listing.ascending,
             cursor_token=request.GET.get("cursor"),
