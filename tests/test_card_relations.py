@@ -101,5 +101,5 @@ def test_a_card_read_with_only_its_columns_needs_no_other_column():
         assert len(queries) == 0, [q["sql"] for q in queries]
     light, whole = drawn
     assert light == whole
-    for shown in ("said the program", "(D)", "The article says: last Friday.", "<mark>"):
-        assert shown in light
+    for expected in ("said the program", "(D)", "The article says: last Friday.", "<mark>"):
+        assert expected in light

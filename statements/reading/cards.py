@@ -53,9 +53,10 @@ def card_rows(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
 
 
 # The columns a card (card_html), a search snippet (search.highlight) and a page's cursor
-# read from the statement and its joins. Reading only these leaves out the long ones no
-# card shows (a person's summary, a party's or an event's description, the bookkeeping):
-# a list page's rows arrive in about 0.5 ms less at a million statements.
+# read from the statement and its joins (each row's id comes along unasked). Reading only
+# these leaves out the long ones no card shows (a person's summary, a party's or an
+# event's description, the bookkeeping): a list page's rows arrive in about 0.5 ms less
+# at a million statements.
 CARD_COLUMNS = (
     "id",
     "state",
@@ -68,15 +69,12 @@ CARD_COLUMNS = (
     "date_inferred",
     "date_inference_note",
     "speaker_role",
-    "speaker__id",
     "speaker__state",
     "speaker__name",
     "speaker__slug",
-    "speaker_party__id",
     "speaker_party__state",
     "speaker_party__name",
     "speaker_party__abbreviation",
-    "event__id",
     "event__state",
     "event__name",
     "event__slug",
