@@ -11,17 +11,9 @@ from .editorial import Correction, SlugRedirect, StateChange, SubmissionToken
 from .elections import Candidacy, Election, Race
 from .events import Event, Source
 from .people import Affiliation, Organization, Person
-from .statements import (
-    BackgroundNote,
-    CommentRequest,
-    Position,
-    QuoteKind,
-    Rating,
-    Reaction,
-    Statement,
-    StatementSource,
-    StatementTopic,
-)
+from .reactions import CommentRequest, Rating, Reaction
+from .statements import QuoteKind, Statement, StatementSource, StatementTopic
+from .summaries import BackgroundNote, Position
 from .topics import Topic
 
 __all__ = [

@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .base import PublicationState, bounded_text
-from .statements import Reaction, Statement
+from .reactions import Reaction
+from .statements import Statement
 
 
 class CorrectionQuerySet(models.QuerySet):
