@@ -11,14 +11,10 @@ from django.core.management.base import CommandError, OutputWrapper
 from django.db.models import Count
 
 from statements import search
-from statements.management.commands import _vocabulary, generate_statements
-from statements.management.commands.generate_statements import (
-    IterStream,
-    Progress,
-    copy_chunks,
-    copy_text,
-    zipf_picker,
-)
+from statements.management.commands import _phrases, _vocabulary
+from statements.management.commands._progress import Progress
+from statements.management.commands._sentences import zipf_picker
+from statements.management.commands._table_writers import IterStream, copy_chunks, copy_text
 from statements.models import (
     PublicationState,
     Reaction,
@@ -153,12 +149,12 @@ def test_vocabulary_needs_no_copy_escaping():
         *_vocabulary.DETAILS,
         *_vocabulary.PARAPHRASES,
         *_vocabulary.PARTIALS,
-        *generate_statements.OPENERS,
-        *generate_statements.CLAIMS,
-        *generate_statements.FOLLOW_UPS,
-        *generate_statements.PARTIAL_WORDS,
-        *generate_statements.REACTIONS,
-        *(p for _, _, _, phrases in generate_statements.TOPIC_TREE for p in phrases),
+        *_phrases.OPENERS,
+        *_phrases.CLAIMS,
+        *_phrases.FOLLOW_UPS,
+        *_phrases.PARTIAL_WORDS,
+        *_phrases.REACTIONS,
+        *(p for _, _, _, phrases in _phrases.TOPIC_TREE for p in phrases),
     ]
     assert all(copy_text(piece) == piece for piece in pieces)
     for words in (_vocabulary.NOUNS, _vocabulary.ADJECTIVES, _vocabulary.VERBS):

@@ -20,19 +20,17 @@ Never run it on a production database: with DEBUG off it refuses unless given --
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import itertools
 import random
 import secrets
-import string
 import time
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -52,133 +50,25 @@ from statements.models import (
     Topic,
 )
 
-from ._vocabulary import ADJECTIVES, DETAILS, NOUNS, PARAPHRASES, PARTIALS, VERBS
+from ._phrases import (
+    CITIES,
+    CONTEXT_LEADS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    OFFICES,
+    OUTLET_WORDS,
+    PARTIES,
+    REACTIONS,
+    STATES,
+    TOPIC_TREE,
+)
+from ._progress import Progress
+from ._sentences import in_sentence, text_maker, zipf_cum_weights
+from ._table_writers import ExecutemanyWriter, PostgresWriter
 
 PUBLISHED = PublicationState.PUBLISHED
 
-FIRST_NAMES = (
-    "Alex Maria James Aisha Daniel Priya Robert Elena Michael Grace Thomas Sofia David "
-    "Keisha Samuel Laura Jorge Hannah Patrick Mei Ibrahim Rachel Kevin Olivia Marcus Nadia "
-    "William Teresa Jon Fatima Brian Carmen Eric Julia Andre Linda"
-).split()
-LAST_NAMES = (
-    "Johnson Garcia Smith Patel Nguyen Williams Brown Lopez Miller Davis Kim Wilson Moore "
-    "Taylor Anderson Thomas Jackson White Harris Martin Thompson Robinson Clark Lewis Walker "
-    "Hall Allen Young Hernandez King Wright Scott Green Baker Adams Nelson Carter Mitchell"
-).split()
-OFFICES = [
-    ("U.S. Senate", "candidate, U.S. Senate"),
-    ("U.S. House", "candidate, U.S. House"),
-    ("Governor", "candidate for governor"),
-    ("State Senate", "state senator"),
-    ("Mayor", "mayor"),
-    ("Attorney General", "candidate for attorney general"),
-]
-STATES = (
-    "Georgia Arizona Pennsylvania Michigan Wisconsin Nevada Ohio Texas Florida Colorado "
-    "Virginia Minnesota Iowa Maine"
-).split()
-PARTIES = [
-    ("democratic-party", "Democratic Party"),
-    ("republican-party", "Republican Party"),
-    ("libertarian-party", "Libertarian Party"),
-    ("green-party", "Green Party"),
-]
-OUTLET_WORDS = (
-    "Courier Herald Tribune Ledger Gazette Observer Sentinel Dispatch Chronicle Post "
-    "Register Journal Times Record Beacon Monitor"
-).split()
-CITIES = (
-    "Riverton Lakeside Fairview Milton Clayton Georgetown Ashland Oakdale Kingston Salem "
-    "Franklin Greenville Springfield Madison Bristol Dover"
-).split()
-
-# (slug, name, parent slug, phrases about it)
-TOPIC_TREE = [
-    ("immigration", "Immigration", None, ["immigration policy", "our immigration system"]),
-    ("border-security", "Border security", "immigration", ["securing the border"]),
-    ("asylum", "Asylum", "immigration", ["the asylum process", "asylum claims"]),
-    ("daca", "DACA", "immigration", ["Dreamers", "the DACA program"]),
-    ("economy", "Economy", None, ["the economy", "working families' paychecks"]),
-    ("taxes", "Taxes", "economy", ["the tax code", "middle-class tax cuts"]),
-    ("jobs", "Jobs", "economy", ["good-paying jobs", "manufacturing jobs"]),
-    ("trade", "Trade", "economy", ["trade deals", "tariffs on imports"]),
-    ("inflation", "Inflation", "economy", ["rising prices", "the cost of groceries"]),
-    ("health-care", "Health care", None, ["health care", "the cost of prescription drugs"]),
-    ("medicare", "Medicare", "health-care", ["Medicare", "seniors' benefits"]),
-    ("insurance", "Health insurance", "health-care", ["health insurance premiums"]),
-    ("education", "Education", None, ["public schools", "our teachers"]),
-    ("student-debt", "Student debt", "education", ["student loan debt"]),
-    ("climate", "Climate and energy", None, ["climate change", "clean energy"]),
-    ("energy", "Energy prices", "climate", ["gas prices", "the energy grid"]),
-    ("public-safety", "Public safety", None, ["public safety", "safe neighborhoods"]),
-    ("policing", "Policing", "public-safety", ["police funding", "community policing"]),
-    ("guns", "Gun policy", "public-safety", ["background checks", "gun violence"]),
-    ("elections", "Elections", None, ["voting rights", "election security"]),
-    ("foreign-policy", "Foreign policy", None, ["our allies", "national security"]),
-    ("housing", "Housing", None, ["affordable housing", "rent"]),
-]
-OPENERS = [
-    "I believe",
-    "Let me be clear:",
-    "The truth is",
-    "Every family in this state knows",
-    "We cannot ignore that",
-    "My opponent refuses to admit",
-    "I have always said",
-    "Voters deserve to hear that",
-]
-CLAIMS = [
-    "{p} is broken and Washington has failed to fix it",
-    "we need a serious plan for {p}, not more slogans",
-    "{p} should be decided by the people of {state}, not by lobbyists",
-    "I will fight every day for {p}",
-    "{p} has been neglected for far too long",
-    "my plan for {p} will save taxpayers money",
-    "we can protect {p} without raising taxes",
-    "{p} is the number one issue I hear about at every town hall",
-]
-FOLLOW_UPS = [
-    "That is what this campaign is about.",
-    "We owe it to our children to get this right.",
-    "I will not back down on this.",
-    "Nobody should have to choose between paying rent and paying for medicine.",
-    "This is not a partisan issue.",
-    "The numbers speak for themselves.",
-    "",
-    "",
-]
-PARTIAL_WORDS = [
-    "a disaster",
-    "long overdue",
-    "reckless",
-    "common sense",
-    "un-American",
-    "a failure of leadership",
-    "a step in the right direction",
-    "misguided",
-]
-REACTIONS = [
-    "{name} is telling voters what they want to hear.",
-    "I agree with {name}. This is exactly the kind of leadership we need.",
-    "What {name} said tonight is simply not true.",
-    "{name} has finally admitted what we have been saying for years.",
-    "The record shows {name} voted the other way twice.",
-]
 EVENT_KINDS = [k for k, _ in Event.Kind.choices]
-# How a statement's context opens, by the kind of event it was made at.
-CONTEXT_LEADS = {
-    "town_hall": "Speaking at a town hall",
-    "debate": "Speaking at a debate",
-    "campaign_stop": "At a campaign stop",
-    "interview": "In an interview",
-    "news_conference": "At a press conference",
-    "speech": "In a speech",
-    "press_release": "In a statement",
-    "post": "In a social-media post",
-    "floor_remarks": "On the floor",
-    "other": "Speaking",
-}
 STANCES = [s for s, _ in Reaction.Stance.choices]
 START = datetime.date(2016, 1, 1)
 DAYS = (datetime.date(2024, 11, 1) - START).days
@@ -186,7 +76,6 @@ DAYS = (datetime.date(2024, 11, 1) - START).days
 # Statements per speaker follow Zipf's law too: the first few people generated say a
 # large share of everything (a presidential candidate), most say a few dozen things.
 SPEAKER_ZIPF = 1.0
-WORD_ZIPF = 1.0
 
 # People, outlets, events and sources are saved as model instances, this many at a time.
 MODEL_BATCH = 1000
@@ -203,248 +92,6 @@ REACTION_COLUMNS = (
     "text channel reacted_on version respondent_id respondent_organization_id source_id "
     "statement_id rating"
 ).split()
-
-
-def zipf_cum_weights(n: int, exponent: float) -> list[float]:
-    """Cumulative weights for ranks 1..n, the rank r weighing 1/r**exponent."""
-    return list(itertools.accumulate(1 / rank**exponent for rank in range(1, n + 1)))
-
-
-def zipf_picker(words: Sequence[str], rng: random.Random) -> Callable[[], str]:
-    """A function that draws one of ``words`` (most used first) by Zipf's law."""
-    cum = zipf_cum_weights(len(words), WORD_ZIPF)
-    total, uniform, find = cum[-1], rng.random, bisect.bisect
-
-    def pick() -> str:
-        return words[find(cum, uniform() * total)]
-
-    return pick
-
-
-def in_sentence(name: str) -> str:
-    """A topic's name inside a sentence: "Health care" -> "health care", "DACA" stays."""
-    return name if name[:2].isupper() else name[:1].lower() + name[1:]
-
-
-def template_slots(template: str) -> tuple[str, ...]:
-    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
-
-
-# --- Where rows go: COPY on PostgreSQL, executemany elsewhere ---------------------------
-
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def copy_text(value: str) -> str:
-    """A value for COPY's text format (any tab, newline or backslash escaped)."""
-    return value.translate(COPY_ESCAPES)
-
-
-class IterStream:
-    """A read-only file over an iterator of strings: what COPY … FROM STDIN reads."""
-
-    def __init__(self, chunks: Iterable[str]):
-        self._chunks = iter(chunks)
-
-    def read(self, size: int = -1) -> str:
-        # psycopg2 sends whatever read() returns; an empty string ends the data.
-        return next(self._chunks, "")
-
-    readline = read
-
-
-def copy_chunks(rows: Iterable[Sequence[object]], rows_per_chunk: int = 2000) -> Iterator[str]:
-    """Rows as lines of COPY's text format, a few thousand lines at a time. The values
-    must already be strings or numbers with nothing to escape (see copy_text)."""
-    rows = iter(rows)
-    while chunk := list(itertools.islice(rows, rows_per_chunk)):
-        yield "".join(["\t".join(map(str, row)) + "\n" for row in chunk])
-
-
-class PostgresWriter:
-    false, null = "f", "\\N"
-
-    def __init__(self, cursor):
-        self.cursor = cursor
-
-    def count(self, table: str) -> int:
-        self.cursor.execute(f"SELECT COUNT(*) FROM {table}")
-        return self.cursor.fetchone()[0]
-
-    def suspend_checks(self, tables: Sequence[str]) -> list[str]:
-        """Drops the tables' plain indexes and foreign keys, returning the SQL that puts
-        them back: building an index once, and checking a foreign key with one join, is
-        several times faster than keeping them up to date row by row (PostgreSQL's
-        "Populating a Database"). Primary keys and unique constraints stay. All of it is
-        inside the transaction: if anything fails, the rollback restores them."""
-        # Checks still pending from earlier in the transaction would block ALTER TABLE:
-        # run them now, as Django does before loading fixtures.
-        connection.check_constraints()
-        restore_indexes, restore_keys = [], []
-        for table in tables:
-            self.cursor.execute(
-                """
-                SELECT i.relname, pg_get_indexdef(i.oid)
-                FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-                WHERE x.indrelid = %s::regclass AND NOT x.indisunique
-                    AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)
-                """,
-                [table],
-            )
-            for name, definition in self.cursor.fetchall():
-                self.cursor.execute(f'DROP INDEX "{name}"')
-                restore_indexes.append(definition)
-            self.cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'f'",
-                [table],
-            )
-            for name, definition in self.cursor.fetchall():
-                self.cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-                restore_keys.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-        return restore_indexes + restore_keys
-
-    def restore_checks(self, statements: Sequence[str]) -> None:
-        # Room to sort in memory while building the indexes, for this transaction only.
-        self.cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for sql in statements:
-            self.cursor.execute(sql)
-
-    @staticmethod
-    def text(value: str) -> str:
-        return copy_text(value)
-
-    @staticmethod
-    def timestamp(value: datetime.datetime) -> str:
-        return value.isoformat(sep=" ")
-
-    def reserve_ids(self, table: str, n: int) -> int:
-        """The first of ``n`` consecutive free ids; the sequence moves past them."""
-        self.cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-        self.cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        (sequence,) = self.cursor.fetchone()
-        self.cursor.execute(
-            f"SELECT GREATEST(nextval(%s), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}))",
-            [sequence],
-        )
-        (first,) = self.cursor.fetchone()
-        self.cursor.execute("SELECT setval(%s, %s)", [sequence, first + n - 1])
-        return first
-
-    def write(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]):
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        raw = self.cursor.cursor
-        if hasattr(raw, "copy_expert"):  # psycopg2
-            raw.copy_expert(sql, IterStream(copy_chunks(rows)), size=1 << 16)
-        else:  # psycopg 3
-            with raw.copy(sql) as copy:
-                for chunk in copy_chunks(rows):
-                    copy.write(chunk)
-
-
-class ExecutemanyWriter:
-    false, null = 0, None
-
-    def __init__(self, cursor, rows_per_call: int):
-        self.cursor = cursor
-        self.rows_per_call = rows_per_call
-
-    @staticmethod
-    def text(value: str) -> str:
-        return value
-
-    @staticmethod
-    def timestamp(value: datetime.datetime) -> str:
-        # As Django stores an aware datetime on SQLite: UTC, without the offset.
-        return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(sep=" ")
-
-    def count(self, table: str) -> int:
-        self.cursor.execute(f"SELECT COUNT(*) FROM {table}")
-        return self.cursor.fetchone()[0]
-
-    def suspend_checks(self, tables: Sequence[str]) -> list[str]:
-        return []  # SQLite's indexes and foreign keys stay as they are
-
-    def restore_checks(self, statements: Sequence[str]) -> None:
-        pass
-
-    def reserve_ids(self, table: str, n: int) -> int:
-        # The transaction already holds SQLite's write lock (transaction_mode IMMEDIATE).
-        self.cursor.execute(
-            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "
-            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0)) + 1",
-            [table],
-        )
-        return self.cursor.fetchone()[0]
-
-    def write(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]):
-        marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-        rows = iter(rows)
-        while chunk := list(itertools.islice(rows, self.rows_per_call)):
-            self.cursor.executemany(sql, chunk)
-
-
-# --- Progress on stderr ---------------------------------------------------------------
-
-
-def format_duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-
-
-class Progress:
-    """done/total, rate and time left: one line redrawn in place on a terminal, a plain
-    line every few seconds otherwise (logs, CI)."""
-
-    WIDTH = 24
-
-    def __init__(
-        self,
-        total: int,
-        out: OutputWrapper,
-        label: str,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-    ):
-        self.total, self.out, self.label, self.clock = total, out, label, clock
-        self.tty = out.isatty()
-        self.every = 0.25 if self.tty else 5.0
-        self.started = self.shown = clock()
-        self.done = self.shown_done = 0
-
-    def line(self, done: int, now: float) -> str:
-        elapsed = max(now - self.started, 1e-9)
-        rate = done / elapsed
-        left = format_duration((self.total - done) / rate) if rate else "?"
-        share = done / self.total if self.total else 1.0
-        text = (
-            f"{self.label}: {done:,}/{self.total:,} ({share:.0%}), {rate:,.0f}/s, "
-            f"ETA {left}, {format_duration(elapsed)} so far"
-        )
-        if self.tty:
-            filled = round(share * self.WIDTH)
-            return f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {text}"
-        return text
-
-    def update(self, done: int) -> None:
-        self.done = done
-        now = self.clock()
-        if done == self.shown_done:
-            return
-        if now - self.shown >= self.every or done >= self.total:
-            self.shown, self.shown_done = now, done
-            if self.tty:
-                self.out.write(f"\r\x1b[K{self.line(done, now)}", ending="")
-                self.out.flush()
-            else:
-                self.out.write(self.line(done, now))
-
-    def finish(self) -> None:
-        if self.tty:
-            self.out.write(f"\r\x1b[K{self.line(self.done, self.clock())}")
 
 
 class Command(BaseCommand):
@@ -672,44 +319,6 @@ class Command(BaseCommand):
 
     # -- statements, their links and reactions ------------------------------------------
 
-    def _text_maker(self) -> Callable[[str, list[str], str], tuple[str, str]]:
-        """A function (kind, phrases, state) -> (text, frame) for one statement."""
-        rng = self.rng
-        choice, random_ = rng.choice, rng.random
-        pickers = {
-            "n": zipf_picker(NOUNS, rng),
-            "a": zipf_picker(ADJECTIVES, rng),
-            "v": zipf_picker(VERBS, rng),
-        }
-
-        def filler(template: str) -> Callable[..., str]:
-            slots = [(name, pickers[name[0]]) for name in template_slots(template) if name != "p"]
-            fmt = template.format
-
-            def fill(**given: str) -> str:
-                return fmt(**given, **{name: pick() for name, pick in slots})
-
-            return fill
-
-        details = [filler(t) for t in DETAILS]
-        paraphrases = [filler(t) for t in PARAPHRASES]
-        partials = [filler(t) for t in PARTIALS]
-        detail_counts = (0, 1, 1, 2)
-
-        def make(kind: str, phrases: list[str], state: str) -> tuple[str, str]:
-            if kind == QuoteKind.PARTIAL:
-                text = choice(PARTIAL_WORDS) if random_() < 0.5 else choice(partials)()
-                return text, f"called {choice(phrases)}"
-            if kind == QuoteKind.PARAPHRASE:
-                return choice(paraphrases)(p=choice(phrases)), ""
-            claim = choice(CLAIMS).format(p=choice(phrases), state=state)
-            words = [f"{choice(OPENERS)} {claim}."]
-            words += [choice(details)() for _ in range(choice(detail_counts))]
-            words.append(choice(FOLLOW_UPS))
-            return " ".join(words).strip(), ""
-
-        return make
-
     def _statements(self, n, people, events, topics, sources, progress, restore) -> tuple[int, int]:
         writer, rng = self.writer, self.rng
         statement_table = Statement._meta.db_table
@@ -733,7 +342,7 @@ class Command(BaseCommand):
             topics=[(pk, writer.text(in_sentence(name)), phrases) for pk, name, phrases in topics],
             sources=sources,
             now=now,
-            text=self._text_maker(),
+            text=text_maker(self.rng),
         )
         kinds = [QuoteKind.DIRECT.value, QuoteKind.PARTIAL.value, QuoteKind.PARAPHRASE.value]
         links = reactions = done = 0
