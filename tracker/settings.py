@@ -400,7 +400,7 @@ LOGGING = {
     },
 }
 
-# Exports (statements/public/exports.py): how many export streams each worker process sends
+# Exports (statements/public/stream_slots.py): how many export streams each worker process sends
 # at once; one more gets a 503 pointing at the bulk files. Keep it below GUNICORN_THREADS.
 EXPORT_STREAMS_PER_WORKER = int(os.environ.get("EXPORT_STREAMS_PER_WORKER") or 2)
 
