@@ -27,7 +27,7 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
     so that the same choices get the same name everywhere and different ones never
     collide under a shared field name such as ``kind``."""
 
-    target_class = "statements.api.serializers.NamedChoiceField"
+    target_class = "statements.api.fields.NamedChoiceField"
     match_subclasses = True
 
     def map_serializer_field(self, auto_schema, direction):
