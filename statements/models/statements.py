@@ -209,21 +209,53 @@ class Statement(EditorialModel, DatedMixin):
         return self.kind in (QuoteKind.DIRECT, QuoteKind.PARTIAL)
 
 
+# A topic link's copy of its statement's speaker, date and state (see StatementTopic).
+LINK_COPY_FIELDS = ("said_by", "said_on", "statement_published")
+
+
 class StatementTopic(PublicRule, models.Model):
+    """A statement's link to a topic.
+
+    Each link also keeps a copy of its statement's speaker, date and whether it is
+    published, so that one index finds a speaker's newest statements on a topic
+    (``reading.said``) without reading every link to that topic. The database keeps the
+    copy, by triggers on both tables (migration 0021), whatever writes the rows: the
+    ORM, a queryset update, a fixture or COPY. Nothing else writes it, and nothing reads
+    it but that index's query.
+    """
+
     public_requires = ("statement", "topic")
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="statement_links")
+    said_by = models.ForeignKey(
+        Person,
+        on_delete=models.DO_NOTHING,  # the copy follows the statement, whose speaker is kept
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    said_on = models.DateField(null=True, editable=False)
+    statement_published = models.BooleanField(db_default=False, editable=False)
 
     objects = PublicQuerySet.as_manager()
-    history = editorial_history()
+    history = editorial_history(excluded_fields=list(LINK_COPY_FIELDS))
 
     class Meta:
         verbose_name = "topic"
         constraints = [
             models.UniqueConstraint(fields=["statement", "topic"], name="statement_topic_unique"),
         ]
-        indexes = [models.Index(fields=["topic", "statement"], name="statement_topic_rev_idx")]
+        indexes = [
+            models.Index(fields=["topic", "statement"], name="statement_topic_rev_idx"),
+            models.Index(
+                fields=["said_by", "topic", "-said_on", "statement"],
+                condition=Q(statement_published=True),
+                name="statement_topic_said_idx",
+            ),
+        ]
 
     def __str__(self):
         return str(self.topic)

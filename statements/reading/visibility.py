@@ -86,6 +86,14 @@ def topic_links(known_public: Collection[str] = ()) -> QuerySet[StatementTopic]:
     return StatementTopic.objects.published(known_public)
 
 
+def topic_links_by_speaker() -> QuerySet[StatementTopic]:
+    """Links to published statements, by their copy of the statement's speaker, date and
+    state (``StatementTopic``): for ranking a speaker's statements on a topic from one
+    index. The caller filters on ``said_by`` and on published topics, and reads the
+    statements themselves through ``statements()``."""
+    return StatementTopic.objects.filter(statement_published=True)
+
+
 def reactions(known_public: Collection[str] = ()) -> QuerySet[Reaction]:
     """Reactions with who reacted, their source and, for a retort, the statement it is
     (whose words it shows)."""
