@@ -220,8 +220,8 @@ class StatementTopic(PublicRule, models.Model):
     published, so that one index finds a speaker's newest statements on a topic
     (``reading.said``) without reading every link to that topic. The database keeps the
     copy, by triggers on both tables (migration 0021), whatever writes the rows: the
-    ORM, a queryset update, a fixture or COPY. Nothing else writes it, and nothing reads
-    it but that index's query.
+    ORM, a queryset update, a fixture or COPY. Nothing else writes it, and only the
+    queries of ``reading.said`` that use the index read it.
     """
 
     public_requires = ("statement", "topic")

@@ -88,9 +88,9 @@ def topic_links(known_public: Collection[str] = ()) -> QuerySet[StatementTopic]:
 
 def topic_links_by_speaker() -> QuerySet[StatementTopic]:
     """Links to published statements, by their copy of the statement's speaker, date and
-    state (``StatementTopic``): for ranking a speaker's statements on a topic from one
-    index. The caller filters on ``said_by`` and on published topics, and reads the
-    statements themselves through ``statements()``."""
+    state (``StatementTopic``): for ranking or counting a published speaker's statements
+    on a published topic from one index. The caller filters on ``said_by`` and on the
+    topics, and shows the statements themselves only through ``statements()``."""
     return StatementTopic.objects.filter(statement_published=True)
 
 
