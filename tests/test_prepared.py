@@ -1,12 +1,16 @@
 """prepared.fetch_all(): a read whose SQL never changes, prepared once per connection on
-PostgreSQL, sent whole elsewhere or when turned off; the same rows either way."""
+PostgreSQL, sent whole elsewhere or when turned off; the same rows either way. And
+prepared.prepared_reads(): the reads inside, prepared by their text, their texts written
+in and their numbers and dates as arguments."""
+
+import datetime
 
 import pytest
 from django.db import connection, transaction
 from django.db.models import F
 
 from statements.models import Statement
-from statements.reading.prepared import AnyOf, Argument, fetch_all
+from statements.reading.prepared import AnyOf, Argument, fetch_all, prepared_reads
 
 from .factories import StatementFactory
 
@@ -90,3 +94,91 @@ def test_turned_off_or_off_postgresql_the_read_is_sent_whole(settings):
         assert (prepares(sent), any("EXECUTE" in sql for sql in sent)) == (
             (0, False) if whole else (1, True)
         )
+
+
+# ------------------------------------------------------------------ prepared_reads()
+
+
+def read_inside(queryset, arguments: list | None = None) -> tuple[list, list[str]]:
+    """The queryset's rows read inside prepared_reads(), and the SQL the database got
+    (its parameters added to ``arguments``)."""
+    sent: list[str] = []
+
+    def spy(execute, sql, params, many, context):
+        sent.append(sql)
+        if arguments is not None:
+            arguments.extend(params or [])
+        return execute(sql, params, many, context)
+
+    with prepared_reads(), connection.execute_wrapper(spy):  # the spy sees what is sent
+        rows = list(queryset)
+    return rows, sent
+
+
+def said_before(day: datetime.date):
+    return Statement.objects.filter(state="published", said_on__lte=day, kind="direct").order_by(
+        "-said_on", "id"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_read_gives_the_rows_it_would_give_sent_whole():
+    old = StatementFactory(said_on=datetime.date(2019, 1, 2), kind="direct")
+    new = StatementFactory(said_on=datetime.date(2020, 1, 2), kind="direct")
+    StatementFactory(said_on=datetime.date(2019, 1, 1), kind="paraphrase")
+    for day, expected in [
+        (datetime.date(2018, 1, 1), []),
+        (datetime.date(2019, 6, 1), [old]),
+        (datetime.date(2021, 1, 1), [new, old]),
+    ]:
+        assert read_inside(said_before(day))[0] == list(said_before(day)) == expected
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_read_is_prepared_once_with_its_texts_written_in_and_its_dates_as_arguments():
+    statement = StatementFactory(said_on=datetime.date(2019, 1, 2), kind="direct")
+    connection.close()
+    arguments: list = []
+    rows, sent = read_inside(said_before(datetime.date(2020, 1, 1)), arguments)
+    assert rows == [statement] and prepares(sent) == 1
+    prepare, execute = sent
+    assert "'published'" in prepare and "'direct'" in prepare and "$1" in prepare
+    assert "2020-01-01" not in prepare
+    assert execute.startswith("EXECUTE read_") and arguments == [datetime.date(2020, 1, 1)]
+    rows, sent = read_inside(said_before(datetime.date(2018, 1, 1)))
+    assert rows == [] and prepares(sent) == 0 and sent[0].startswith("EXECUTE read_")
+    # Another kind is another statement: a text can change the best plan.
+    rows, sent = read_inside(said_before(datetime.date(2020, 1, 1)).filter(kind="partial"))
+    assert rows == [] and prepares(sent) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_turned_off_or_off_postgresql_prepared_reads_are_sent_whole(settings):
+    statement = StatementFactory(said_on=datetime.date(2019, 1, 2), kind="direct")
+    for turned_on in (False, True):
+        settings.DATABASE_PREPARED_STATEMENTS = turned_on
+        connection.close()
+        rows, sent = read_inside(said_before(datetime.date(2020, 1, 1)))
+        assert rows == [statement]
+        whole = not turned_on or connection.vendor != "postgresql"
+        assert (prepares(sent), sent[-1].startswith("EXECUTE")) == (
+            (0, False) if whole else (1, True)
+        )
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_writes_and_reads_without_parameters_are_sent_as_they_are():
+    statement = StatementFactory()
+    sent: list[str] = []
+
+    def spy(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with prepared_reads(), connection.execute_wrapper(spy):  # the spy sees what is sent
+        Statement.objects.filter(pk=statement.pk).update(speaker_role="Senator")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    assert prepares(sent) == 0 and not any(sql.startswith("EXECUTE") for sql in sent)

@@ -16,6 +16,12 @@ from .. import search
 from ..filters import Ordering, StatementFilter
 from . import visibility
 
+# The filters whose values never change how the list is best read: whatever the day or
+# the kind, an index hands the statements over in date order. (A speaker, a topic, a
+# party, a race, an event, reactions or words are read best one way when they match few
+# statements and another when they match many.)
+PLANNED_ALIKE = frozenset({"said_after", "said_before", "kind", "ordering"})
+
 
 @dataclass
 class StatementList:
@@ -51,6 +57,15 @@ class StatementList:
     @property
     def ascending(self) -> bool:
         return self.ordering == Ordering.OLDEST
+
+    @property
+    def planned_alike(self) -> bool:
+        """Whether one plan serves this list whatever its filters' values, so that it can
+        be read through a prepared statement (``prepared.prepared_reads``)."""
+        if self.ranked or not self.filterset.is_valid():
+            return False
+        chosen = {name for name, value in self.filterset.form.cleaned_data.items() if value}
+        return chosen <= PLANNED_ALIKE
 
     def ranking(self) -> search.Ranking:
         """The matches' ids, most relevant first (at most search.RANKED_LIMIT of them)."""

@@ -19,10 +19,11 @@ from __future__ import annotations
 import hashlib
 import json
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Lookup
 
 # Prepared statements' names, by server connection (the driver's connection object: a new
@@ -59,17 +60,29 @@ class AnyOf(Lookup):
         return json.dumps(ids) if connection.vendor == "sqlite" else ids
 
 
+def _statement(sql: str) -> str:
+    return "read_" + hashlib.sha256(sql.encode()).hexdigest()[:16]
+
+
+def _prepared_on(server_connection) -> set[str]:
+    return _prepared.setdefault(server_connection, set())
+
+
+def _preparing(using: str) -> bool:
+    return connections[using].vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS
+
+
 def fetch_all(
     sql: str, params: Sequence, argument: list[int] | str, argument_type: str
 ) -> list[tuple]:
     """The rows of a compiled read (``sql`` and ``params``, with ``Argument`` where its
     argument goes) for ``argument``, of PostgreSQL type ``argument_type``."""
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        if not _preparing(connection.alias):
             cursor.execute(sql, [argument if param is Argument else param for param in params])
             return cursor.fetchall()
-        name = "read_" + hashlib.sha256(sql.encode()).hexdigest()[:16]
-        prepared = _prepared.setdefault(connection.connection, set())
+        name = _statement(sql)
+        prepared = _prepared_on(connection.connection)
         if name not in prepared:
             from psycopg2.extensions import AsIs
 
@@ -81,3 +94,46 @@ def fetch_all(
             prepared.add(name)
         cursor.execute(f"EXECUTE {name} (%s)", [argument])
         return cursor.fetchall()
+
+
+@contextmanager
+def prepared_reads(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Every read run inside (every queryset evaluated inside) is prepared once per
+    connection, then executed by name. Its text parameters (states, kinds: a few values
+    each) are written into the statement; its numbers and dates (days, ids) are its
+    arguments.
+
+    Only for reads whose best plan is the same whatever those numbers and dates.
+    PostgreSQL plans a prepared statement's first five executions for their arguments;
+    from then on, when a plan for any arguments costs no more by its estimates, it keeps
+    that one and plans no more. That is right for the statements said before a day: an
+    index hands them over in date order whatever the day (at a million statements, 0.9 ms
+    of planning a page saved). Where a value decides the plan, PostgreSQL's estimates
+    mostly see it and go on planning each execution, but not always: made to keep one
+    plan, a prolific speaker's paraphrases took 146 ms a page instead of 5. Texts are
+    written in for the same reason: with a state as an argument, the plan kept would be
+    one for a state that few statements are in (20 s instead of 0.4 ms)."""
+    if not _preparing(using):
+        yield
+        return
+    from psycopg2.extensions import AsIs
+
+    def by_name(execute, sql, params, many, context):
+        if many or not params or not sql.startswith("SELECT "):
+            return execute(sql, params, many, context)
+        arguments = [param for param in params if not isinstance(param, str)]
+        numbers = (AsIs(f"${number}") for number in range(1, len(arguments) + 1))
+        written = [param if isinstance(param, str) else next(numbers) for param in params]
+        text = context["cursor"].cursor.mogrify(sql, written).decode()
+        name = _statement(text)
+        prepared = _prepared_on(context["connection"].connection)
+        if name not in prepared:
+            execute(f"PREPARE {name} AS {text}", None, False, context)
+            prepared.add(name)
+        if not arguments:
+            return execute(f"EXECUTE {name}", None, False, context)
+        placeholders = ", ".join(["%s"] * len(arguments))
+        return execute(f"EXECUTE {name} ({placeholders})", arguments, False, context)
+
+    with connections[using].execute_wrapper(by_name):
+        yield

@@ -1,5 +1,7 @@
 """/statements/: every published statement, filtered by the one StatementFilter."""
 
+from contextlib import nullcontext
+
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 
@@ -11,6 +13,7 @@ from ...paging import keyset_page, ranked_page
 from ...reading import menus
 from ...reading.cards import card_columns, rendered_cards
 from ...reading.listing import StatementList
+from ...reading.prepared import prepared_reads
 
 
 def statement_list(request):
@@ -27,14 +30,15 @@ def statement_list(request):
             page_number=request.GET.get("page"),
         )
     else:
-        page = keyset_page(
-            listing.results,
-            load=card_columns,
-            ids_first=listing.searching,
-            ascending=listing.ascending,
-            cursor_token=request.GET.get("cursor"),
-            page_number=request.GET.get("page"),
-        )
+        with prepared_reads() if listing.planned_alike else nullcontext():
+            page = keyset_page(
+                listing.results,
+                load=card_columns,
+                ids_first=listing.searching,
+                ascending=listing.ascending,
+                cursor_token=request.GET.get("cursor"),
+                page_number=request.GET.get("page"),
+            )
     if listing.query:
         search.highlight(page.items, listing.query)
     filterset = listing.filterset
