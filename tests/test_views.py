@@ -1250,3 +1250,38 @@ def test_route_tag_is_url_resolved_once_and_follows_the_script_prefix():
     for bad in ("{% route %}", "{% route statements:compare %}", "{% route 'a' 'b' %}"):
         with pytest.raises(TemplateSyntaxError):
             Template("{% load tracker %}" + bad)
+
+
+def test_addresses_follow_the_script_prefix_and_urlconf_read_once_per_request(client, settings):
+    """RoutesReadOnceMiddleware: a page under a script prefix links under it, and one
+    with a urlconf of its own (request.urlconf, set by a middleware before it) links
+    through that; outside a request, addresses read both again each time."""
+    from django.test import Client
+    from django.test.utils import override_script_prefix
+    from django.urls import reverse
+
+    from statements.caching import generation
+    from statements.models.base import address
+
+    statement = StatementFactory()
+    link = f'href="/statements/{statement.pk}/"'
+    with override_script_prefix("/tracker/"):  # as the WSGI handler sets it from SCRIPT_NAME
+        under_prefix = client.get("/statements/").content.decode()
+    assert f'href="/tracker/statements/{statement.pk}/"' in under_prefix
+    assert link not in under_prefix
+    # Pages and cards are cached by path and statement, a deployment having one prefix.
+    generation.bump()
+    assert link in client.get("/statements/").content.decode()
+
+    routes = settings.MIDDLEWARE.index("tracker.middleware.RoutesReadOnceMiddleware")
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[:routes],
+        "tests.urls_under_a_folder.UnderAFolder",
+        *settings.MIDDLEWARE[routes:],
+    ]
+    generation.bump()
+    in_folder = Client().get("/folder/statements/").content.decode()  # the new middleware
+    assert f'href="/folder/statements/{statement.pk}/"' in in_folder
+    assert link not in in_folder
+    detail = reverse("statements:statement-detail", kwargs={"pk": statement.pk})
+    assert address("statements:statement-detail", "pk", statement.pk) == detail == link[6:-1]

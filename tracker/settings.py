@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Addresses written with the script prefix and urlconf read once per request.
+    "tracker.middleware.RoutesReadOnceMiddleware",
     # Last, as django-axes requires: it turns a lockout into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]
