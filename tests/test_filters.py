@@ -445,3 +445,20 @@ def test_a_list_read_prepared_shows_what_it_would_show_sent_whole(client, settin
     # Said on or before the 24th, newest first: every day but the 25th.
     newest = [s.pk for s in sorted(statements, key=lambda s: s.said_on, reverse=True)][1:]
     assert pages[True] == pages[False] == (newest[:20], newest[20:])
+
+
+def test_forms_share_their_fields_and_each_cleans_its_own_values():
+    """StatementFilter's form fields are made once and shared by every form (SharedFields):
+    each form still cleans its own data, and has a dict of fields of its own."""
+    from django.http import QueryDict
+
+    person = PersonFactory(slug="pat")
+    first = StatementFilter(QueryDict("speaker=pat&said_before=2020-01-02"))
+    second = StatementFilter(QueryDict("speaker=nobody&said_before=someday"))
+    assert first.is_valid() and not second.is_valid()
+    assert list(first.form.cleaned_data["speaker"]) == [person]
+    assert first.form.cleaned_data["said_before"] == datetime.date(2020, 1, 2)
+    assert set(second.errors) == {"speaker", "said_before"}
+    assert first.form.fields["speaker"] is second.form.fields["speaker"]
+    del first.form.fields["speaker"]
+    assert "speaker" in second.form.fields and "speaker" in StatementFilter().form.fields
