@@ -405,46 +405,63 @@ def test_each_filterset_gets_its_own_filters_each_calling_its_own_methods(world)
     assert {s.pk for s in second.results()} == ids(world, "ossoff_economy", "perdue_immigration")
 
 
+DAYS, DAYS_AND_IDS = (datetime.date,), (datetime.date, int)
+
+
 @pytest.mark.parametrize(
-    "query, alike",
+    "query, by_cursor, arguments",
     [
-        ("", True),
-        ("said_before=2020-06-01", True),
-        ("said_after=2019-01-01&said_before=2020-06-01&ordering=said_on", True),
-        ("kind=direct&kind=partial&round=3", True),
-        ("speaker=jon-ossoff", False),
-        ("topic=immigration", False),
-        ("q=border", False),
-        ("q=border&ordering=-said_on", False),
-        ("has_reactions=true", False),
-        ("said_before=not-a-day", False),
+        ("", False, DAYS_AND_IDS),
+        ("said_before=2020-06-01", True, DAYS_AND_IDS),
+        ("said_after=2019-01-01&said_before=2020-06-01&ordering=said_on", False, DAYS_AND_IDS),
+        ("kind=direct&kind=partial&round=3", True, DAYS_AND_IDS),
+        ("speaker=jon-ossoff", False, DAYS),
+        ("topic=immigration&said_before=2020-06-01", False, DAYS),
+        ("has_reactions=true", False, DAYS),
+        ("speaker=jon-ossoff", True, None),
+        ("topic=immigration", True, None),
+        ("q=border", False, None),
+        ("q=border&ordering=-said_on", False, None),
+        ("said_before=not-a-day", False, None),
+        ("speaker=nobody", False, None),
     ],
 )
-def test_only_lists_whose_best_plan_ignores_the_values_are_read_prepared(query, alike):
-    """StatementList.planned_alike: dates, kinds and the order never change how the list
-    is best read; a speaker, a topic, words or reactions can (see prepared_reads)."""
+def test_a_list_is_read_prepared_with_what_its_plan_ignores_as_arguments(
+    query, by_cursor, arguments
+):
+    """StatementList.prepared_arguments: days always, and the cursor's ids when no record
+    is named; a speaker or a topic written in, so not through a cursor; never words."""
     from django.http import QueryDict
 
     from statements.reading.listing import StatementList
 
     PersonFactory(slug="jon-ossoff")
     TopicFactory(slug="immigration")
-    assert StatementList.from_params(QueryDict(query)).planned_alike is alike
+    listing = StatementList.from_params(QueryDict(query))
+    assert listing.prepared_arguments(by_cursor=by_cursor) == arguments
 
 
 def test_a_list_read_prepared_shows_what_it_would_show_sent_whole(client, settings):
-    statements = [StatementFactory(said_on=datetime.date(2020, 1, day)) for day in range(1, 26)]
-    pages = {}
-    for turned_on in (True, False):
-        settings.DATABASE_PREPARED_STATEMENTS = turned_on
-        generation.bump()
-        query = "said_before=2020-01-24&kind=direct"
-        first = client.get(f"{URL}?{query}").content.decode()
-        cursor = re.search(r"cursor=([\w-]+)", first).group(1)
-        pages[turned_on] = (page_ids(client, query), page_ids(client, f"{query}&cursor={cursor}"))
+    speaker = PersonFactory(slug="pat")
+    statements = [
+        StatementFactory(speaker=speaker, said_on=datetime.date(2020, 1, day))
+        for day in range(1, 26)
+    ]
+    StatementFactory(said_on=datetime.date(2020, 1, 1), kind="paraphrase")
     # Said on or before the 24th, newest first: every day but the 25th.
     newest = [s.pk for s in sorted(statements, key=lambda s: s.said_on, reverse=True)][1:]
-    assert pages[True] == pages[False] == (newest[:20], newest[20:])
+    for query in ("said_before=2020-01-24&kind=direct", "said_before=2020-01-24&speaker=pat"):
+        pages = {}
+        for turned_on in (True, False):
+            settings.DATABASE_PREPARED_STATEMENTS = turned_on
+            generation.bump()
+            first = client.get(f"{URL}?{query}").content.decode()
+            cursor = re.search(r"cursor=([\w-]+)", first).group(1)
+            pages[turned_on] = (
+                page_ids(client, query),
+                page_ids(client, f"{query}&cursor={cursor}"),
+            )
+        assert pages[True] == pages[False] == (newest[:20], newest[20:])
 
 
 def test_forms_share_their_fields_and_each_cleans_its_own_values():

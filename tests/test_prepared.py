@@ -1,7 +1,7 @@
 """prepared.fetch_all(): a read whose SQL never changes, prepared once per connection on
 PostgreSQL, sent whole elsewhere or when turned off; the same rows either way. And
-prepared.prepared_reads(): the reads inside, prepared by their text, their texts written
-in and their numbers and dates as arguments."""
+prepared.prepared_reads(): the reads inside, prepared by their text, the values of the
+types asked for as arguments and the others written in."""
 
 import datetime
 
@@ -100,8 +100,8 @@ def test_turned_off_or_off_postgresql_the_read_is_sent_whole(settings):
 
 
 def read_inside(queryset, arguments: list | None = None) -> tuple[list, list[str]]:
-    """The queryset's rows read inside prepared_reads(), and the SQL the database got
-    (its parameters added to ``arguments``)."""
+    """The queryset's rows read inside prepared_reads() with days as arguments, and the SQL
+    the database got (its parameters added to ``arguments``)."""
     sent: list[str] = []
 
     def spy(execute, sql, params, many, context):
@@ -110,7 +110,7 @@ def read_inside(queryset, arguments: list | None = None) -> tuple[list, list[str
             arguments.extend(params or [])
         return execute(sql, params, many, context)
 
-    with prepared_reads(), connection.execute_wrapper(spy):  # the spy sees what is sent
+    with prepared_reads((datetime.date,)), connection.execute_wrapper(spy):  # sees what is sent
         rows = list(queryset)
     return rows, sent
 
@@ -136,7 +136,7 @@ def test_a_prepared_read_gives_the_rows_it_would_give_sent_whole():
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_read_is_prepared_once_with_its_texts_written_in_and_its_dates_as_arguments():
+def test_a_read_is_prepared_once_with_its_days_as_arguments_and_the_rest_written_in():
     statement = StatementFactory(said_on=datetime.date(2019, 1, 2), kind="direct")
     connection.close()
     arguments: list = []
@@ -148,9 +148,38 @@ def test_a_read_is_prepared_once_with_its_texts_written_in_and_its_dates_as_argu
     assert execute.startswith("EXECUTE read_") and arguments == [datetime.date(2020, 1, 1)]
     rows, sent = read_inside(said_before(datetime.date(2018, 1, 1)))
     assert rows == [] and prepares(sent) == 0 and sent[0].startswith("EXECUTE read_")
-    # Another kind is another statement: a text can change the best plan.
+    # Another kind, or speaker, is another statement: either can change the best plan.
     rows, sent = read_inside(said_before(datetime.date(2020, 1, 1)).filter(kind="partial"))
     assert rows == [] and prepares(sent) == 1
+    by_speaker = said_before(datetime.date(2020, 1, 1)).filter(speaker_id=statement.speaker_id)
+    rows, sent = read_inside(by_speaker)
+    assert rows == [statement] and prepares(sent) == 1
+    assert f'"speaker_id" = {statement.speaker_id}' in sent[0]
+    rows, sent = read_inside(by_speaker.exclude(speaker_id=statement.speaker_id + 1))
+    assert rows == [statement] and prepares(sent) == 1
+    rows, sent = read_inside(by_speaker)
+    assert rows == [statement] and prepares(sent) == 0
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_numbers_are_arguments_when_asked():
+    statement = StatementFactory()
+    connection.close()
+    sent: list[str] = []
+
+    def spy(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    for pk in (statement.pk, statement.pk + 1):
+        sent.clear()
+        with prepared_reads((int,)), connection.execute_wrapper(spy):
+            rows = list(Statement.objects.filter(pk__gte=pk).order_by("pk"))
+        assert rows == ([statement] if pk == statement.pk else [])
+        # One statement for every id: prepared the first time only, the id as $1.
+        assert prepares(sent) == (pk == statement.pk)
+        assert sent[0].startswith("PREPARE") == ("$1" in sent[0]) == (pk == statement.pk)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -177,7 +206,7 @@ def test_writes_and_reads_without_parameters_are_sent_as_they_are():
         sent.append(sql)
         return execute(sql, params, many, context)
 
-    with prepared_reads(), connection.execute_wrapper(spy):  # the spy sees what is sent
+    with prepared_reads((datetime.date,)), connection.execute_wrapper(spy):  # sees what is sent
         Statement.objects.filter(pk=statement.pk).update(speaker_role="Senator")
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

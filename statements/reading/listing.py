@@ -7,6 +7,7 @@ order by keyset. Only the rows of the page are loaded, by id, and put back in ra
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from . import visibility
 
 # The filters whose values never change how the list is best read: whatever the day or
 # the kind, an index hands the statements over in date order. (A speaker, a topic, a
-# party, a race, an event, reactions or words are read best one way when they match few
+# party, a race, an event or reactions are read best one way when they match few
 # statements and another when they match many.)
 PLANNED_ALIKE = frozenset({"said_after", "said_before", "kind", "ordering"})
 
@@ -58,14 +59,22 @@ class StatementList:
     def ascending(self) -> bool:
         return self.ordering == Ordering.OLDEST
 
-    @property
-    def planned_alike(self) -> bool:
-        """Whether one plan serves this list whatever its filters' values, so that it can
-        be read through a prepared statement (``prepared.prepared_reads``)."""
-        if self.ranked or not self.filterset.is_valid():
-            return False
+    def prepared_arguments(self, *, by_cursor: bool) -> tuple[type, ...] | None:
+        """The types of the values that the list's read may take as arguments of a
+        prepared statement (``prepared.prepared_reads``): those its best plan never
+        depends on. None: not prepared.
+
+        Days always; with no filter but days, kinds and the order, the cursor's ids too,
+        one statement serving every page. A list that names records (a speaker, a topic)
+        has their ids written in: a statement, and a plan, per record. Its pages reached
+        by cursor are not prepared, as the cursor's id would be written in too: a
+        statement per page. Neither are searches, whose words would be."""
+        if self.ranked or self.searching or not self.filterset.is_valid():
+            return None
         chosen = {name for name, value in self.filterset.form.cleaned_data.items() if value}
-        return chosen <= PLANNED_ALIKE
+        if chosen <= PLANNED_ALIKE:
+            return (datetime.date, int)
+        return None if by_cursor else (datetime.date,)
 
     def ranking(self) -> search.Ranking:
         """The matches' ids, most relevant first (at most search.RANKED_LIMIT of them)."""

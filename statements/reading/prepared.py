@@ -97,22 +97,21 @@ def fetch_all(
 
 
 @contextmanager
-def prepared_reads(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+def prepared_reads(arguments: tuple[type, ...], using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Every read run inside (every queryset evaluated inside) is prepared once per
-    connection, then executed by name. Its text parameters (states, kinds: a few values
-    each) are written into the statement; its numbers and dates (days, ids) are its
-    arguments.
+    connection, then executed by name. Its parameters of the types in ``arguments`` are
+    the statement's arguments; the others are written into its text, so that a read with
+    other values of them is another statement.
 
-    Only for reads whose best plan is the same whatever those numbers and dates.
     PostgreSQL plans a prepared statement's first five executions for their arguments;
     from then on, when a plan for any arguments costs no more by its estimates, it keeps
-    that one and plans no more. That is right for the statements said before a day: an
-    index hands them over in date order whatever the day (at a million statements, 0.9 ms
-    of planning a page saved). Where a value decides the plan, PostgreSQL's estimates
-    mostly see it and go on planning each execution, but not always: made to keep one
-    plan, a prolific speaker's paraphrases took 146 ms a page instead of 5. Texts are
-    written in for the same reason: with a state as an argument, the plan kept would be
-    one for a state that few statements are in (20 s instead of 0.4 ms)."""
+    that one and plans no more (at a million statements, about 1 ms of a list page).
+    So only the values the best plan does not depend on may be arguments. A day is one:
+    an index hands the statements over in date order whatever the day. A speaker is not:
+    made to keep one plan for every speaker, a prolific speaker's paraphrases took 146 ms
+    a page instead of 5; written in, each speaker has a statement and a plan of its own.
+    Nor is a state: as an argument, the plan kept was one for a state that few statements
+    are in (20 s instead of 0.4 ms)."""
     if not _preparing(using):
         yield
         return
@@ -121,19 +120,19 @@ def prepared_reads(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     def by_name(execute, sql, params, many, context):
         if many or not params or not sql.startswith("SELECT "):
             return execute(sql, params, many, context)
-        arguments = [param for param in params if not isinstance(param, str)]
-        numbers = (AsIs(f"${number}") for number in range(1, len(arguments) + 1))
-        written = [param if isinstance(param, str) else next(numbers) for param in params]
+        given = [param for param in params if type(param) in arguments]
+        numbers = (AsIs(f"${number}") for number in range(1, len(given) + 1))
+        written = [next(numbers) if type(param) in arguments else param for param in params]
         text = context["cursor"].cursor.mogrify(sql, written).decode()
         name = _statement(text)
         prepared = _prepared_on(context["connection"].connection)
         if name not in prepared:
             execute(f"PREPARE {name} AS {text}", None, False, context)
             prepared.add(name)
-        if not arguments:
+        if not given:
             return execute(f"EXECUTE {name}", None, False, context)
-        placeholders = ", ".join(["%s"] * len(arguments))
-        return execute(f"EXECUTE {name} ({placeholders})", arguments, False, context)
+        placeholders = ", ".join(["%s"] * len(given))
+        return execute(f"EXECUTE {name} ({placeholders})", given, False, context)
 
     with connections[using].execute_wrapper(by_name):
         yield

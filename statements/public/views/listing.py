@@ -30,13 +30,15 @@ def statement_list(request):
             page_number=request.GET.get("page"),
         )
     else:
-        with prepared_reads() if listing.planned_alike else nullcontext():
+        cursor = request.GET.get("cursor")
+        arguments = listing.prepared_arguments(by_cursor=bool(cursor))
+        with prepared_reads(arguments) if arguments else nullcontext():
             page = keyset_page(
                 listing.results,
                 load=card_columns,
                 ids_first=listing.searching,
                 ascending=listing.ascending,
-                cursor_token=request.GET.get("cursor"),
+                cursor_token=cursor,
                 page_number=request.GET.get("page"),
             )
     if listing.query:
