@@ -479,3 +479,32 @@ def test_forms_share_their_fields_and_each_cleans_its_own_values():
     assert first.form.fields["speaker"] is second.form.fields["speaker"]
     del first.form.fields["speaker"]
     assert "speaker" in second.form.fields and "speaker" in StatementFilter().form.fields
+
+
+def test_the_records_a_filter_names_are_read_once_per_content_generation():
+    """RecordsField: the published records the slugs name are remembered until the next
+    write; a slug that names none is refused every time."""
+    from django.http import QueryDict
+
+    pat = PersonFactory(slug="pat", name="Pat Doe")
+
+    def speakers(query: str, queries: int) -> StatementFilter:
+        with CaptureQueriesContext(connection) as captured:
+            filterset = StatementFilter(QueryDict(query))
+            filterset.is_valid()
+        assert len(captured) == queries, [q["sql"] for q in captured]
+        return filterset
+
+    first = speakers("speaker=pat", 1)
+    assert [str(person) for person in first.form.cleaned_data["speaker"]] == ["Pat Doe"]
+    again = speakers("speaker=pat&said_before=2020-01-01", 0)
+    assert [person.pk for person in again.form.cleaned_data["speaker"]] == [pat.pk]
+    for _ in range(2):
+        assert "speaker" in speakers("speaker=pat&speaker=nobody", 1).errors
+    pat.name = "Pat Roe"
+    pat.save()  # a write: a new content generation
+    renamed = speakers("speaker=pat", 1)
+    assert [str(person) for person in renamed.form.cleaned_data["speaker"]] == ["Pat Roe"]
+    pat.state = "draft"
+    pat.save()
+    assert "speaker" in speakers("speaker=pat", 1).errors
