@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 
 from statements.caching import generation
 from statements.filters import StatementFilter
-from statements.models import Statement
+from statements.models import Organization, Statement
 
 from .factories import (
     EventFactory,
+    OrganizationFactory,
     PersonFactory,
     ReactionFactory,
     StatementFactory,
@@ -415,8 +416,10 @@ DAYS, DAYS_AND_IDS = (datetime.date,), (datetime.date, int)
         ("said_before=2020-06-01", True, DAYS_AND_IDS),
         ("said_after=2019-01-01&said_before=2020-06-01&ordering=said_on", False, DAYS_AND_IDS),
         ("kind=direct&kind=partial&round=3", True, DAYS_AND_IDS),
-        ("speaker=jon-ossoff", False, DAYS),
+        ("speaker=jon-ossoff", False, None),
         ("topic=immigration&said_before=2020-06-01", False, DAYS),
+        ("topic=immigration&kind=direct&party=democratic-party", False, DAYS),
+        ("topic=immigration&speaker=jon-ossoff", False, None),
         ("has_reactions=true", False, DAYS),
         ("speaker=jon-ossoff", True, None),
         ("topic=immigration", True, None),
@@ -430,27 +433,29 @@ def test_a_list_is_read_prepared_with_what_its_plan_ignores_as_arguments(
     query, by_cursor, arguments
 ):
     """StatementList.prepared_arguments: days always, and the cursor's ids when no record
-    is named; a speaker or a topic written in, so not through a cursor; never words."""
+    is named; a topic or a party written in, so not through a cursor; never a speaker
+    (one of thousands), never words."""
     from django.http import QueryDict
 
     from statements.reading.listing import StatementList
 
     PersonFactory(slug="jon-ossoff")
     TopicFactory(slug="immigration")
+    OrganizationFactory(slug="democratic-party", kind=Organization.Kind.PARTY)
     listing = StatementList.from_params(QueryDict(query))
     assert listing.prepared_arguments(by_cursor=by_cursor) == arguments
 
 
 def test_a_list_read_prepared_shows_what_it_would_show_sent_whole(client, settings):
-    speaker = PersonFactory(slug="pat")
+    border = TopicFactory(slug="border")
     statements = [
-        StatementFactory(speaker=speaker, said_on=datetime.date(2020, 1, day))
+        StatementFactory(topics=[border], said_on=datetime.date(2020, 1, day))
         for day in range(1, 26)
     ]
     StatementFactory(said_on=datetime.date(2020, 1, 1), kind="paraphrase")
     # Said on or before the 24th, newest first: every day but the 25th.
     newest = [s.pk for s in sorted(statements, key=lambda s: s.said_on, reverse=True)][1:]
-    for query in ("said_before=2020-01-24&kind=direct", "said_before=2020-01-24&speaker=pat"):
+    for query in ("said_before=2020-01-24&kind=direct", "said_before=2020-01-24&topic=border"):
         pages = {}
         for turned_on in (True, False):
             settings.DATABASE_PREPARED_STATEMENTS = turned_on
