@@ -1,12 +1,14 @@
-"""Reads whose SQL never changes, with one argument: prepared once per database connection.
+"""Reads prepared once per database connection, where planning costs more than running.
 
 The query behind every list's cards (card_relations.py) is the same text for every page,
 the cards' ids being its one argument (``AnyOf``). PostgreSQL parses and plans a query
 each time it gets one, and for that query planning cost more than running it: 2.2 ms a
 page at a million statements, of which 0.5 ms run as a prepared statement. So on
-PostgreSQL such a read is sent as ``PREPARE`` once per connection, then as ``EXECUTE``.
-(PostgreSQL plans the first executions for their arguments; when a plan for any argument
-costs no more, it keeps that one and plans no more.)
+PostgreSQL such a read is sent as ``PREPARE`` once per connection, then as ``EXECUTE``
+(``fetch_all``). (PostgreSQL plans the first executions for their arguments; when a plan
+for any argument costs no more, it keeps that one and plans no more.) The list's own rows
+are read the same way where their plan does not depend on the values that change from
+page to page (``prepared_reads``).
 
 A prepared statement belongs to its server connection. Behind a pooler that hands one
 server connection to several clients, transaction by transaction (PgBouncer in
@@ -109,7 +111,8 @@ def prepared_reads(arguments: tuple[type, ...], using: str = DEFAULT_DB_ALIAS) -
     So only the values the best plan does not depend on may be arguments. A day is one:
     an index hands the statements over in date order whatever the day. A speaker is not:
     made to keep one plan for every speaker, a prolific speaker's paraphrases took 146 ms
-    a page instead of 5; written in, each speaker has a statement and a plan of its own.
+    a page instead of 5; written in, each speaker would have a statement and a plan of
+    its own (``StatementList.prepared_arguments`` says when that pays).
     Nor is a state: as an argument, the plan kept was one for a state that few statements
     are in (20 s instead of 0.4 ms)."""
     if not _preparing(using):
