@@ -298,10 +298,14 @@ _PLACEHOLDER = {"pk": 9081726354, "id": 9081726354, "slug": "x-placeholder-x"}
 _read_once: ContextVar[tuple[str, str] | None] = ContextVar("resolving_read_once", default=None)
 
 
+def _read_now(urlconf: str | None = None) -> tuple[str, str]:
+    return get_script_prefix(), urlconf or get_urlconf() or settings.ROOT_URLCONF
+
+
 def _resolving() -> tuple[str, str]:
     """What a resolved route depends on besides its name: the script prefix and urlconf
     of this request (the cache keys of ``route`` and ``address``)."""
-    return _read_once.get() or (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return _read_once.get() or _read_now()
 
 
 @contextmanager
@@ -311,8 +315,7 @@ def resolving_read_once(urlconf: str | None = None) -> Iterator[None]:
     two context-local reads, 3.5 µs, where the rest of ``address`` takes 1.5. A list page
     asks for about 120 addresses, a prolific speaker's page over 400
     (``tracker.middleware.RoutesReadOnceMiddleware``)."""
-    urlconf = urlconf or get_urlconf() or settings.ROOT_URLCONF
-    token = _read_once.set((get_script_prefix(), urlconf))
+    token = _read_once.set(_read_now(urlconf))
     try:
         yield
     finally:
