@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.cache import caches
 from django.db import connection
 from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
@@ -1074,6 +1075,51 @@ def test_a_statement_read_twice_on_a_person_page_has_a_complete_card_and_its_ent
         assert "Pat Prolific" in entry and 'datetime="2022-01-01"' in entry
         assert f'href="/statements/{both.pk}/"' in entry
         assert "Trade and quotas together." in entry
+
+
+def test_a_person_pages_cached_cards_are_not_read_for_again(client, uncached_pages):
+    """The cards a person page shows (recent, and behind a position: one statement can be
+    both) are kept per content generation; once they are, the page does not read what they
+    show besides their row, and shows the same cards. A write draws them afresh."""
+    topic = TopicFactory(slug="water", name="Water")
+    statement = StatementFactory(topics=[topic], text="Water for everyone.")
+    ReactionFactory(statement=statement)
+    position = Position.objects.create(
+        person=statement.speaker,
+        topic=topic,
+        summary="Supports water for everyone.",
+        as_of=statement.said_on,
+        state=PUBLISHED,
+    )
+    position.statements.add(statement)
+    url = f"/people/{statement.speaker.slug}/"
+
+    def cards_and_queries() -> tuple[list[str], list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            html = get_ok(client, url).content.decode()
+        cards = re.findall(r'<article class="card.*?</article>', html, re.S)
+        return cards, [query["sql"] for query in queries.captured_queries]
+
+    cards_and_queries()  # what is kept per content generation besides the cards
+    caches["fragments"].clear()
+    drawn, first = cards_and_queries()
+    kept, second = cards_and_queries()
+    assert len(drawn) == 2 and all("Water for everyone." in card for card in drawn)
+    assert sorted(re.search(r'id="(recent|position)-', card).group(1) for card in drawn) == [
+        "position",
+        "recent",
+    ]
+    assert all("1 reaction" in card and "Reported by " in card for card in drawn)
+    assert kept == drawn
+    assert len(second) == len(first) - 1
+    # The one left out reads the cards' sources and reactions (on PostgreSQL, prepared
+    # once per connection and then executed by name).
+    (left_out,) = set(first) - set(second)
+    assert "statements_statementsource" in left_out or left_out.startswith("EXECUTE read_")
+
+    StatementSource.objects.filter(statement=statement).delete()  # a write: a new generation
+    redrawn, _queries = cards_and_queries()
+    assert all("Reported by " not in card for card in redrawn)
 
 
 def test_compare_finds_topics_beyond_the_newest_statements(client, prolific, uncached_pages):

@@ -121,6 +121,29 @@ def rendered_card(statement: Statement, generation: int, prefix: str = "") -> Sa
     return mark_safe(html)  # noqa: S308 -- built by card_html, escaped there
 
 
+def prefixed_cards(cards: list[tuple[Statement, str]], generation: int) -> list[SafeString]:
+    """Each (statement, id prefix)'s card as HTML, for a page that shows cards among other
+    things and has given their statements their topics: the cached ones in one cache
+    read, the others rendered (what they show besides their row in one query, made only
+    when a card is missing) and cached. The HTML is handed over, not read again when the
+    template shows it, so a card dropped from the cache in between is never drawn
+    without what it shows."""
+    keys = [card_key(statement.pk, generation, prefix) for statement, prefix in cards]
+    found = fragments().get_many(keys)
+    missing = [
+        (statement, prefix, key)
+        for (statement, prefix), key in zip(cards, keys, strict=True)
+        if key not in found
+    ]
+    if missing:
+        # Each object once: one statement can have a card under two prefixes.
+        attach_card_relations({id(s): s for s, _prefix, _key in missing}.values(), topics=False)
+        fresh = {key: card_html(statement, prefix) for statement, prefix, key in missing}
+        fragments().set_many(fresh)
+        found.update(fresh)
+    return [mark_safe(found[key]) for key in keys]  # noqa: S308 -- built by card_html
+
+
 def rendered_cards(statements: list[Statement], generation: int) -> list[SafeString]:
     """Each statement's card as HTML, from ``card_rows()`` statements: the cached ones in
     one cache read, the others rendered (their topics and sources in two light queries)

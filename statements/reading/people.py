@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 from django.db.models import (
@@ -20,8 +20,10 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from .. import paging
+from ..caching import generation
 from ..models import (
     Organization,
     Person,
@@ -34,8 +36,8 @@ from ..paging import COUNT_CAP
 from ..planning import joins_as_written
 from . import said, timeline_data, visibility
 from .attached import attach
-from .card_relations import attach_card_relations, give_topics
-from .cards import card_rows, sort_newest
+from .card_relations import give_topics
+from .cards import card_rows, prefixed_cards, sort_newest
 from .roles import roles_and_candidacies
 from .timeline import DENSITY
 from .tree import TopicTree
@@ -115,6 +117,7 @@ class TopicPositions:
     latest: list[Statement]
     more: bool  # more statements on the topic than are shown
     newer: int  # statements on the topic newer than the current summary
+    cards: list[SafeString] = field(default_factory=list)  # of the statements it rests on
 
 
 @dataclass
@@ -217,20 +220,18 @@ def person_page(slug: str) -> dict:
         if topic.pk not in by_topic and (entry := found.said.get((person.pk, topic.pk))) is not None
     ]
 
-    # Every card's statement, each object once: a statement read twice (in the window
-    # and among a topic's missed ones) is two objects, and each needs what its card shows.
-    # The statements under topics are entries (entry_html): they need nothing more.
-    shown = list(
-        {
-            id(s): s
-            for s in [
-                *recent,
-                *(s for entry in topic_positions for s in entry.current.public_statements),
-            ]
-        }.values()
-    )
-    attach_card_relations(shown, topics=False)
-    give_topics([*shown, *timeline], tree)
+    # The cards: a statement read twice (in the window and among a topic's missed ones)
+    # is two objects, each given its topics. The statements under topics are entries
+    # (entry_html): they need nothing more.
+    cards = [
+        *((s, "recent-") for s in recent),
+        *((s, "position-") for entry in topic_positions for s in entry.current.public_statements),
+    ]
+    give_topics([*(s for s, _prefix in cards), *timeline], tree)
+    drawn = iter(prefixed_cards(cards, generation.current()))
+    recent_cards = [next(drawn) for _ in recent]
+    for on_topic in topic_positions:
+        on_topic.cards = [next(drawn) for _ in on_topic.current.public_statements]
 
     with joins_as_written():
         reactions = list(
@@ -256,7 +257,7 @@ def person_page(slug: str) -> dict:
         "statement_count": count,
         "topic_positions": topic_positions,
         "topic_statements": topic_statements,
-        "recent": recent,
+        "recent_cards": recent_cards,
         "reactions": reactions,
         "timeline": months,
         "timeline_cut": person.count_is_capped or person.statement_count > len(timeline),
