@@ -37,7 +37,7 @@ from ..planning import joins_as_written
 from . import said, timeline_data, visibility
 from .attached import attach
 from .card_relations import give_topics
-from .cards import card_rows, prefixed_cards, sort_newest
+from .cards import card_columns, prefixed_cards, sort_newest
 from .roles import roles_and_candidacies
 from .timeline import DENSITY
 from .tree import TopicTree
@@ -183,7 +183,7 @@ def person_page(slug: str) -> dict:
 
     # The newest statements, and the newest few on each topic (with a position or not).
     found = said.newest_by_topic(
-        card_rows(visibility.statements()),
+        card_columns(visibility.statements()),
         {person.pk: person.window_start},
         tree.by_id,
         per=PER_TOPIC_ON_PERSON,
