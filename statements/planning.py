@@ -15,6 +15,8 @@ those settings lead it astray, and a setting sent with the read alone puts it ri
   slower in the written order.
 - **Index entries at their price** (``index_entries_at_their_price``), for the search
   ranking's read: see ``INDEX_ENTRIES_AT_THEIR_PRICE``.
+- **No merge joins** (``without_merge_joins``), for the timeline charts' reads: see
+  ``NO_MERGE_JOINS``.
 
 How: the setting is sent as ``SET LOCAL`` in front of the query, in the same round trip
 (psycopg2 puts the parameters into the text and sends it as one simple query). Outside a
@@ -45,6 +47,17 @@ AS_WRITTEN = "SET LOCAL join_collapse_limit = 1; "
 INDEX_ENTRIES_AT_THEIR_PRICE = "SET LOCAL cpu_index_tuple_cost = 0.1; "
 
 
+# A timeline chart counts each statement's published reactions with a correlated
+# subquery that joins six tables for the visibility rules, run once per statement (tens
+# of thousands for a prolific speaker). Planned with merge joins, each run starts an
+# index scan of the organizations even for a statement without reactions, which most
+# are; with nested loops it stops at the first probe of the reactions' index. Over the
+# charts of the fifty most prolific speakers at a million statements, the read took
+# 37 ms on average instead of 53 (the most prolific: 330 instead of 500); topic charts
+# were as fast or faster.
+NO_MERGE_JOINS = "SET LOCAL enable_mergejoin = off; "
+
+
 @contextmanager
 def joins_as_written(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Plan the queries run inside (evaluate the querysets inside) in the written join
@@ -58,6 +71,14 @@ def index_entries_at_their_price(using: str = DEFAULT_DB_ALIAS) -> Iterator[None
     """Plan the queries run inside with INDEX_ENTRIES_AT_THEIR_PRICE, on PostgreSQL
     outside a transaction; elsewhere, as usual."""
     with planned_with(INDEX_ENTRIES_AT_THEIR_PRICE, using):
+        yield
+
+
+@contextmanager
+def without_merge_joins(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Plan the queries run inside with NO_MERGE_JOINS, on PostgreSQL outside a
+    transaction; elsewhere, as usual."""
+    with planned_with(NO_MERGE_JOINS, using):
         yield
 
 

@@ -1,6 +1,7 @@
 """Reads planned with settings of their own (statements.planning): joins_as_written() for
 the reads that fetch what belongs to known records, index entries at their price for the
-search ranking; each setting in the same round trip as its query, never outliving it."""
+search ranking, no merge joins for the timeline charts; each setting in the same round
+trip as its query, never outliving it."""
 
 from unittest import mock
 
@@ -9,8 +10,14 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
 from statements import search
-from statements.planning import AS_WRITTEN, INDEX_ENTRIES_AT_THEIR_PRICE, joins_as_written
+from statements.planning import (
+    AS_WRITTEN,
+    INDEX_ENTRIES_AT_THEIR_PRICE,
+    NO_MERGE_JOINS,
+    joins_as_written,
+)
 from statements.reading import visibility
+from statements.reading.timeline_data import read_marks
 
 from .factories import ReactionFactory, StatementFactory
 
@@ -123,3 +130,39 @@ def test_the_search_ranking_prices_index_entries_for_its_query_alone():
         return
     assert len(seen) == 1 and seen[0].startswith(INDEX_ENTRIES_AT_THEIR_PRICE)
     assert cpu_index_tuple_cost() == "0.005"  # the default again, for the next query
+
+
+def merge_joins() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_mergejoin")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_charts_count_reactions_without_merge_joins_for_their_query_alone():
+    statement = StatementFactory()
+    ReactionFactory.create_batch(2, statement=statement)
+    StatementFactory(speaker=statement.speaker)
+    theirs = visibility.statements().filter(speaker=statement.speaker)
+    seen: list[str] = []
+    send = CursorWrapper._execute
+
+    def spy(cursor, sql, *args):  # what the driver gets, after every wrapper
+        seen.append(sql)
+        return send(cursor, sql, *args)
+
+    for monthly in (False, True):
+        with mock.patch.object(CursorWrapper, "_execute", spy):
+            marks, cut = read_marks(theirs, {}, lambda values: "all", lambda values: {}, monthly)
+        assert sum(mark.reactions for mark in marks) == 2 and not cut
+        assert sum(mark.count for mark in marks) == 2
+        with transaction.atomic():  # planned as usual
+            assert read_marks(theirs, {}, lambda values: "all", lambda values: {}, monthly) == (
+                marks,
+                cut,
+            )
+    if connection.vendor != "postgresql":
+        assert not any(NO_MERGE_JOINS in sql for sql in seen)
+        return
+    assert len(seen) == 2 and all(sql.startswith(NO_MERGE_JOINS) for sql in seen)
+    assert merge_joins() == "on"  # the default again, for the next query

@@ -40,6 +40,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .. import paging
 from ..caching import generation
 from ..models import Person, QuoteKind, Race, Statement, StatementTopic, Topic
+from ..planning import without_merge_joins
 from . import visibility
 from .cards import reaction_count
 from .timeline import DENSITY, Chart, Mark, Row, draw
@@ -114,7 +115,7 @@ def read_marks(
     LIMIT cut them short."""
     marks: list[Mark] = []
     if not monthly:
-        rows = list(
+        read = (
             statements.annotate(
                 **row_fields,
                 reaction_total=reaction_count(),
@@ -125,6 +126,8 @@ def read_marks(
                 "pk", "said_on", "date_precision", "kind", "words", "reaction_total", *row_fields
             )[: MAX_ROWS + 1]
         )
+        with without_merge_joins():
+            rows = list(read)
         for values in rows[:MAX_ROWS]:
             row = row_of(values)
             if row is None:
@@ -146,7 +149,7 @@ def read_marks(
             )
         return marks, len(rows) > MAX_ROWS
 
-    groups = list(
+    read = (
         statements.annotate(
             **row_fields,
             month=TruncMonth("said_on"),
@@ -162,6 +165,8 @@ def read_marks(
         )
         .order_by("-undated", F("month").desc())[: MAX_GROUPS + 1]
     )
+    with without_merge_joins():
+        groups = list(read)
     merged: dict[tuple[str, datetime.date | None], Mark] = {}
     listing = reverse("statements:statement-list")
     for values in groups[:MAX_GROUPS]:
