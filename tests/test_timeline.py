@@ -3,10 +3,13 @@
 import datetime
 import re
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import quoteattr
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from statements.caching import generation
 from statements.models import PublicationState, QuoteKind, Statement, StatementTopic
@@ -18,6 +21,7 @@ from statements.reading.timeline import (
     Chart,
     Mark,
     Row,
+    attribute,
     draw,
 )
 from statements.reading.timeline_table import table
@@ -470,3 +474,14 @@ def test_a_chart_is_drawn_once_per_content_generation(client, settings, monkeypa
     third = client.get("/people/ada/").content.decode()
     assert len(drawn) == len(read) == 2
     assert len(marks_of(svg_of(third))) == 2
+
+
+@given(st.one_of(st.text(alphabet=st.sampled_from(list("ab é&<>\"';#x\n\t\r"))), st.integers()))
+def test_an_attribute_reads_back_as_the_value_given(value):
+    """What ``attribute`` writes is read back by an XML parser as the value, as what
+    ``quoteattr`` writes is."""
+
+    def read_back(quoted: str) -> str | None:
+        return ET.fromstring(f"<x v={quoted}/>").get("v")
+
+    assert read_back(attribute(value)) == read_back(quoteattr(str(value))) == str(value)

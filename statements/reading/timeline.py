@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
@@ -241,9 +241,26 @@ def fitted(text: str, x: float, size: float = 14) -> dict[str, object]:
     return {"x": x, "text_anchor": "middle"}
 
 
+def attribute(value: object) -> str:
+    """An attribute's value, escaped and double-quoted as ``quoteattr`` would have it
+    (newlines and tabs kept as characters); numbers, most of a chart's values, as they
+    are. Written out because ``quoteattr`` took a third of drawing a prolific speaker's
+    chart."""
+    if isinstance(value, (int, float)):
+        return f'"{value}"'
+    text = str(value)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text or ">" in text or '"' in text:
+        text = text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    if "\n" in text or "\r" in text or "\t" in text:
+        text = text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    return f'"{text}"'
+
+
 def attrs(**values: object) -> str:
     return "".join(
-        f" {name.rstrip('_').replace('_', '-')}={quoteattr(str(value))}"
+        f" {name.rstrip('_').replace('_', '-')}={attribute(value)}"
         for name, value in values.items()
         if value is not None
     )
