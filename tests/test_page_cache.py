@@ -301,6 +301,50 @@ def test_a_person_pages_cached_cards_follow_an_edit(client, world, publisher):
     )
 
 
+def test_a_person_pages_briefs_and_entries_are_kept_until_an_edit(world, publisher):
+    """The timeline's briefs and the entries under topics are built once per content
+    generation (here for a signed-in editor, whom the page cache leaves alone), and
+    afresh after an edit."""
+    from unittest import mock
+
+    from statements.reading import brief_html
+
+    from .support import logged_in
+
+    editor = logged_in(publisher)
+    statement = Statement.objects.get(pk=world["ossoff_economy"])
+
+    def shown(page: str, words: str) -> tuple[bool, bool]:
+        """Whether ``words`` are in the timeline's briefs, and in the entries."""
+        briefs = page[page.index('id="timeline-heading"') :]
+        entries = page[page.index('id="positions-heading"') : page.index('id="recent-heading"')]
+        return words in briefs, words in entries
+
+    with (
+        mock.patch.object(brief_html, "brief_html", wraps=brief_html.brief_html) as briefs,
+        mock.patch.object(brief_html, "entry_html", wraps=brief_html.entry_html) as entries,
+    ):
+        first = editor.get("/people/jon-ossoff/").content.decode()
+        assert shown(first, "the economy needs fixing") == (True, True)
+        assert briefs.call_count and entries.call_count
+        briefs.reset_mock(), entries.reset_mock()
+
+        again = editor.get("/people/jon-ossoff/").content.decode()
+        assert shown(again, "the economy needs fixing") == (True, True)
+        assert briefs.call_count == entries.call_count == 0
+
+        correct(
+            record=statement,
+            user=publisher,
+            changes={"text": "the economy needs tending"},
+            note="The source misprinted a word.",
+        )
+        edited = editor.get("/people/jon-ossoff/").content.decode()
+        assert shown(edited, "the economy needs tending") == (True, True)
+        assert shown(edited, "the economy needs fixing") == (False, False)
+        assert briefs.call_count and entries.call_count
+
+
 def test_the_file_cache_culls_now_and_then_and_keeps_its_limit(tmp_path):
     """The file cache checks its size on one write in CULL_EVERY, not on every write,
     and still culls back under MAX_ENTRIES when it does."""

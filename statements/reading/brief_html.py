@@ -4,16 +4,19 @@ and the entry (who, when and kind first, then the words, linked).
 A person's page lists a hundred briefs in its timeline and dozens of entries under its
 topics; a topic page lists briefs behind each position, and a race's grid entries in each
 cell. Built here as one string each, every value escaped by ``markup.escaped``, rather
-than through a template include each.
+than through a template include each, and kept per content generation in each process's
+fragments cache, as the cards are: a person's page finds its hundred briefs and dozens of
+entries there instead of building them again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import QuoteKind, Statement
+from .cards import fragments
 from .dates import partial_date
 from .markup import escaped
 
@@ -81,18 +84,46 @@ def entry_html(statement: Statement, *, show_event: bool = False) -> SafeString:
     )
 
 
-def brief_items(statements: Iterable[Statement], *, topics: bool = False) -> SafeString:
+def kept(
+    what: str, statements: Iterable[Statement], generation: int, build: Callable[[Statement], str]
+) -> list[str]:
+    """Each statement's ``what`` (a mention and its variant), from the fragments cache
+    in one read, or built by ``build`` and kept. The key holds the content ``generation``,
+    so a write (to the statement, its speaker, its topics) makes every copy obsolete."""
+    statements = list(statements)
+    keys = [f"{what}:{statement.pk}:{generation}" for statement in statements]
+    found = fragments().get_many(keys)
+    fresh = {
+        key: build(statement)
+        for statement, key in zip(statements, keys, strict=True)
+        if key not in found
+    }
+    if fresh:
+        fragments().set_many(fresh)
+        found.update(fresh)
+    return [found[key] for key in keys]
+
+
+def brief_items(
+    statements: Iterable[Statement], generation: int, *, topics: bool = False
+) -> SafeString:
     """The briefs of a list, each in its ``<li>``: one call for a list a page shows
-    whole (a person's timeline is a hundred)."""
-    return mark_safe(  # noqa: S308 -- built by brief_html
-        "".join(f"\n<li>{brief_html(statement, topics=topics)}</li>" for statement in statements)
+    whole (a person's timeline is a hundred). With ``topics``, the statements come with
+    their published topics (``give_topics``)."""
+    briefs = kept(
+        f"brief-{topics:d}", statements, generation, lambda s: brief_html(s, topics=topics)
     )
+    return mark_safe("".join(f"\n<li>{brief}</li>" for brief in briefs))  # noqa: S308 -- built by brief_html
 
 
-def entry_items(statements: Iterable[Statement], *, show_event: bool = False) -> SafeString:
+def entry_items(
+    statements: Iterable[Statement], generation: int, *, show_event: bool = False
+) -> SafeString:
     """The entries of a list, each in its ``<li>``."""
-    return mark_safe(  # noqa: S308 -- built by entry_html
-        "".join(
-            f"<li>{entry_html(statement, show_event=show_event)}</li>" for statement in statements
-        )
+    entries = kept(
+        f"entry-{show_event:d}",
+        statements,
+        generation,
+        lambda s: entry_html(s, show_event=show_event),
     )
+    return mark_safe("".join(f"<li>{entry}</li>" for entry in entries))  # noqa: S308 -- built by entry_html

@@ -39,8 +39,29 @@ def route_tag(parser, token):
     return RouteNode(bits[1][1:-1])
 
 
-register.simple_tag(brief_items, name="statement_briefs")
-register.simple_tag(entry_items, name="statement_entries")
+def content_generation(context) -> int:
+    """The content generation the page cache read for this request, or read once here
+    (for a signed-in reader, whom the page cache leaves alone): what the fragments a page
+    shows are kept under."""
+    request = context.get("request")
+    current = getattr(request, "content_generation", None)
+    if current is None:
+        current = generation.current()
+        if request is not None:
+            request.content_generation = current
+    return current
+
+
+@register.simple_tag(takes_context=True)
+def statement_briefs(context, statements, topics=False):
+    """The statements as briefs in ``<li>``s (``brief_items``)."""
+    return brief_items(statements, content_generation(context), topics=topics)
+
+
+@register.simple_tag(takes_context=True)
+def statement_entries(context, statements, show_event=False):
+    """The statements as entries in ``<li>``s (``entry_items``)."""
+    return entry_items(statements, content_generation(context), show_event=show_event)
 
 
 @register.simple_tag
@@ -128,12 +149,5 @@ def org_label(organization) -> str:
 
 @register.simple_tag(takes_context=True)
 def statement_card(context, statement, prefix=""):
-    """The statement's card, cached per content generation (``rendered_card``). The
-    generation is the one the page cache read for this request, or read once here."""
-    request = context.get("request")
-    current = getattr(request, "content_generation", None)
-    if current is None:
-        current = generation.current()
-        if request is not None:
-            request.content_generation = current
-    return rendered_card(statement, current, prefix)
+    """The statement's card, cached per content generation (``rendered_card``)."""
+    return rendered_card(statement, content_generation(context), prefix)
