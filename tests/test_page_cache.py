@@ -345,6 +345,39 @@ def test_a_person_pages_briefs_and_entries_are_kept_until_an_edit(world, publish
         assert briefs.call_count and entries.call_count
 
 
+def test_a_person_pages_reactions_given_are_kept_until_an_edit(world, publisher):
+    """Each reaction a person gave is drawn once per content generation on their page,
+    and afresh after an edit."""
+    from unittest import mock
+
+    from statements.models import Reaction
+    from statements.templatetags import tracker
+
+    from .support import logged_in
+
+    editor = logged_in(publisher)
+    reaction = Reaction.objects.get(respondent__slug="bhavin-patel")
+    said = reaction.text
+    drawn = mock.patch.object(tracker, "render_to_string", wraps=tracker.render_to_string)
+    with drawn as partials:
+        first = editor.get("/people/bhavin-patel/").content.decode()
+        assert f'id="given-{reaction.pk}"' in first and said in first
+        assert partials.call_count == 1
+        again = editor.get("/people/bhavin-patel/").content.decode()
+        assert f'id="given-{reaction.pk}"' in again and said in again
+        assert partials.call_count == 1
+
+        correct(
+            record=reaction,
+            user=publisher,
+            changes={"text": "A corrected reaction."},
+            note="The source misprinted a word.",
+        )
+        edited = editor.get("/people/bhavin-patel/").content.decode()
+        assert "A corrected reaction." in edited and said not in edited
+        assert partials.call_count == 2
+
+
 def test_the_file_cache_culls_now_and_then_and_keeps_its_limit(tmp_path):
     """The file cache checks its size on one write in CULL_EVERY, not on every write,
     and still culls back under MAX_ENTRIES when it does."""

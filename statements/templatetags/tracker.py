@@ -3,13 +3,15 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from ..caching import generation
 from ..models import DatePrecision, Organization, Person, QuoteKind, Rating
 from ..models.base import route
 from ..reading.brief_html import brief_items, entry_items
-from ..reading.cards import rendered_card
+from ..reading.cards import fragments, rendered_card
 from ..reading.cards import surname as person_surname
 from ..reading.dates import partial_date
 
@@ -50,6 +52,21 @@ def content_generation(context) -> int:
         if request is not None:
             request.content_generation = current
     return current
+
+
+@register.simple_tag(takes_context=True)
+def given_reaction(context, reaction, person):
+    """A reaction ``person`` gave to someone else's statement, on their page (which lists
+    twenty): its partial, kept per content generation in the fragments cache, as the
+    cards are."""
+    key = f"given-reaction:{reaction.pk}:{content_generation(context)}"
+    html = fragments().get(key)
+    if html is None:
+        html = render_to_string(
+            "statements/_partials/reaction_given.html", {"reaction": reaction, "person": person}
+        ).strip()
+        fragments().set(key, html)
+    return mark_safe(html)  # noqa: S308 -- rendered by the template, which escapes
 
 
 @register.simple_tag(takes_context=True)
