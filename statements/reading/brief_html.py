@@ -11,12 +11,12 @@ entries there instead of building them again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import QuoteKind, Statement
-from .cards import fragments
+from .cards import kept_fragments
 from .dates import partial_date
 from .markup import escaped
 
@@ -84,46 +84,27 @@ def entry_html(statement: Statement, *, show_event: bool = False) -> SafeString:
     )
 
 
-def kept(
-    what: str, statements: Iterable[Statement], generation: int, build: Callable[[Statement], str]
-) -> list[str]:
-    """Each statement's ``what`` (a mention and its variant), from the fragments cache
-    in one read, or built by ``build`` and kept. The key holds the content ``generation``,
-    so a write (to the statement, its speaker, its topics) makes every copy obsolete."""
-    statements = list(statements)
-    keys = [f"{what}:{statement.pk}:{generation}" for statement in statements]
-    found = fragments().get_many(keys)
-    fresh = {
-        key: build(statement)
-        for statement, key in zip(statements, keys, strict=True)
-        if key not in found
-    }
-    if fresh:
-        fragments().set_many(fresh)
-        found.update(fresh)
-    return [found[key] for key in keys]
-
-
 def brief_items(
     statements: Iterable[Statement], generation: int, *, topics: bool = False
 ) -> SafeString:
     """The briefs of a list, each in its ``<li>``: one call for a list a page shows
-    whole (a person's timeline is a hundred). With ``topics``, the statements come with
-    their published topics (``give_topics``)."""
-    briefs = kept(
-        f"brief-{topics:d}", statements, generation, lambda s: brief_html(s, topics=topics)
+    whole (a person's timeline is a hundred), each brief kept per content ``generation``.
+    With ``topics``, the statements come with their published topics (``give_topics``)."""
+    statements = list(statements)
+    keys = [f"brief-{topics:d}:{statement.pk}:{generation}" for statement in statements]
+    briefs = kept_fragments(
+        keys, statements, lambda missing: [brief_html(s, topics=topics) for s in missing]
     )
-    return mark_safe("".join(f"\n<li>{brief}</li>" for brief in briefs))  # noqa: S308 -- built by brief_html
+    return mark_safe("".join(f"\n<li>{brief}</li>" for brief in briefs))  # noqa: S308 -- brief_html
 
 
 def entry_items(
     statements: Iterable[Statement], generation: int, *, show_event: bool = False
 ) -> SafeString:
-    """The entries of a list, each in its ``<li>``."""
-    entries = kept(
-        f"entry-{show_event:d}",
-        statements,
-        generation,
-        lambda s: entry_html(s, show_event=show_event),
+    """The entries of a list, each in its ``<li>``, each kept per content ``generation``."""
+    statements = list(statements)
+    keys = [f"entry-{show_event:d}:{statement.pk}:{generation}" for statement in statements]
+    entries = kept_fragments(
+        keys, statements, lambda missing: [entry_html(s, show_event=show_event) for s in missing]
     )
-    return mark_safe("".join(f"<li>{entry}</li>" for entry in entries))  # noqa: S308 -- built by entry_html
+    return mark_safe("".join(f"<li>{entry}</li>" for entry in entries))  # noqa: S308 -- entry_html

@@ -3,8 +3,8 @@ queries, published only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypedDict
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 from django.core.cache import caches
 from django.db.models import (
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     PositionWithStatements = WithAnnotations[Position, PositionStatements]
 
 RECENT_ON_PERSON = 5
+
+T = TypeVar("T")
 
 
 def reaction_count():
@@ -121,50 +123,59 @@ def rendered_card(statement: Statement, generation: int, prefix: str = "") -> Sa
     return mark_safe(html)  # noqa: S308 -- built by card_html, escaped there
 
 
-def prefixed_cards(cards: list[tuple[Statement, str]], generation: int) -> list[SafeString]:
-    """Each (statement, id prefix)'s card as HTML, for a page that shows cards among other
-    things and has given their statements their topics: the cached ones in one cache
-    read, the others rendered (what they show besides their row in one query, made only
-    when a card is missing) and cached. The HTML is handed over, not read again when the
-    template shows it, so a card dropped from the cache in between is never drawn
-    without what it shows."""
-    keys = [card_key(statement.pk, generation, prefix) for statement, prefix in cards]
+def kept_fragments(
+    keys: list[str], items: list[T], build: Callable[[list[T]], Sequence[str]]
+) -> list[str]:
+    """The fragments under ``keys`` (one per item), read from the fragments cache at once;
+    the missing ones built together by ``build`` (given their items, in order) and kept.
+    The keys hold the content generation, so a write makes every kept copy obsolete."""
     found = fragments().get_many(keys)
-    missing = [
-        (statement, prefix, key)
-        for (statement, prefix), key in zip(cards, keys, strict=True)
-        if key not in found
-    ]
+    missing = [(key, item) for key, item in zip(keys, items, strict=True) if key not in found]
     if missing:
-        # Each object once: one statement can have a card under two prefixes.
-        attach_card_relations({id(s): s for s, _prefix, _key in missing}.values(), topics=False)
-        fresh = {key: card_html(statement, prefix) for statement, prefix, key in missing}
+        built = build([item for _key, item in missing])
+        fresh = dict(zip((key for key, _item in missing), built, strict=True))
         fragments().set_many(fresh)
         found.update(fresh)
-    return [mark_safe(found[key]) for key in keys]  # noqa: S308 -- built by card_html
+    return [found[key] for key in keys]
+
+
+def prefixed_cards(cards: list[tuple[Statement, str]], generation: int) -> list[SafeString]:
+    """Each (statement, id prefix)'s card as HTML, for a page that shows cards among other
+    things and has given their statements their topics: the kept ones in one cache read,
+    the others rendered (what they show besides their row in one query, made only when a
+    card is missing) and kept. The HTML is handed over, not read again when the template
+    shows it, so a card dropped from the cache in between is never drawn without what it
+    shows."""
+
+    def draw(missing: list[tuple[Statement, str]]) -> list[SafeString]:
+        # Each object once: one statement can have a card under two prefixes.
+        attach_card_relations({id(s): s for s, _prefix in missing}.values(), topics=False)
+        return [card_html(statement, prefix) for statement, prefix in missing]
+
+    keys = [card_key(statement.pk, generation, prefix) for statement, prefix in cards]
+    drawn = kept_fragments(keys, cards, draw)
+    return [mark_safe(html) for html in drawn]  # noqa: S308 -- built by card_html
 
 
 def rendered_cards(statements: list[Statement], generation: int) -> list[SafeString]:
     """Each statement's card as HTML, from ``card_rows()`` statements: the cached ones in
     one cache read, the others rendered (their topics and sources in two light queries)
     and cached. A statement with a ``snippet`` gets it in its card."""
-    keys = [card_key(statement.pk, generation) for statement in statements]
-    found = fragments().get_many(keys)
-    missing = [s for s, key in zip(statements, keys, strict=True) if key not in found]
-    if missing:
+
+    def draw(missing: list[Statement]) -> list[SafeString]:
         attach_card_relations(missing)
-        fresh = {}
+        drawn = []
         for statement in missing:
             snippet = getattr(statement, "snippet", "")
             # The cached card holds the slot, not this search's words.
             setattr(statement, "snippet", "")  # noqa: B010 -- set by search.highlight
-            fresh[card_key(statement.pk, generation)] = card_html(statement)
+            drawn.append(card_html(statement))
             setattr(statement, "snippet", snippet)  # noqa: B010
-        fragments().set_many(fresh)
-        found.update(fresh)
+        return drawn
+
+    keys = [card_key(statement.pk, generation) for statement in statements]
     cards = []
-    for statement, key in zip(statements, keys, strict=True):
-        html = found[key]
+    for statement, html in zip(statements, kept_fragments(keys, statements, draw), strict=True):
         snippet = getattr(statement, "snippet", "")
         if snippet:
             html = html.replace(SNIPPET_SLOT, snippet_line(snippet), 1)

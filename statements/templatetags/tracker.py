@@ -11,7 +11,7 @@ from ..caching import generation
 from ..models import DatePrecision, Organization, Person, QuoteKind, Rating
 from ..models.base import route
 from ..reading.brief_html import brief_items, entry_items
-from ..reading.cards import fragments, rendered_card
+from ..reading.cards import kept_fragments, rendered_card
 from ..reading.cards import surname as person_surname
 from ..reading.dates import partial_date
 
@@ -59,13 +59,16 @@ def given_reaction(context, reaction, person):
     """A reaction ``person`` gave to someone else's statement, on their page (which lists
     twenty): its partial, kept per content generation in the fragments cache, as the
     cards are."""
-    key = f"given-reaction:{reaction.pk}:{content_generation(context)}"
-    html = fragments().get(key)
-    if html is None:
-        html = render_to_string(
-            "statements/_partials/reaction_given.html", {"reaction": reaction, "person": person}
-        ).strip()
-        fragments().set(key, html)
+    (html,) = kept_fragments(
+        [f"given-reaction:{reaction.pk}:{content_generation(context)}"],
+        [reaction],
+        lambda missing: [
+            render_to_string(
+                "statements/_partials/reaction_given.html",
+                {"reaction": reaction, "person": person},
+            ).strip()
+        ],
+    )
     return mark_safe(html)  # noqa: S308 -- rendered by the template, which escapes
 
 
