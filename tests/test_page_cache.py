@@ -92,12 +92,7 @@ def test_a_published_edit_shows_on_the_next_request(client, world, publisher):
     url = f"/statements/{statement.pk}/"
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
-    correct(
-        record=statement,
-        user=publisher,
-        changes={"text": "the economy needs mending"},
-        note="The source misprinted a word.",
-    )
+    correct_a_misprint(statement, publisher, text="the economy needs mending")
     fresh = client.get(url)
     assert fresh["X-Page-Cache"] == "miss"
     assert "the economy needs mending" in fresh.content.decode()
@@ -281,15 +276,14 @@ def test_a_hit_carries_the_security_headers_and_its_own_request_id(client, world
     assert len(client.get("/statements/")["X-Request-ID"]) == 32  # made up when not given
 
 
+def correct_a_misprint(record, user, **changes) -> None:
+    correct(record=record, user=user, changes=changes, note="The source misprinted a word.")
+
+
 def test_a_person_pages_cached_cards_follow_an_edit(client, world, publisher):
     statement = Statement.objects.get(pk=world["ossoff_economy"])
     assert "the economy needs fixing" in client.get("/people/jon-ossoff/").content.decode()
-    correct(
-        record=statement,
-        user=publisher,
-        changes={"text": "the economy needs tending"},
-        note="The source misprinted a word.",
-    )
+    correct_a_misprint(statement, publisher, text="the economy needs tending")
     page = client.get("/people/jon-ossoff/").content.decode()
     assert "the economy needs tending" in page and "the economy needs fixing" not in page
     # Signed in, the same cards, read without the page cache.
@@ -327,18 +321,14 @@ def test_a_person_pages_briefs_and_entries_are_kept_until_an_edit(world, publish
         first = editor.get("/people/jon-ossoff/").content.decode()
         assert shown(first, "the economy needs fixing") == (True, True)
         assert briefs.call_count and entries.call_count
-        briefs.reset_mock(), entries.reset_mock()
+        briefs.reset_mock()
+        entries.reset_mock()
 
         again = editor.get("/people/jon-ossoff/").content.decode()
         assert shown(again, "the economy needs fixing") == (True, True)
         assert briefs.call_count == entries.call_count == 0
 
-        correct(
-            record=statement,
-            user=publisher,
-            changes={"text": "the economy needs tending"},
-            note="The source misprinted a word.",
-        )
+        correct_a_misprint(statement, publisher, text="the economy needs tending")
         edited = editor.get("/people/jon-ossoff/").content.decode()
         assert shown(edited, "the economy needs tending") == (True, True)
         assert shown(edited, "the economy needs fixing") == (False, False)
@@ -367,12 +357,7 @@ def test_a_person_pages_reactions_given_are_kept_until_an_edit(world, publisher)
         assert f'id="given-{reaction.pk}"' in again and said in again
         assert partials.call_count == 1
 
-        correct(
-            record=reaction,
-            user=publisher,
-            changes={"text": "A corrected reaction."},
-            note="The source misprinted a word.",
-        )
+        correct_a_misprint(reaction, publisher, text="A corrected reaction.")
         edited = editor.get("/people/bhavin-patel/").content.decode()
         assert "A corrected reaction." in edited and said not in edited
         assert partials.call_count == 2

@@ -3,6 +3,8 @@ the reads that fetch what belongs to known records, index entries at their price
 search ranking, no merge joins for the timeline charts; each setting in the same round
 trip as its query, never outliving it."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from unittest import mock
 
 import pytest
@@ -36,10 +38,25 @@ def sent(queryset) -> tuple[list, list[str]]:
     return rows, seen
 
 
-def join_collapse_limit() -> str:
+def setting(name: str) -> str:
+    """The setting's value in this session now."""
     with connection.cursor() as cursor:
-        cursor.execute("SHOW join_collapse_limit")
+        cursor.execute(f"SHOW {name}")
         return cursor.fetchone()[0]
+
+
+@contextmanager
+def sent_to_the_driver() -> Iterator[list[str]]:
+    """The SQL the driver gets inside, after every wrapper."""
+    seen: list[str] = []
+    send = CursorWrapper._execute
+
+    def spy(cursor, sql, *args):
+        seen.append(sql)
+        return send(cursor, sql, *args)
+
+    with mock.patch.object(CursorWrapper, "_execute", spy):
+        yield seen
 
 
 def reactions_of(statement):
@@ -57,7 +74,7 @@ def test_outside_a_transaction_the_setting_goes_with_the_query_and_ends_with_it(
         return
     assert len(seen) == 1 and seen[0].startswith(AS_WRITTEN)
     # The next query is planned as usual: the setting ended with the implicit transaction.
-    assert join_collapse_limit() == "8"
+    assert setting("join_collapse_limit") == "8"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -70,7 +87,7 @@ def test_inside_a_transaction_the_query_is_sent_as_it_is():
         assert seen and not any(AS_WRITTEN in sql for sql in seen)
         if connection.vendor == "postgresql":
             # SET LOCAL would have lasted until the commit, for every query after it.
-            assert join_collapse_limit() == "8"
+            assert setting("join_collapse_limit") == "8"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -97,12 +114,6 @@ def test_the_pages_read_the_same_reactions_and_cards_either_way():
     assert as_written[1] == 2 and as_written[2] == [given.pk]
 
 
-def cpu_index_tuple_cost() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW cpu_index_tuple_cost")
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_search_ranking_prices_index_entries_for_its_query_alone():
     import datetime
@@ -113,14 +124,7 @@ def test_the_search_ranking_prices_index_entries_for_its_query_alone():
     ]
     StatementFactory(text="Something else.")
     matches = visibility.statements().filter(said_on__lte=datetime.date(2020, 1, 5))
-    seen: list[str] = []
-    send = CursorWrapper._execute
-
-    def spy(cursor, sql, *args):  # what the driver gets, after every wrapper
-        seen.append(sql)
-        return send(cursor, sql, *args)
-
-    with mock.patch.object(CursorWrapper, "_execute", spy):
+    with sent_to_the_driver() as seen:
         ranked = search.ranked_ids(matches, "border")
     assert sorted(ranked) == sorted(statement.pk for statement in made[:5])
     with transaction.atomic():
@@ -129,13 +133,7 @@ def test_the_search_ranking_prices_index_entries_for_its_query_alone():
         assert not any(INDEX_ENTRIES_AT_THEIR_PRICE in sql for sql in seen)
         return
     assert len(seen) == 1 and seen[0].startswith(INDEX_ENTRIES_AT_THEIR_PRICE)
-    assert cpu_index_tuple_cost() == "0.005"  # the default again, for the next query
-
-
-def merge_joins() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW enable_mergejoin")
-        return cursor.fetchone()[0]
+    assert setting("cpu_index_tuple_cost") == "0.005"  # the default again, for the next query
 
 
 @pytest.mark.django_db(transaction=True)
@@ -145,15 +143,10 @@ def test_the_charts_count_reactions_without_merge_joins_for_their_query_alone():
     StatementFactory(speaker=statement.speaker)
     theirs = visibility.statements().filter(speaker=statement.speaker)
     seen: list[str] = []
-    send = CursorWrapper._execute
-
-    def spy(cursor, sql, *args):  # what the driver gets, after every wrapper
-        seen.append(sql)
-        return send(cursor, sql, *args)
-
     for monthly in (False, True):
-        with mock.patch.object(CursorWrapper, "_execute", spy):
+        with sent_to_the_driver() as sent:
             marks, cut = read_marks(theirs, {}, lambda values: "all", lambda values: {}, monthly)
+        seen += sent
         assert sum(mark.reactions for mark in marks) == 2 and not cut
         assert sum(mark.count for mark in marks) == 2
         with transaction.atomic():  # planned as usual
@@ -165,4 +158,4 @@ def test_the_charts_count_reactions_without_merge_joins_for_their_query_alone():
         assert not any(NO_MERGE_JOINS in sql for sql in seen)
         return
     assert len(seen) == 2 and all(sql.startswith(NO_MERGE_JOINS) for sql in seen)
-    assert merge_joins() == "on"  # the default again, for the next query
+    assert setting("enable_mergejoin") == "on"  # the default again, for the next query
