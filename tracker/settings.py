@@ -218,10 +218,11 @@ elif not DEBUG:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rendered fragments (statement cards, the filter menus) live in each process's memory:
-# their keys hold the content generation, read from the shared cache above on every
-# request, so a worker never serves a fragment older than the last write, and reading
-# twenty cards costs microseconds instead of twenty file or network reads.
+# Rendered fragments (statement cards, briefs and entries, the reactions on a person's
+# page, the filter menus) live in each process's memory: their keys hold the content
+# generation, read from the shared cache above on every request, so a worker never
+# serves a fragment older than the last write, and reading twenty cards costs
+# microseconds instead of twenty file or network reads.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
