@@ -113,13 +113,13 @@ def card_key(pk: int, generation: int, prefix: str = "") -> str:
 
 def rendered_card(statement: Statement, generation: int, prefix: str = "") -> SafeString:
     """One card, with its ids prefixed, from the cache or rendered and cached: for pages
-    that show cards among other things (a person's page shows about seventy). The
+    that show cards among other things (the home, topic, event and statement pages). The
     statement comes with what ``load_cards()`` loads; a miss costs no query."""
-    key = card_key(statement.pk, generation, prefix)
-    html = fragments().get(key)
-    if html is None:
-        html = card_html(statement, prefix)
-        fragments().set(key, html)
+    (html,) = kept_fragments(
+        [card_key(statement.pk, generation, prefix)],
+        [statement],
+        lambda missing: [card_html(s, prefix) for s in missing],
+    )
     return mark_safe(html)  # noqa: S308 -- built by card_html, escaped there
 
 

@@ -64,9 +64,9 @@ def given_reaction(context, reaction, person):
         [reaction],
         lambda missing: [
             render_to_string(
-                "statements/_partials/reaction_given.html",
-                {"reaction": reaction, "person": person},
+                "statements/_partials/reaction_given.html", {"reaction": r, "person": person}
             ).strip()
+            for r in missing
         ],
     )
     return mark_safe(html)  # noqa: S308 -- rendered by the template, which escapes
