@@ -512,6 +512,34 @@ def test_gunicorn_runs_threads_that_take_a_connection_only_when_one_is_free(monk
     assert runpy.run_path(str(ROOT / "tracker" / "gunicorn_conf.py"))["threads"] == 8
 
 
+def test_workers_are_forked_from_a_warmed_master_and_recycled_now_and_then(monkeypatch):
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
+    conf = runpy.run_path(str(ROOT / "tracker" / "gunicorn_conf.py"))
+    assert conf["preload_app"] is True
+    assert (conf["max_requests"], conf["max_requests_jitter"]) == (20_000, 2_000)
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "500")
+    conf = runpy.run_path(str(ROOT / "tracker" / "gunicorn_conf.py"))
+    assert (conf["max_requests"], conf["max_requests_jitter"]) == (500, 50)
+
+
+def test_the_warm_up_compiles_every_template_of_the_site_and_queries_nothing():
+    # Not a database test: pytest-django makes any query here an error.
+    from django.template import engines
+
+    from tracker.warmup import warm_up
+
+    site_templates = sorted(
+        path.relative_to(ROOT / "templates").as_posix()
+        for path in (ROOT / "templates").rglob("*")
+        if path.is_file()
+    )
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    assert warm_up() == len(site_templates)
+    assert "statements/statement_list.html" in site_templates
+    assert [name for name in site_templates if name not in loader.get_template_cache] == []
+
+
 def test_the_worker_closes_finished_connections_off_its_main_loop():
     from gunicorn.workers import gthread
 

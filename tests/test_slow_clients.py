@@ -16,7 +16,9 @@ loadtest/slow_clients.py:
   answering, which is why production puts nginx in front;
 - a download that outlives gunicorn's worker timeout ends complete with gthread workers;
   with sync workers it is cut, and the client can tell (no end marker, or an incomplete
-  chunked body), never a short body that looks whole.
+  chunked body), never a short body that looks whole;
+- workers recycled after a few requests are replaced by forks of the warmed master,
+  which serve pages at once.
 
 Without nginx the tests that need it skip, saying why; in CI (CI=true) a missing nginx
 is a failure: CI installs it. Marked `server`: `pytest -m server` runs only these.
@@ -312,6 +314,21 @@ def test_gunicorn_alone_stops_answering_once_slow_clients_outnumber_its_threads(
         time.sleep(1.5)
         took, status = slow_clients.timed_get(HOST, behind_nginx.port, "/healthz", timeout=3)
         assert status == 200 and took < ANSWER_WITHIN
+
+
+def test_recycled_workers_come_from_the_warmed_master_and_serve_pages(gunicorn_alone):
+    """Workers are forked from a master that loaded the app and compiled the templates
+    (preload_app, tracker/warmup.py); every worker that replaces a recycled one has its
+    own database connection and renders pages."""
+    server = gunicorn_alone(WEB_CONCURRENCY="1", GUNICORN_MAX_REQUESTS="3")
+    pages = []
+    for n in range(10):
+        status, _, body = request(server.port, f"/statements/?round={n}")
+        pages.append((status, b"<main" in body))
+    assert pages == [(200, True)] * 10
+    # 10 requests (and the health check) at 3 a worker: the first and at least three more.
+    wait_for(lambda: server.logged(r"Booting worker") >= 4, 30, "the recycled workers")
+    assert server.logged(r"Autorestarting worker") >= 3
 
 
 # --------------------------------------------------------------------------- nginx itself
