@@ -119,6 +119,34 @@ def test_signed_in_users_never_get_or_fill_the_cache(client, world, editor_clien
     assert "private" in again["Cache-Control"]
 
 
+def test_a_signed_in_request_keeps_what_it_draws_under_the_stamp_read_before_its_view(
+    world, editor_client, monkeypatch
+):
+    """A write that commits while a signed-in reader's page is being made (after its
+    statements were read, before their cards are drawn) must not find those cards, drawn
+    from the rows before it, kept under the stamp it set: they are kept under the stamp
+    the request read before its view ran, which the write made obsolete."""
+    from statements.public.views import listing
+    from statements.reading.cards import card_key, fragments
+
+    read_before = generation.current()
+    real_keyset_page = listing.keyset_page
+
+    def a_write_commits_meanwhile(*args, **kwargs):
+        page = real_keyset_page(*args, **kwargs)
+        generation.bump()
+        return page
+
+    monkeypatch.setattr(listing, "keyset_page", a_write_commits_meanwhile)
+    fragments().clear()
+    assert editor_client.get("/statements/").status_code == 200
+    written = generation.current()
+    assert written != read_before
+    shown = list(Statement.objects.published().values_list("pk", flat=True))
+    assert fragments().get_many([card_key(pk, written) for pk in shown]) == {}
+    assert fragments().get_many([card_key(pk, read_before) for pk in shown])
+
+
 def test_anonymous_responses_can_be_revalidated(client, world):
     response = client.get("/statements/")
     etag = response["ETag"]

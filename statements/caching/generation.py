@@ -18,10 +18,13 @@ with the model's rows and with nothing else, so that a new statement does not ma
 page reread the tree; and a change to a topic reads the tree again once it commits
 (``rebuild_on_change``), so that no reader has to.
 
-An anonymous reader's request reads every stamp once, with its page's cache entry, and
-everything it reads from the cache or caches while it runs is keyed on that reading
-(``read_once``). Reading the stamps before the content is also the safe order: what a
-request caches under a stamp was read from the database after that stamp was set.
+Every request reads every stamp once, before its view runs (an anonymous reader's with
+its page's cache entry: caching/pages.py), and everything it reads from the cache or
+caches while it runs is keyed on that reading (``read_once``). Reading the stamps before
+the content is also the safe order: what a request caches under a stamp was read from
+the database after that stamp was set. (A request that writes keeps its first reading:
+what it draws after its write is kept under a stamp the write made obsolete, and the
+editor's forms redirect to a new request after a write.)
 """
 
 from __future__ import annotations

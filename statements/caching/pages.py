@@ -111,11 +111,11 @@ class AnonymousPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if is_signed_in(request):
-            response = self.get_response(request)
+            response = self.uncached(request)
             patch_cache_control(response, private=True, no_store=True)
             return response
         if not self.applies_to(request):
-            return self.get_response(request)
+            return self.uncached(request)
 
         gzip_ok = accepts_gzip(request)
         key = self.key(request, gzip_ok)
@@ -126,7 +126,6 @@ class AnonymousPageCacheMiddleware:
             logger.exception("The page cache could not be read; serving without it")
             return self.get_response(request)
         current = stamps[""]
-        request.content_generation = current  # type: ignore[attr-defined]
 
         if self.etag(current) in self.if_none_match(request):
             return self.not_modified(request, current)
@@ -143,6 +142,19 @@ class AnonymousPageCacheMiddleware:
             else:
                 self.store(key, current, response, gzip_ok)
         return response
+
+    def uncached(self, request: HttpRequest) -> HttpResponseBase:
+        """A response the page cache neither gives nor keeps (a signed-in reader's, a
+        form's). The stamps are still read first, once, for the fragments it draws: what
+        is kept under a stamp must have been read from the database after it was set, or
+        a write committed in between would be kept under its own stamp, stale."""
+        try:
+            stamps = generation.stamps(self.cache.get_many(generation.stamp_keys()))
+        except Exception:  # the cache is down: the fragments read it, and fail, alone
+            logger.exception("The content generation could not be read")
+            return self.get_response(request)
+        with generation.read_once(stamps):
+            return self.get_response(request)
 
     def applies_to(self, request: HttpRequest) -> bool:
         if request.method != "GET" or "messages" in request.COOKIES:

@@ -41,26 +41,13 @@ def route_tag(parser, token):
     return RouteNode(bits[1][1:-1])
 
 
-def content_generation(context) -> int:
-    """The content generation the page cache read for this request, or read once here
-    (for a signed-in reader, whom the page cache leaves alone): what the fragments a page
-    shows are kept under."""
-    request = context.get("request")
-    current = getattr(request, "content_generation", None)
-    if current is None:
-        current = generation.current()
-        if request is not None:
-            request.content_generation = current
-    return current
-
-
-@register.simple_tag(takes_context=True)
-def given_reaction(context, reaction, person):
+@register.simple_tag
+def given_reaction(reaction, person):
     """A reaction ``person`` gave to someone else's statement, on their page (which lists
     twenty): its partial, kept per content generation in the fragments cache, as the
     cards are."""
     (html,) = kept_fragments(
-        [f"given-reaction:{reaction.pk}:{content_generation(context)}"],
+        [f"given-reaction:{reaction.pk}:{generation.current()}"],
         [reaction],
         lambda missing: [
             render_to_string(
@@ -72,16 +59,16 @@ def given_reaction(context, reaction, person):
     return mark_safe(html)  # noqa: S308 -- rendered by the template, which escapes
 
 
-@register.simple_tag(takes_context=True)
-def statement_briefs(context, statements, topics=False):
+@register.simple_tag
+def statement_briefs(statements, topics=False):
     """The statements as briefs in ``<li>``s (``brief_items``)."""
-    return brief_items(statements, content_generation(context), topics=topics)
+    return brief_items(statements, generation.current(), topics=topics)
 
 
-@register.simple_tag(takes_context=True)
-def statement_entries(context, statements, show_event=False):
+@register.simple_tag
+def statement_entries(statements, show_event=False):
     """The statements as entries in ``<li>``s (``entry_items``)."""
-    return entry_items(statements, content_generation(context), show_event=show_event)
+    return entry_items(statements, generation.current(), show_event=show_event)
 
 
 @register.simple_tag
@@ -167,7 +154,7 @@ def org_label(organization) -> str:
     return organization.name
 
 
-@register.simple_tag(takes_context=True)
-def statement_card(context, statement, prefix=""):
+@register.simple_tag
+def statement_card(statement, prefix=""):
     """The statement's card, cached per content generation (``rendered_card``)."""
-    return rendered_card(statement, content_generation(context), prefix)
+    return rendered_card(statement, generation.current(), prefix)
