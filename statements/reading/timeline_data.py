@@ -111,8 +111,8 @@ def read_marks(
 ) -> tuple[list[Mark], bool]:
     """The marks of ``statements``, each in the row ``row_of`` gives its values (None:
     left out). ``row_fields`` are annotated and read with them; ``list_query`` gives the
-    /statements/ filters for a monthly mark. Returns the marks and whether the query's
-    LIMIT cut them short."""
+    /statements/ filters for a monthly mark's row (the same for all its months). Returns
+    the marks and whether the query's LIMIT cut them short."""
     marks: list[Mark] = []
     if not monthly:
         read = (
@@ -169,6 +169,10 @@ def read_marks(
         groups = list(read)
     merged: dict[tuple[str, datetime.date | None], Mark] = {}
     listing = reverse("statements:statement-list")
+    # A row's filters are the same for all its months: encoded once per row, the month's
+    # dates (which need no quoting) added to them.
+    row_filters: dict[str, str] = {}
+    kinds = QuoteKind.values
     for values in groups[:MAX_GROUPS]:
         row = row_of(values)
         if row is None:
@@ -179,19 +183,23 @@ def read_marks(
         when = None if values["undated"] else month
         mark = merged.get((row, when))
         if mark is None:
-            query = list_query(values)
+            filters = row_filters.get(row)
+            if filters is None:
+                filters = row_filters[row] = urlencode(list_query(values))
             if when is not None:
-                query["said_after"], query["said_before"] = month_bounds(when)
+                after, before = month_bounds(when)
+                dates = f"said_after={after}&said_before={before}"
+                filters = f"{filters}&{dates}" if filters else dates
             mark = merged[(row, when)] = Mark(
                 row=row,
                 said_on=when,
                 kind="",
-                href=f"{listing}?{urlencode(query)}",
+                href=f"{listing}?{filters}",
                 count=0,
             )
         mark.count += values["n"]
         mark.reactions += values["reaction_total"] or 0
-        for kind in QuoteKind.values:
+        for kind in kinds:
             mark.kinds[kind] = mark.kinds.get(kind, 0) + values[f"kind_{kind}"]
     return list(merged.values()), len(groups) > MAX_GROUPS
 

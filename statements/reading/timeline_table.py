@@ -6,7 +6,7 @@ import datetime
 from xml.sax.saxutils import escape
 
 from ..models.statements import QuoteKind
-from .timeline import Chart, attrs, plural, when_label
+from .timeline import Chart, attribute, plural, when_label
 
 
 def table(chart: Chart) -> str:
@@ -36,13 +36,13 @@ def table(chart: Chart) -> str:
     for mark in marks:
         cells = [escape(labels.get(mark.row, mark.row)), escape(when_label(mark, chart.monthly))]
         if chart.monthly:
-            listed = f"<a{attrs(href=mark.href)}>{plural(mark.count, 'statement')}</a>"
+            listed = f"<a href={attribute(mark.href)}>{plural(mark.count, 'statement')}</a>"
             cells += [listed, *(f"{mark.kinds.get(k, 0):,}" for k in kinds)]
         else:
             words = escape(mark.words or f"Statement {mark.href}")
             cells += [
                 escape(str(QuoteKind.label_of(mark.kind))),
-                f"<a{attrs(href=mark.href)}>{words}</a>",
+                f"<a href={attribute(mark.href)}>{words}</a>",
             ]
         cells += [f"{mark.reactions:,}", f"{mark.findings:,}"]
         out.append(
