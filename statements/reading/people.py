@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from ..models import (
     Organization,
     Person,
     Position,
+    Reaction,
     Statement,
     Topic,
 )
@@ -53,6 +55,19 @@ if TYPE_CHECKING:
 
         statement_count: int
         reaction_count: int
+
+    class PersonShown(TypedDict):
+        """What the person page annotates the person with."""
+
+        count_is_capped: bool
+        statement_count: int
+        window_start: datetime.date | None
+
+    class PositionShown(TypedDict):
+        """What the person page annotates each position row with."""
+
+        cited: int | None
+        newer: int
 
 
 RECENT_ON_PERSON = 5
@@ -143,19 +158,53 @@ def statement_count_capped() -> Case:
     )
 
 
+# The person page's three reads of records, built once per process and narrowed to the
+# person per request (a clone each time; the built ones are never run). Their visibility
+# rules and correlated subqueries took about 2 ms of every page to build.
+
+
+@functools.cache
+def _people_as_shown(
+    timeline_length: int, count_cap: int
+) -> QuerySet[WithAnnotations[Person, PersonShown]]:
+    """Keyed on the numbers it is built with (``more_than_cap`` reads COUNT_CAP)."""
+    return visibility.people().annotate(
+        count_is_capped=more_than_cap(),
+        statement_count=statement_count_capped(),
+        window_start=said.window_start(window=timeline_length),
+    )
+
+
+@functools.cache
+def _positions_as_shown() -> QuerySet[WithAnnotations[Position, PositionShown]]:
+    """One row per statement a position rests on (or one with None), newest first on
+    each topic."""
+    return (
+        visibility.positions(["person"])
+        .annotate(cited=F("statements__id"), newer=said.newer_than_position())
+        .order_by("topic_id", "-as_of", "-id")
+    )
+
+
+@functools.cache
+def _reactions_as_shown() -> QuerySet[Reaction]:
+    return (
+        visibility.reactions_to_others(["respondent"])
+        .select_related(None)  # the respondent is the person: not joined again
+        .select_related("respondent_organization", "source__outlet", "statement__speaker")
+        # Newest first, as the index has them (undated ones first, on every database).
+        .order_by(F("reacted_on").desc(nulls_first=True), "-id")
+    )
+
+
 def person_page(slug: str) -> dict:
     """At most eight queries, whatever the number of statements: the person (with a
     bounded count and the start of their newest statements), their roles and candidacies,
     positions with the statements they rest on, the newest statements with their topics,
     the topics the window missed (only for prolific speakers), what the cards show besides
     (sources, reactions), reactions given, and the chart once per content generation."""
-    queryset = visibility.people().annotate(
-        count_is_capped=more_than_cap(),
-        statement_count=statement_count_capped(),
-        window_start=said.window_start(window=TIMELINE_LENGTH),
-    )
     try:
-        person = queryset.get(slug=slug)
+        person = _people_as_shown(TIMELINE_LENGTH, COUNT_CAP).get(slug=slug)
     except Person.DoesNotExist:
         raise Http404("No published person with that address.") from None
     affiliations, candidacies = roles_and_candidacies(person.pk)
@@ -167,12 +216,7 @@ def person_page(slug: str) -> dict:
     # per statement a position rests on (or one with None).
     positions: dict[int, Position] = {}
     cited: dict[int, list[int]] = defaultdict(list)
-    for row in (
-        visibility.positions(["person"])
-        .filter(person=person)
-        .annotate(cited=F("statements__id"), newer=said.newer_than_position())
-        .order_by("topic_id", "-as_of", "-id")
-    ):
+    for row in _positions_as_shown().filter(person=person):
         positions.setdefault(row.pk, row)
         if row.cited is not None:
             cited[row.pk].append(row.cited)
@@ -234,14 +278,7 @@ def person_page(slug: str) -> dict:
         on_topic.cards = [next(drawn) for _ in on_topic.current.public_statements]
 
     with joins_as_written():
-        reactions = list(
-            visibility.reactions_to_others(["respondent"])
-            .filter(respondent=person)
-            .select_related(None)  # the respondent is the person: not joined again
-            .select_related("respondent_organization", "source__outlet", "statement__speaker")
-            # Newest first, as the index has them (undated ones first, on every database).
-            .order_by(F("reacted_on").desc(nulls_first=True), "-id")[:REACTIONS_ON_PERSON]
-        )
+        reactions = list(_reactions_as_shown().filter(respondent=person)[:REACTIONS_ON_PERSON])
 
     months: list[dict] = []
     for statement in timeline:
