@@ -71,7 +71,10 @@ def trigrams(text: str) -> set[str]:
 
 def trigram_similarity(first: str, second: str) -> float:
     """pg_trgm's ``similarity(first, second)``: shared trigrams / all trigrams."""
-    a, b = trigrams(first), trigrams(second)
+    return _similarity(trigrams(first), trigrams(second))
+
+
+def _similarity(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
     shared = len(a & b)
@@ -79,7 +82,11 @@ def trigram_similarity(first: str, second: str) -> float:
 
 
 def word_ratio(first: str, second: str) -> float:
-    return SequenceMatcher(None, words(first), words(second), autojunk=False).ratio()
+    return _word_ratio(words(first), words(second))
+
+
+def _word_ratio(a: list[str], b: list[str]) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def long_enough(text: str) -> bool:
@@ -88,12 +95,27 @@ def long_enough(text: str) -> bool:
 
 def is_repeat(first: str, second: str) -> bool:
     """Whether ``second`` says ``first`` again: near-identical words (see the module)."""
-    if not (long_enough(first) and long_enough(second)):
-        return False
-    return (
-        trigram_similarity(first, second) >= TRIGRAM_THRESHOLD
-        and word_ratio(first, second) >= WORD_RATIO_THRESHOLD
-    )
+    return RepeatTest(first)(second)
+
+
+class RepeatTest:
+    """``is_repeat(first, …)`` for many seconds: ``first``'s words and trigrams are
+    worked out once (a statement page tests its words against dozens of others)."""
+
+    def __init__(self, first: str):
+        self.words = words(first)
+        self.trigrams = trigrams(first)
+
+    def __call__(self, second: str) -> bool:
+        if len(self.words) < MIN_WORDS:
+            return False
+        other = words(second)
+        if len(other) < MIN_WORDS:
+            return False
+        return (
+            _similarity(self.trigrams, trigrams(second)) >= TRIGRAM_THRESHOLD
+            and _word_ratio(self.words, other) >= WORD_RATIO_THRESHOLD
+        )
 
 
 def key_words(text: str) -> list[str]:
