@@ -40,9 +40,11 @@ from statements.reading.brief_html import entry_html
 
 from .factories import (
     EventFactory,
+    OrganizationFactory,
     OutletFactory,
     PartyFactory,
     PersonFactory,
+    RaceFactory,
     ReactionFactory,
     SourceFactory,
     StatementFactory,
@@ -313,6 +315,40 @@ def test_person_page(client, demo):
     assert "Bhavin Patel's reaction (agrees) to Jon Ossoff's direct quote" in patel
     assert "Bhavin Patel's reading, not Ossoff's words" in patel
     assert "President, College Democrats of Georgia" in patel
+
+
+def test_a_persons_roles_and_candidacies_keep_their_dates_flags_and_order(client, uncached_pages):
+    """The person page reads roles and candidacies as plain rows, through SQL compiled
+    once (reading/roles.py): on every database the dates are dates, the incumbent flag a
+    flag, ongoing roles come before past ones and the newest polling day first."""
+    person = PersonFactory(name="Rosa Roles", slug="rosa-roles")
+    council = OrganizationFactory(name="City Council", abbreviation="CC")
+    board = OrganizationFactory(name="School Board")
+    Affiliation.objects.create(
+        person=person,
+        organization=board,
+        role="chair",
+        start_date=datetime.date(2012, 3, 1),
+        end_date=datetime.date(2016, 12, 31),
+    )
+    Affiliation.objects.create(
+        person=person, organization=council, role="member", start_date=datetime.date(2019, 1, 7)
+    )
+    Candidacy.objects.create(
+        person=person, race=RaceFactory(name="Council primary", date=datetime.date(2018, 5, 22))
+    )
+    Candidacy.objects.create(
+        person=person,
+        race=RaceFactory(name="Mayoral primary", date=datetime.date(2021, 5, 18)),
+        party=PartyFactory(name="Harbour Party"),
+        incumbent=True,
+    )
+    text = page_text(get_ok(client, "/people/rosa-roles/"))
+    assert "Current roles Member, City Council (CC) (since January 7, 2019)" in text
+    assert "Past roles Chair, School Board (March 1, 2012 to December 31, 2016)" in text
+    assert "Mayoral primary — Primary, Harbour Party, incumbent; result: not yet decided" in text
+    assert "Council primary — Primary, not the incumbent; result: not yet decided" in text
+    assert text.index("Mayoral primary") < text.index("Council primary")
 
 
 def test_topic_pages(client, demo):

@@ -11,7 +11,6 @@ page, about twice what PostgreSQL takes to run it.
 
 from __future__ import annotations
 
-import datetime
 import functools
 
 from django.db import connection
@@ -41,11 +40,6 @@ COLUMNS = (
 
 def _text(value) -> Cast:
     return Cast(value, TextField())
-
-
-def as_date(value: datetime.date | str | None) -> datetime.date | None:
-    """A date column as read without the ORM: SQLite's driver gives it as text."""
-    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @functools.cache
@@ -102,8 +96,9 @@ def roles_and_candidacies(person_id: int) -> tuple[list[Affiliation], list[Candi
     rows = fetch_all(sql, params, AnyOf.argument([person_id]), "bigint[]")
     found_affiliations: list[Affiliation] = []
     found_candidacies: list[Candidacy] = []
+    # Both drivers give the date columns as dates: they are the first part's date columns,
+    # which SQLite's driver converts by their declared type.
     for kind, pk, day1, day2, t1, t2, t3, t4, t5, t6, t7, flag in rows:
-        day1, day2 = as_date(day1), as_date(day2)
         if kind == "affiliation":
             found_affiliations.append(
                 Affiliation(
