@@ -143,17 +143,17 @@ class TopicStatements:
     more: bool  # more statements on the topic than are shown
 
 
-def more_than_cap() -> Exists:
-    """For a person query: whether they have more than COUNT_CAP published statements
+def more_than_cap(cap: int) -> Exists:
+    """For a person query: whether they have more than ``cap`` published statements
     (reading no more than that many, newest first, from the index)."""
     theirs = visibility.statements().filter(speaker=OuterRef("pk"))
-    return Exists(theirs.order_by(*paging.order_by(paging.NEWEST_FIRST))[COUNT_CAP : COUNT_CAP + 1])
+    return Exists(theirs.order_by(*paging.order_by(paging.NEWEST_FIRST))[cap : cap + 1])
 
 
-def statement_count_capped() -> Case:
-    """For a person query: their published statements, counted up to COUNT_CAP."""
+def statement_count_capped(cap: int) -> Case:
+    """For a person query: their published statements, counted up to ``cap``."""
     return Case(
-        When(more_than_cap(), then=Value(COUNT_CAP)),
+        When(more_than_cap(cap), then=Value(cap)),
         default=count_per_row(visibility.statements(), "speaker"),
     )
 
@@ -167,10 +167,9 @@ def statement_count_capped() -> Case:
 def _people_as_shown(
     timeline_length: int, count_cap: int
 ) -> QuerySet[WithAnnotations[Person, PersonShown]]:
-    """Keyed on the numbers it is built with (``more_than_cap`` reads COUNT_CAP)."""
     return visibility.people().annotate(
-        count_is_capped=more_than_cap(),
-        statement_count=statement_count_capped(),
+        count_is_capped=more_than_cap(count_cap),
+        statement_count=statement_count_capped(count_cap),
         window_start=said.window_start(window=timeline_length),
     )
 

@@ -81,12 +81,9 @@ def _similarity(a: set[str], b: set[str]) -> float:
     return shared / (len(a) + len(b) - shared)
 
 
-def word_ratio(first: str, second: str) -> float:
-    return _word_ratio(words(first), words(second))
-
-
-def _word_ratio(a: list[str], b: list[str]) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+def word_ratio(first: list[str], second: list[str]) -> float:
+    """Of two texts' ``words``."""
+    return SequenceMatcher(None, first, second, autojunk=False).ratio()
 
 
 def long_enough(text: str) -> bool:
@@ -114,7 +111,7 @@ class RepeatTest:
             return False
         return (
             _similarity(self.trigrams, trigrams(second)) >= TRIGRAM_THRESHOLD
-            and _word_ratio(self.words, other) >= WORD_RATIO_THRESHOLD
+            and word_ratio(self.words, other) >= WORD_RATIO_THRESHOLD
         )
 
 
