@@ -1,18 +1,27 @@
 """prepared.fetch_all(): a read whose SQL never changes, prepared once per connection on
 PostgreSQL, sent whole elsewhere or when turned off; the same rows either way. And
 prepared.prepared_reads(): the reads inside, prepared by their text, the values of the
-types asked for as arguments and the others written in."""
+types asked for as arguments and the others written in. And prepared.CompiledRead: a
+queryset compiled once, run for any argument, its rows what the queryset gives."""
 
 import datetime
+import threading
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F
 
 from statements.models import Statement
-from statements.reading.prepared import AnyOf, Argument, fetch_all, prepared_reads
+from statements.reading.prepared import (
+    AnyOf,
+    Argument,
+    CompiledRead,
+    Equals,
+    fetch_all,
+    prepared_reads,
+)
 
-from .factories import StatementFactory
+from .factories import PersonFactory, StatementFactory
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
@@ -211,3 +220,76 @@ def test_writes_and_reads_without_parameters_are_sent_as_they_are():
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     assert prepares(sent) == 0 and not any(sql.startswith("EXECUTE") for sql in sent)
+
+
+# ------------------------------------------------------------------ CompiledRead
+
+
+def by_speaker(speaker):
+    """A speaker's statements, with their speaker and event and a count of their topics:
+    as the queryset gives them, and as the compiled read with ``speaker`` for its
+    argument does."""
+    shown = (
+        Statement.objects.select_related("speaker", "event")
+        .annotate(topic_count=Count("statementtopic"))
+        .order_by("said_on", "pk")
+    )
+    return shown, shown.filter(speaker=speaker), shown.filter(Equals(F("speaker_id"), Argument))
+
+
+def as_read(statements) -> list[tuple]:
+    return [(s.pk, s.speaker.name, s.event.name, s.topic_count, s.said_on) for s in statements]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_compiled_read_gives_the_querysets_rows_for_each_argument_in_turn():
+    first, second = PersonFactory.create_batch(2)
+    StatementFactory(speaker=first, said_on=datetime.date(2020, 1, 2))
+    StatementFactory(speaker=first, said_on=datetime.date(2019, 1, 2))
+    StatementFactory(speaker=second)
+    _shown, _given, compiled = by_speaker(first)
+    read = CompiledRead(compiled)
+    sent: list[str] = []
+
+    def spy(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    for speaker, count in [(first, 2), (second, 1), (first, 2), (first.pk + second.pk, 0)]:
+        _shown, given, _compiled = by_speaker(speaker)
+        with connection.execute_wrapper(spy):
+            rows = read(getattr(speaker, "pk", speaker))
+        assert len(rows) == count and as_read(rows) == as_read(given)
+        assert all(isinstance(row, Statement) for row in rows)
+    assert len(set(sent)) == 1  # one SQL text, the argument a parameter
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_compiled_read_takes_a_list_through_any_of():
+    first, second, third = StatementFactory.create_batch(3)
+    read = CompiledRead(Statement.objects.filter(AnyOf(F("pk"), Argument)).order_by("pk"))
+    assert read(AnyOf.argument([third.pk, first.pk])) == [first, third]
+    assert read(AnyOf.argument([second.pk])) == [second]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_compiled_read_runs_on_the_connection_of_the_thread_that_runs_it():
+    # Compiled in one thread, run in another (a worker's threads share what is compiled).
+    statement = StatementFactory()
+    _shown, _given, compiled = by_speaker(statement.speaker)
+    read = CompiledRead(compiled)
+    assert read(statement.speaker_id) == [statement]
+    found: list = []
+
+    def run() -> None:
+        try:
+            found.append(read(statement.speaker_id))
+        except Exception as error:  # a connection used across threads raises
+            found.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert found == [[statement]]
