@@ -2,8 +2,8 @@
 
 A repeat is another published statement by the same speaker with near-identical words
 (statements/search/similar.py defines it). The database finds the candidates through its
-own index (statements/search/: the trigram index on PostgreSQL, FTS5 on SQLite), the
-CANDIDATES most alike first, with what the page shows of them (event, speaker) in the same
+full-text index (statements/search/: the search vector on PostgreSQL, FTS5 on SQLite),
+the CANDIDATES most alike first, with what the page shows of them (event, speaker) in the same
 query; Python then keeps the repeats, so both databases answer alike.
 
 A reprint is not a repeat: the same words in two outlets are one statement with two

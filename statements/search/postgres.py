@@ -88,25 +88,27 @@ def repeat_candidates_sql(
     threshold: float,
     limit: int,
 ) -> tuple[str, list]:
-    """Ids of the ``state`` statements of ``speaker_id`` other than ``exclude_id`` that
-    hold every word of one of the ``groups`` and whose pg_trgm similarity to ``text``
-    reaches ``threshold``, the most similar ``limit`` first.
+    """Ids of the ``state`` statements of ``speaker_id`` other than ``exclude_id`` whose
+    words hold every word of one of the ``groups`` and whose pg_trgm similarity to
+    ``text`` reaches ``threshold``, the most similar ``limit`` first.
 
-    The words are found through the trigram GIN index on text (migration 0016): each
-    group a BitmapAnd, the groups a BitmapOr, ANDed with the speaker's rows; only those
-    rows are compared with ``text``. (The ``%`` operator would have the index find every
-    row sharing a third of the trigrams, which for a long text is most rows: seconds at a
-    million statements.)"""
-    # Words are runs of letters and digits: nothing in them is special to LIKE.
-    alternatives = " OR ".join(
-        "(" + " AND ".join("text ILIKE %s" for _ in group) + ")" for group in groups
-    )
-    patterns = [f"%{word}%" for group in groups for word in group]
+    The words are found as search finds them, through the search vector's GIN index,
+    among its words of weight A (the text's, and the speaker's name): stemmed, so
+    "economies" holds "economy", and whole, so "parent" does not hold "rent". SQLite's
+    FTS5 finds the same words, so both databases look for the same candidates. Only
+    those rows, ANDed with the speaker's, are compared with ``text``. (The trigram index
+    this used to search with ILIKE found every row with the word inside another, and
+    took half as long again: 46 ms against 31 on average, 100 against 71 at the 90th
+    percentile, at a million statements. The ``%`` operator would have the trigram
+    index find every row sharing a third of the trigrams: seconds.)"""
+    # Words are runs of letters and digits: nothing in them is special to a tsquery, and
+    # none is a stop word (parser.STOP_WORDS is the configuration's list).
+    words = " | ".join("(" + " & ".join(f"{word}:A" for word in group) + ")" for group in groups)
     sql = (
         f"SELECT id FROM {table} WHERE speaker_id = %s AND state = %s AND id <> %s "
-        f"AND ({alternatives}) "
+        f"AND search_vector @@ to_tsquery('{SEARCH_CONFIG}', %s) "
         "AND similarity(text, %s) >= %s "
         "ORDER BY similarity(text, %s) DESC, id LIMIT %s"
     )
-    params = [speaker_id, state, exclude_id, *patterns, text, threshold, text, limit]
+    params = [speaker_id, state, exclude_id, words, text, threshold, text, limit]
     return sql, params
