@@ -46,12 +46,12 @@ class Argument:
     """Where a read's one argument goes among its compiled parameters."""
 
 
-class AnyOf(Lookup):
-    """``column = ANY(argument)``: a column among a list of ids, whatever their number,
-    given as one parameter (on SQLite, the list as JSON, read by ``json_each``)."""
+class _AsGiven(Lookup):
+    """A lookup whose value is left as given, so that it can be the ``Argument`` (a
+    built-in lookup would convert it to the column's type); ``template`` places it."""
 
-    lookup_name = "any_of"
     prepare_rhs = False
+    template = ""
 
     def get_db_prep_lookup(self, value, connection):
         return "%s", [value]
@@ -59,7 +59,15 @@ class AnyOf(Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+        return self.template.format(lhs=lhs, rhs=rhs), [*lhs_params, *rhs_params]
+
+
+class AnyOf(_AsGiven):
+    """``column = ANY(argument)``: a column among a list of ids, whatever their number,
+    given as one parameter (on SQLite, the list as JSON, read by ``json_each``)."""
+
+    lookup_name = "any_of"
+    template = "{lhs} = ANY({rhs})"
 
     def as_sqlite(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
@@ -71,20 +79,11 @@ class AnyOf(Lookup):
         return json.dumps(ids) if connection.vendor == "sqlite" else ids
 
 
-class Equals(Lookup):
-    """``column = argument``: ``exact``, but with the value left as given, so that it can
-    be the ``Argument`` (``exact`` would convert it to the column's type)."""
+class Equals(_AsGiven):
+    """``column = argument``: ``exact`` for the ``Argument``."""
 
     lookup_name = "equals"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value, connection):
-        return "%s", [value]
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = {rhs}", [*lhs_params, *rhs_params]
+    template = "{lhs} = {rhs}"
 
 
 class CompiledRead(Generic[M]):
