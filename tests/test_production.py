@@ -192,10 +192,36 @@ def test_production_settings_are_strict(production_values):
 def test_redis_url_gives_every_server_one_shared_cache():
     caches = settings_in_subprocess(["CACHES"], REDIS_URL="redis://cache.internal:6379/1")
     default = caches["CACHES"]["default"]
-    assert default["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert default["BACKEND"] == "statements.caching.redis_backend.RedisCache"
     assert default["LOCATION"] == "redis://cache.internal:6379/1"
     # Named after the database: two sites sharing one Redis never share pages.
     assert len(default["KEY_PREFIX"]) == 8
+
+
+def test_the_redis_cache_keeps_one_client_per_connection_pool():
+    """Django's Redis backend makes a new client for every operation; ours keeps one per
+    connection pool (the same for reads and writes with one server), made lazily, with
+    Django's pool and options, and no connection opened to make it."""
+    import redis
+
+    from statements.caching.redis_backend import RedisCache
+
+    cache = RedisCache("redis://cache.internal:6379/1", {"OPTIONS": {"socket_timeout": 0.5}})
+    client = cache._cache.get_client("key")
+    assert isinstance(client, redis.Redis)
+    assert cache._cache.get_client("other key") is client
+    assert cache._cache.get_client("key", write=True) is client
+    pool = client.connection_pool
+    assert pool.connection_kwargs["host"] == "cache.internal"
+    assert pool.connection_kwargs["db"] == 1
+    assert pool.connection_kwargs["socket_timeout"] == 0.5
+    # Two servers: writes to the first, reads from the others, each pool its own client.
+    pair = RedisCache("redis://a.internal:6379/0,redis://b.internal:6379/0", {})
+    writer, reader = pair._cache.get_client(write=True), pair._cache.get_client()
+    assert writer is not reader
+    assert writer.connection_pool.connection_kwargs["host"] == "a.internal"
+    assert reader.connection_pool.connection_kwargs["host"] == "b.internal"
+    assert pair._cache.get_client() is reader
 
 
 def test_check_deploy_is_clean_with_production_settings():
