@@ -1108,8 +1108,10 @@ class Bench:
             f"dates, cursors, ids, filter values; up to {COLD_URLS:,} distinct URLs, shared "
             "out between the driver's threads and taken in turn, then again with round=N "
             "added so that no address repeats): rendered every time (uncached). A page asked "
-            "again with round=N may find its cards in the worker's card cache, as a page "
-            "rendered after an edit elsewhere does.",
+            "again with round=N may find its cards in the worker's fragment cache, and a "
+            "person's or topic's chart in the shared cache, as any page does that shows what "
+            "was drawn since the last write: both are kept per content generation, so after "
+            "a write they are drawn afresh.",
             "- Share of the limit: req/s ÷ req/s of the bare view behind Django's default "
             "middleware (benchmarks/bare_settings.py, its own gunicorn), the better of its "
             "two runs (first and last). × stock: req/s ÷ req/s of /_bench/stock/ "
