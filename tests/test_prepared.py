@@ -2,16 +2,20 @@
 PostgreSQL, sent whole elsewhere or when turned off; the same rows either way. And
 prepared.prepared_reads(): the reads inside, prepared by their text, the values of the
 types asked for as arguments and the others written in. And prepared.CompiledRead: a
-queryset compiled once, run for any argument, its rows what the queryset gives."""
+queryset compiled once, run for any argument, its rows what the queryset gives; and
+prepared.read_by_shape: a queryset's rows, its SQL compiled once per shape."""
 
 import datetime
 import threading
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Value
+from django.db.models.functions import Coalesce
+from django.db.models.sql.compiler import SQLCompiler
 
 from statements.models import Statement
+from statements.reading import prepared, visibility
 from statements.reading.prepared import (
     AnyOf,
     Argument,
@@ -279,12 +283,18 @@ def test_a_compiled_read_runs_on_the_connection_of_the_thread_that_runs_it():
     _shown, _given, compiled = by_speaker(statement.speaker)
     read = CompiledRead(compiled)
     assert read(statement.speaker_id) == [statement]
+    assert in_another_thread(lambda: read(statement.speaker_id)) == [statement]
+
+
+def in_another_thread(read):
+    """What ``read()`` gives in a thread of its own, or the error it raises (a connection
+    used across threads raises)."""
     found: list = []
 
     def run() -> None:
         try:
-            found.append(read(statement.speaker_id))
-        except Exception as error:  # a connection used across threads raises
+            found.append(read())
+        except Exception as error:
             found.append(error)
         finally:
             connection.close()
@@ -292,4 +302,90 @@ def test_a_compiled_read_runs_on_the_connection_of_the_thread_that_runs_it():
     thread = threading.Thread(target=run)
     thread.start()
     thread.join()
-    assert found == [[statement]]
+    return found[0]
+
+
+def compiles(monkeypatch) -> list[str]:
+    """The SQL of every queryset compiled whole from now on."""
+    compiled: list[str] = []
+    real = SQLCompiler.as_sql
+
+    def spy(self, *args, **kwargs):
+        sql, params = real(self, *args, **kwargs)
+        if not self.query.subquery:
+            compiled.append(sql)
+        return sql, params
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", spy)
+    return compiled
+
+
+def card_page(queryset, offset: int = 0):
+    """What a list page reads: published statements, with their speakers, newest first."""
+    return (
+        visibility.statements()
+        .filter(pk__in=queryset.values("pk"))
+        .select_related("speaker", "event")
+        .only("id", "said_on", "kind", "state", "speaker__name", "speaker__state", "event__name")
+        .order_by("-said_on", "id")[offset : offset + 2]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_by_shape_gives_the_querysets_rows_compiling_each_shape_once(monkeypatch):
+    monkeypatch.setattr(prepared, "_by_shape", {})
+    first, second = PersonFactory.create_batch(2)
+    shown = [
+        StatementFactory(speaker=first, said_on=datetime.date(2020, 1, day)) for day in (1, 2, 3)
+    ]
+    StatementFactory(speaker=first, said_on=datetime.date(2020, 1, 4), state="draft")
+    StatementFactory(speaker=second, said_on=datetime.date(2020, 1, 5), state="draft")
+    asked = [
+        card_page(Statement.objects.filter(speaker=first)),
+        card_page(Statement.objects.filter(speaker=second)),
+        card_page(Statement.objects.filter(speaker=first.pk + second.pk)),
+        card_page(Statement.objects.filter(speaker=first, said_on__lte=datetime.date(2020, 1, 2))),
+        card_page(Statement.objects.filter(speaker=first, said_on__lte=datetime.date(2020, 1, 9))),
+        card_page(Statement.objects.filter(speaker__in=[first, second])),
+        card_page(Statement.objects.filter(speaker__in=[second])),
+        card_page(Statement.objects.filter(speaker=first), offset=2),
+    ]
+    compiled = compiles(monkeypatch)
+    read = [prepared.read_by_shape(queryset) for queryset in asked]
+    # Compiled whole once per shape: a speaker; a speaker and a day; a list of two
+    # speakers, and of one; a second page.
+    assert len(compiled) == len(set(compiled)) == len(prepared._by_shape) == 5
+    for rows, queryset in zip(read, asked, strict=True):
+        expected = list(queryset.all())
+        assert [(s.pk, s.speaker.name, s.event.name) for s in rows] == [
+            (s.pk, s.speaker.name, s.event.name) for s in expected
+        ]
+    assert [s.pk for s in read[0]] == [shown[2].pk, shown[1].pk]  # no draft
+    assert [s.pk for s in read[1]] == [] and read[2] == []  # second's only one is a draft
+    assert [s.pk for s in read[3]] == [shown[1].pk, shown[0].pk]
+    assert [s.pk for s in read[7]] == [shown[0].pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_by_shape_of_what_it_does_not_describe_is_read_as_usual(monkeypatch):
+    monkeypatch.setattr(prepared, "_by_shape", {})
+    statement = StatementFactory()
+    counted = Statement.objects.annotate(topic_count=Count("topics")).filter(pk=statement.pk)
+    assert prepared.read_by_shape(counted) == [statement]
+    assert prepared.read_by_shape(Statement.objects.filter(pk__in=[])) == []
+    assert prepared.read_by_shape(Statement.objects.values_list("pk")) == [(statement.pk,)]
+    assert prepared._by_shape == {}
+    # A parameter outside the WHERE clause: its shape is known, and read as usual.
+    by_frame = Statement.objects.filter(pk__gte=0).order_by(Coalesce("frame", Value("said")))
+    assert prepared.read_by_shape(by_frame) == [statement]
+    assert prepared.read_by_shape(by_frame) == [statement]
+    assert list(prepared._by_shape.values()) == [None]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_by_shape_runs_on_the_connection_of_the_thread_that_runs_it(monkeypatch):
+    monkeypatch.setattr(prepared, "_by_shape", {})
+    first, second = StatementFactory.create_batch(2)
+    assert prepared.read_by_shape(Statement.objects.filter(pk=first.pk)) == [first]
+    read = in_another_thread(lambda: prepared.read_by_shape(Statement.objects.filter(pk=second.pk)))
+    assert read == [second] and len(prepared._by_shape) == 1

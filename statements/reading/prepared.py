@@ -17,7 +17,8 @@ then sent whole, as on SQLite.
 
 Where a read's rows are wanted as model instances, ``CompiledRead`` keeps the compiling
 (not the planning): a queryset compiled once per process, run for any value of its one
-argument.
+argument. A read built afresh for each request (a list page's, from its filters) is
+compiled once per shape instead (``read_by_shape``).
 """
 
 from __future__ import annotations
@@ -31,9 +32,11 @@ from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Lookup, Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.query import Query
 
 M = TypeVar("M", bound=Model)
 
@@ -112,13 +115,99 @@ class CompiledRead(Generic[M]):
             sql, params = compiler.as_sql()
             compiled = self._compiled[connections[using].vendor] = (compiler, sql, params)
         compiler, sql, params = compiled
-        run = copy.copy(compiler)
-        run.connection = connections[using]  # a connection belongs to its thread
         filled = [argument if param is Argument else param for param in params]
-        run.as_sql = lambda *args, **kwargs: (sql, filled)  # type: ignore[method-assign]
-        queryset = self._queryset.all()
-        queryset.query.get_compiler = lambda *args, **kwargs: run  # type: ignore[method-assign]
+        return _read_through(self._queryset, compiler, sql, filled)
+
+
+def _read_through(queryset: QuerySet[M], compiled: SQLCompiler, sql: str, params) -> list[M]:
+    """The rows of ``queryset``, read with ``sql`` and ``params`` through a copy of
+    ``compiled``: a compiler whose ``as_sql`` has run for a queryset of the same shape (it
+    knows how rows become instances: ``select``, ``klass_info``), given this thread's
+    connection (a connection belongs to its thread)."""
+    run = copy.copy(compiled)
+    run.connection = connections[queryset.db]
+    run.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
+    clone = queryset.all()
+    clone.query.get_compiler = lambda *args, **kwargs: run  # type: ignore[method-assign]
+    return list(clone)
+
+
+# Compiled SQL by the shape of a queryset (see ``read_by_shape``); None: a shape whose SQL
+# has parameters outside its WHERE clause, read as usual.
+_by_shape: dict[tuple, tuple[SQLCompiler, str] | None] = {}
+KEPT_SHAPES = 1000
+
+
+def _shape(query: Query, vendor: str, where: str) -> tuple | None:
+    """What a query's SQL depends on, its WHERE clause given as compiled; None for a query
+    with parts this does not describe (annotations, grouping, DISTINCT, extra SQL…)."""
+    if (
+        query.annotations
+        or query.extra
+        or query.extra_tables
+        or query.extra_order_by
+        or query.combinator
+        or query.values_select
+        or query.select
+        or not query.default_cols
+        or query.group_by
+        or query.distinct
+        or query.select_for_update
+        or query.where.contains_aggregate
+        or query.where.contains_over_clause
+    ):
+        return None
+    names, deferred = query.deferred_loading
+    return (
+        vendor,
+        query.model,
+        # The joins in use (compiling a queryset may add unused ones, for select_related).
+        tuple(
+            (alias, join.identity, getattr(join, "join_type", None))  # type: ignore[union-attr]
+            for alias, join in query.alias_map.items()
+            if query.alias_refcount[alias]
+        ),
+        repr(query.select_related),
+        frozenset(names),
+        deferred,
+        tuple(str(term) for term in query.order_by),
+        query.default_ordering,
+        query.standard_ordering,
+        query.low_mark,
+        query.high_mark,
+        where,
+    )
+
+
+def read_by_shape(queryset: QuerySet[M]) -> list[M]:
+    """``list(queryset)``, with its SQL compiled once per shape and process: a list page's
+    read is built afresh for each request from the filters, and compiling it cost about
+    0.45 ms, a fifteenth of the page. Only its WHERE clause is compiled each time (0.1 ms),
+    for its text and parameters; the rest of the SQL (the columns, the joins, the order,
+    the slice) is the one compiled for the first query of the same shape: the same model,
+    joins, columns, order, slice and WHERE text. A shape's SQL is kept only if its WHERE
+    clause appears in it as compiled alone and holds all its parameters."""
+    query = queryset.query
+    connection = connections[queryset.db]
+    try:
+        where, where_params = query.get_compiler(queryset.db).compile(query.where)
+    except (EmptyResultSet, FullResultSet):
         return list(queryset)
+    shape = _shape(query, connection.vendor, where)
+    if shape is None:
+        return list(queryset)
+    if shape not in _by_shape:
+        compiler = query.get_compiler(queryset.db)
+        sql, params = compiler.as_sql()
+        whole = where in sql and list(params) == list(where_params)
+        if len(_by_shape) >= KEPT_SHAPES:
+            _by_shape.clear()
+        _by_shape[shape] = (compiler, sql) if whole else None
+    kept = _by_shape.get(shape)
+    if kept is None:
+        return list(queryset)
+    compiler, sql = kept
+    return _read_through(queryset, compiler, sql, tuple(where_params))
 
 
 def _statement(sql: str) -> str:
