@@ -28,7 +28,9 @@
    a selection of about 10,000 statements and for all of them.
 5. SQL queries per request, once per scenario: in this process, with Django's test
    Client against the same database.
-6. benchmarks/RESULTS.md: the table (req/s, p50, p99, share of the limit, × the stock
+6. The limit, page 1 and a topic again, on both servers restarted with 2 threads per
+   worker instead of 8: how much the thread count moves the limit and the pages.
+7. benchmarks/RESULTS.md: the table (req/s, p50, p99, share of the limit, × the stock
    approach, queries), the machine (CPU, RAM, versions), the date, the statement count.
 
 Only 127.0.0.1 is contacted. The numbers depend on the machine and on what else runs on
@@ -65,6 +67,10 @@ BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 COLD_URLS = 2000
 STOCK = "/_bench/stock/"
+# Run again on servers with this many threads per worker instead of production's 8:
+# the limit and the scenarios named so (see Bench.report).
+FEW_THREADS = 2
+FEW_THREADS_SCENARIOS = ("List, page 1", "List, topic with narrower")
 BARE = "/_bench/bare/"
 
 
@@ -993,53 +999,92 @@ class Bench:
         driver = run_wrk if driver_name == "wrk" else run_python
         before = machine()
 
-        ports = {"project": free_port(), "limit": free_port()}
-        bases = {name: f"http://{HOST}:{port}" for name, port in ports.items()}
-        servers = {
-            "project": self.start("project", ports["project"], "tracker.settings"),
-            "limit": self.start("limit", ports["limit"], "benchmarks.bare_settings"),
-        }
+        bases, servers = self.servers_up()
         rows: list[Row] = []
         exports: list[Export] = []
         idle = 0.0
         try:
-            wait_until_up(bases["project"] + "/healthz", servers["project"])
-            wait_until_up(bases["limit"] + BARE, servers["limit"])
             log(f"servers up: project {bases['project']}, limit {bases['limit']}; {driver_name}")
-            # The limit runs first and again last: the better run is the limit.
-            limit = next(s for s in scenarios if s.server == "limit")
-            for scenario in [*scenarios, limit]:
-                again = scenario is limit and any(row.scenario == limit.name for row in rows)
-                base = bases[scenario.server]
-                parsed = urllib.parse.urlsplit(base)
-                checks = [scenario.warm, *scenario.cold[:3]]
-                statuses = {p: get_status(parsed.hostname, parsed.port, p) for p in checks}
-                bad = {p: s for p, s in statuses.items() if s != 200}
-                queries = self.count_queries(scenario)
-                for run, target in scenario.runs():
-                    run = f"{run}, again at the end" if again else run
-                    if bad:
-                        rows.append(Row(scenario.name, run, None, None, note=f"{bad}"))
-                        continue
-                    result = driver(base, target, args.seconds, args.connections, args.threads)
-                    counted = queries["cold" if run.startswith("cold") else "warm"]
-                    rows.append(Row(scenario.name, run, result, counted))
-                    log(
-                        f"{scenario.name} [{run}]: {result.rps:,.1f} req/s, p50 "
-                        f"{result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
-                        f"{result.errors} errors, {counted} queries"
-                    )
+            self.run_scenarios(scenarios, bases, driver, rows)
             if not args.skip_export:
                 exports, idle = self.exports(bases["project"], servers["project"].pid, targets)
         finally:
             for server in servers.values():
                 stop(server)
         compare(rows, scenarios)
-        text = self.report(rows, exports, idle, targets, driver_name, before)
+        few_threads = self.with_few_threads(scenarios, driver)
+        text = self.report(rows, few_threads, exports, idle, targets, driver_name, before)
         Path(args.output).write_text(text)
         log(f"wrote {os.path.relpath(args.output)}")
         print(results_table(rows))
         return 0
+
+    def run_scenarios(self, scenarios, bases, driver, rows: list[Row]) -> None:
+        """Each scenario's runs, appended to ``rows``; the limit runs first and again last
+        (the better run is the limit)."""
+        args = self.args
+        limit = next(s for s in scenarios if s.server == "limit")
+        for scenario in [*scenarios, limit]:
+            again = scenario is limit and any(row.scenario == limit.name for row in rows)
+            base = bases[scenario.server]
+            parsed = urllib.parse.urlsplit(base)
+            checks = [scenario.warm, *scenario.cold[:3]]
+            statuses = {p: get_status(parsed.hostname, parsed.port, p) for p in checks}
+            bad = {p: s for p, s in statuses.items() if s != 200}
+            queries = self.count_queries(scenario)
+            for run, target in scenario.runs():
+                run = f"{run}, again at the end" if again else run
+                if bad:
+                    rows.append(Row(scenario.name, run, None, None, note=f"{bad}"))
+                    continue
+                result = driver(base, target, args.seconds, args.connections, args.threads)
+                counted = queries["cold" if run.startswith("cold") else "warm"]
+                rows.append(Row(scenario.name, run, result, counted))
+                log(
+                    f"{scenario.name} [{run}]: {result.rps:,.1f} req/s, p50 "
+                    f"{result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+                    f"{result.errors} errors, {counted} queries"
+                )
+
+    def servers_up(self) -> tuple[dict[str, str], dict[str, subprocess.Popen]]:
+        """The project's server and the limit's, each on a free port, answering."""
+        ports = {"project": free_port(), "limit": free_port()}
+        bases = {name: f"http://{HOST}:{port}" for name, port in ports.items()}
+        servers = {
+            "project": self.start("project", ports["project"], "tracker.settings"),
+            "limit": self.start("limit", ports["limit"], "benchmarks.bare_settings"),
+        }
+        try:
+            wait_until_up(bases["project"] + "/healthz", servers["project"])
+            wait_until_up(bases["limit"] + BARE, servers["limit"])
+        except BaseException:
+            for server in servers.values():
+                stop(server)
+            raise
+        return bases, servers
+
+    def with_few_threads(self, scenarios: list[Scenario], driver) -> list[Row]:
+        """The limit and a few list pages again, on both servers restarted with
+        FEW_THREADS threads per worker instead of production's 8 (see ``report``)."""
+        picked = [
+            s for s in scenarios if s.server == "limit" or s.name.startswith(FEW_THREADS_SCENARIOS)
+        ]
+        if len(picked) < 2:
+            return []
+        self.env["GUNICORN_THREADS"] = str(FEW_THREADS)
+        try:
+            bases, servers = self.servers_up()
+        finally:
+            del self.env["GUNICORN_THREADS"]
+        log(f"servers up with {FEW_THREADS} threads per worker")
+        rows: list[Row] = []
+        try:
+            self.run_scenarios(picked, bases, driver, rows)
+        finally:
+            for server in servers.values():
+                stop(server)
+        compare(rows, scenarios)
+        return rows
 
     def exports(self, base: str, master: int, targets: Targets) -> tuple[list[Export], float]:
         from django.db import connection
@@ -1069,7 +1114,7 @@ class Bench:
             log(f"… {rows:,} rows, {size / 1e6:,.1f} MB in {seconds:.1f} s, peak RSS {peak:.0f} MB")
         return found, idle
 
-    def report(self, rows, exports, idle, targets, driver_name, before) -> str:
+    def report(self, rows, few_threads, exports, idle, targets, driver_name, before) -> str:
         import django
         from django.db import connection
 
@@ -1130,6 +1175,20 @@ class Bench:
             lines.append(f"- {args.note}")
         lines += ["", "## Targets", "", targets_table(rows, exports), ""]
         lines += ["## All runs", "", results_table(rows), ""]
+        if few_threads:
+            lines += [
+                f"## With {FEW_THREADS} threads per worker",
+                "",
+                f"Both servers again with GUNICORN_THREADS={FEW_THREADS} instead of "
+                "production's 8 (threads are what lets a worker wait on slow clients and "
+                "stream exports: tracker/gunicorn_conf.py), for the limit and a few rows. "
+                "The targets above are measured as production is configured; this shows how "
+                "much that choice moves the limit and the pages on this machine. The share "
+                "of the limit here is against this table's limit.",
+                "",
+                results_table(few_threads),
+                "",
+            ]
         if exports:
             lines += ["## CSV export", "", export_table(exports, idle, args.timeout), ""]
         return "\n".join(lines)
