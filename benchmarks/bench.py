@@ -771,6 +771,7 @@ class Bench:
     def __init__(self, args: argparse.Namespace):
         self.args = args
         self.cache_name = ""
+        self.query_counts: dict[str, dict[str, int | None]] = {}  # by scenario name
         WORK.mkdir(exist_ok=True)
         self.env = {
             **os.environ,
@@ -937,8 +938,13 @@ class Bench:
 
     # Servers
 
-    def start(self, name: str, port: int, settings: str) -> subprocess.Popen:
+    def start(
+        self, name: str, port: int, settings: str, threads: int | None = None
+    ) -> subprocess.Popen:
+        """A gunicorn; ``threads`` per worker instead of the configuration's."""
         env = {**self.env, "GUNICORN_BIND": f"{HOST}:{port}", "DJANGO_SETTINGS_MODULE": settings}
+        if threads:
+            env["GUNICORN_THREADS"] = str(threads)
         out = open(WORK / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
         return subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "tracker/gunicorn_conf.py"],
@@ -1035,7 +1041,9 @@ class Bench:
             checks = [scenario.warm, *scenario.cold[:3]]
             statuses = {p: get_status(parsed.hostname, parsed.port, p) for p in checks}
             bad = {p: s for p, s in statuses.items() if s != 200}
-            queries = self.count_queries(scenario)
+            if scenario.name not in self.query_counts:
+                self.query_counts[scenario.name] = self.count_queries(scenario)
+            queries = self.query_counts[scenario.name]
             for run, target in scenario.runs():
                 run = f"{run}, again at the end" if again else run
                 if bad:
@@ -1050,13 +1058,15 @@ class Bench:
                     f"{result.errors} errors, {counted} queries"
                 )
 
-    def servers_up(self) -> tuple[dict[str, str], dict[str, subprocess.Popen]]:
+    def servers_up(
+        self, threads: int | None = None
+    ) -> tuple[dict[str, str], dict[str, subprocess.Popen]]:
         """The project's server and the limit's, each on a free port, answering."""
         ports = {"project": free_port(), "limit": free_port()}
         bases = {name: f"http://{HOST}:{port}" for name, port in ports.items()}
         servers = {
-            "project": self.start("project", ports["project"], "tracker.settings"),
-            "limit": self.start("limit", ports["limit"], "benchmarks.bare_settings"),
+            "project": self.start("project", ports["project"], "tracker.settings", threads),
+            "limit": self.start("limit", ports["limit"], "benchmarks.bare_settings", threads),
         }
         try:
             wait_until_up(bases["project"] + "/healthz", servers["project"])
@@ -1075,15 +1085,7 @@ class Bench:
         ]
         if len(picked) < 2:
             return []
-        production = self.env.get("GUNICORN_THREADS")
-        self.env["GUNICORN_THREADS"] = str(FEW_THREADS)
-        try:
-            bases, servers = self.servers_up()
-        finally:
-            if production is None:
-                del self.env["GUNICORN_THREADS"]
-            else:
-                self.env["GUNICORN_THREADS"] = production
+        bases, servers = self.servers_up(FEW_THREADS)
         log(f"servers up with {FEW_THREADS} threads per worker")
         rows: list[Row] = []
         try:
