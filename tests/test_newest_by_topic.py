@@ -7,11 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from statements.models import Candidacy
 from statements.reading import said
 from statements.reading.cards import card_rows
 from statements.reading.visibility import statements as public_statements
 
-from .factories import PersonFactory, StatementFactory, TopicFactory
+from .factories import PersonFactory, RaceFactory, StatementFactory, TopicFactory
 
 
 @pytest.mark.django_db
@@ -53,3 +54,40 @@ def test_on_topics_only_brings_each_statement_on_the_topics_once():
     )
     assert list(found.statements) == [both.pk]
     assert sorted(found.statements[both.pk].topic_ids) == sorted([trade.pk, jobs.pk])
+
+
+@pytest.mark.django_db
+def test_topics_beyond_the_window_are_looked_up_per_person_and_race_in_one_query():
+    """Each person's newest statements on a topic their window did not fill, said in their
+    candidacy of the race when one is given: newest first, the lower id first on the same
+    day, and whether there are more. One query for the window, one for the rest."""
+    topic = TopicFactory()
+    ann, bob = PersonFactory(), PersonFactory()
+    race, other_race = RaceFactory(), RaceFactory()
+    ann_here = Candidacy.objects.create(person=ann, race=race)
+    ann_there = Candidacy.objects.create(person=ann, race=other_race)
+    bob_here = Candidacy.objects.create(person=bob, race=race)
+    start = datetime.date(2024, 1, 1)  # the windows hold nothing on the topic
+
+    def said_on(person, candidacy, day):
+        return StatementFactory(
+            speaker=person, topics=[topic], candidacy=candidacy, said_on=datetime.date(2023, 5, day)
+        )
+
+    ann_old, ann_first, ann_second = (said_on(ann, ann_here, day) for day in (1, 9, 9))
+    said_on(ann, ann_there, 20)  # newer, but said in the other race
+    bob_only = said_on(bob, bob_here, 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = said.newest_by_topic(
+            card_rows(public_statements()),
+            {ann.pk: start, bob.pk: start},
+            [topic.pk],
+            per=2,
+            candidacies={ann.pk: ann_here.pk, bob.pk: bob_here.pk},
+        )
+    assert len(queries) == 2
+    ann_said, bob_said = found.said[(ann.pk, topic.pk)], found.said[(bob.pk, topic.pk)]
+    assert [s.pk for s in ann_said.statements] == [ann_first.pk, ann_second.pk]
+    assert ann_said.more and ann_old.pk not in [s.pk for s in ann_said.statements]
+    assert [s.pk for s in bob_said.statements] == [bob_only.pk] and not bob_said.more

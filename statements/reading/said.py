@@ -8,9 +8,11 @@ for 100,000). Instead:
    start date found beforehand (``window_start()``, annotated on the person query): most
    topics a person speaks on fill up there.
 2. Only the topics that did not fill up, for people with more statements than the window
-   holds, are ranked in full (``RowNumber``), in one more query. Those are the topics the
-   person rarely or never speaks on, which the topic links' index on their copy of the
-   statement's speaker and date finds without reading anyone else's links.
+   holds, are looked up, in one more query. Those are the topics the person rarely or
+   never speaks on, which the topic links' index on their copy of the statement's
+   speaker and date finds without reading anyone else's links: on PostgreSQL a few
+   entries of it per topic, newest first; on SQLite all the person's links on those
+   topics, ranked (``RowNumber``).
 
 ``per + 1`` statements are kept per (person, topic): the extra one only says that there
 are more, which is all a page needs (it links to the filtered list instead of counting).
@@ -23,10 +25,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -38,7 +42,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 
 from .. import paging
-from ..models import Statement, StatementTopic
+from ..models import Statement, StatementTopic, Topic
 from ..models.base import Collected
 from . import visibility
 
@@ -179,35 +183,9 @@ def newest_by_topic(
             for topic_id in unfilled[person_id]:
                 said.pop((person_id, topic_id), None)
 
-    asked = Q()
-    for person_id, topic_set in unfilled.items():
-        if topic_set:
-            asked |= Q(
-                said_by=person_id, topic_id__in=topic_set, **in_race(person_id, "statement__")
-            )
+    asked = {person_id: topic_set for person_id, topic_set in unfilled.items() if topic_set}
     if asked:
-        # From the links' copy of their statement's speaker, date and state, in the order
-        # of their index: only this person's links, not everyone's on those topics. The
-        # statements read are the published ones (``statements``), so a copy can only
-        # miss, never show, a statement that is not.
-        ranked = (
-            visibility.topic_links_by_speaker()
-            .filter(asked)
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("said_by_id"), F("topic_id")],
-                    order_by=[F("said_on").desc(), F("statement_id").asc()],
-                )
-            )
-            .filter(rank__lte=per + 1)
-            .values("statement_id")[
-                # No more than that can come back; saying so keeps the database from
-                # expecting thousands of rows and reading whole tables to join them.
-                : (per + 1) * sum(map(len, unfilled.values()))
-            ]
-        )
-        more = _with_links(statements.filter(pk__in=ranked))
+        more = _with_links(statements.filter(_newest_on_topics(asked, per + 1, races)))
         for person_id, topic_set in unfilled.items():
             mine = [
                 s
@@ -219,6 +197,51 @@ def newest_by_topic(
         for pk, statement in more.items():
             found.setdefault(pk, statement)
     return Found(found, dict(said))
+
+
+def _newest_on_topics(asked: dict[int, set[int]], count: int, races: dict[int, int]) -> Q:
+    """Statements for the filter: the ``count`` newest of each person in ``asked`` on
+    each of their topics there (with a candidacy in ``races``, said in it), found in the
+    topic links' index on their copy of the statement's speaker, date and state. The
+    statements read are the published ones (the caller's), so a copy can only miss,
+    never show, a statement that is not."""
+
+    def links(person_id: int, **on: object) -> QuerySet[StatementTopic]:
+        in_race = {"statement__candidacy_id": races[person_id]} if person_id in races else {}
+        return visibility.topic_links_by_speaker().filter(said_by=person_id, **on, **in_race)
+
+    found = Q()
+    if connection.vendor == "postgresql":
+        # One short walk of the index per topic, newest first, stopping at ``count``: a
+        # prolific speaker's topics cost the same as anyone's (ranking all their links
+        # took 18 ms for 18,000 of them, this 0.5 ms).
+        for person_id, topics in asked.items():
+            firsts = (
+                links(person_id, topic=OuterRef("pk"))
+                .order_by(F("said_on").desc(), "statement_id")
+                .values(value=F("statement_id"))[:count]
+            )
+            on_each = Topic.objects.filter(pk__in=topics).values(
+                statement=Func(Collected(firsts), function="unnest", output_field=IntegerField())
+            )
+            found |= Q(pk__in=on_each)
+        return found
+    # SQLite has no unnest: every link of the person on the topics, ranked.
+    for person_id, topics in asked.items():
+        ranked = (
+            links(person_id, topic_id__in=topics)
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("topic_id")],
+                    order_by=[F("said_on").desc(), F("statement_id").asc()],
+                )
+            )
+            .filter(rank__lte=count)
+            .values("statement_id")
+        )
+        found |= Q(pk__in=ranked)
+    return found
 
 
 def newer_than_position(race: int | None = None) -> Coalesce:
