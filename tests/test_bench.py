@@ -237,14 +237,32 @@ def test_results_table_gives_share_of_the_limit_and_times_stock():
     )
 
 
-def test_export_table_says_when_production_would_cut_the_export_off():
+def test_export_table_says_whether_each_export_ended_complete_and_any_worker_timed_out():
     exports = [
-        bench.Export("about 10,000", 10_000, 5.3, 3.0, 80.0, 12),
-        bench.Export("all (1,000,000)", 1_000_000, 530.0, 240.0, 82.0),
+        bench.Export("about 10,000", 10_000, 5.3, 3.0, 80.0, True, 0, 12),
+        bench.Export("all (1,000,000)", 999_000, 530.0, 240.0, 82.0, False, 1),
     ]
-    text = bench.export_table(exports, 75.0, 900)
-    assert "| about 10,000 | 10,000 | 5.3 | 3.0 | 3,333 | 80 | 12 |" in text
-    assert "took longer than gunicorn's production timeout (30 s)" in text
+    text = bench.export_table(exports, 75.0, None)
+    assert "| about 10,000 | 10,000 | 5.3 | 3.0 | 3,333 | 80 | yes | 0 | 12 |" in text
+    assert "| all (1,000,000) | 999,000 | 530.0 | 240.0 | 4,162 | 82 | **no** | 1 | — |" in text
+    assert "worker timeout: 30 s, as production" in text
+    assert "worker timeout: 900 s, set for this run" in bench.export_table(exports, 75.0, 900)
+
+
+@pytest.mark.parametrize(
+    ("lines", "tail", "expected"),
+    [
+        (4, b"3,http://x/3/,...\r\n# end of export: 2 statements\r\n", (2, True)),
+        (3, b"...\r\n# end of export: 1 statement\r\n", (1, True)),
+        (2, b"id,url\r\n# end of export: 0 statements\r\n", (0, True)),
+        (5, b"...\r\n# end of export: 2 statements\r\n", (3, False)),  # rows missing
+        (4, b"3,http://x/3/,cut off mid-ro", (3, False)),  # no marker: cut short
+    ],
+)
+def test_a_csv_download_is_complete_only_with_an_end_marker_counting_its_rows(
+    lines, tail, expected
+):
+    assert bench.csv_rows(lines, tail) == expected
 
 
 def test_bench_refuses_sqlite(monkeypatch, capsys):
@@ -269,15 +287,25 @@ def test_targets_table_says_which_targets_are_met():
     ]
     bench.compare(rows, scenarios)
     exports = [
-        bench.Export("10k", 10_000, 5.0, 1.0, 80.0),
-        bench.Export("all", 10**6, 500.0, 40.0, 90.0),
+        bench.Export("10k", 10_000, 5.0, 1.0, 80.0, True, 0),
+        bench.Export("all", 10**6, 500.0, 40.0, 90.0, True, 0),
     ]
-    table = dict(
-        (line.split(" | ")[0].strip("| "), line.rsplit(" | ", 1)[1].strip(" |"))
-        for line in bench.targets_table(rows, exports).splitlines()[2:]
-    )
+
+    def met(exports):
+        return dict(
+            (line.split(" | ")[0].strip("| "), line.rsplit(" | ", 1)[1].strip(" |"))
+            for line in bench.targets_table(rows, exports).splitlines()[2:]
+        )
+
+    table = met(exports)
     assert table["Cached pages ≥ 60% of the limit"] == "**no**"  # 50%
     assert table["Uncached list, any filter, deep ≥ 10%"] == "yes"  # 15%
     assert table["Uncached page 1 ≥ 20× stock"] == "yes"  # 30×
     assert table["At most 8 SQL queries per page"] == "yes"
-    assert table["Full CSV export completes; peak RSS at all rows ≤ 1.2× at 10k"] == "yes"
+    export_target = "Full CSV export completes; peak RSS at all rows ≤ 1.2× at 10k"
+    assert table[export_target] == "yes"
+    small = exports[0]
+    cut_short = bench.Export("all", 10**6 - 1, 500.0, 40.0, 90.0, False, 0)
+    timed_out = bench.Export("all", 10**6, 500.0, 40.0, 90.0, True, 1)
+    assert met([small, cut_short])[export_target] == "**no**"
+    assert met([small, timed_out])[export_target] == "**no**"
