@@ -494,3 +494,32 @@ def test_the_trigram_index_is_gone_and_the_trigram_extension_stays_on_postgresql
                 "AND name LIKE 'statements_statement_fts_%'"
             )
             assert cursor.fetchone()[0] == 3
+
+
+@pytest.mark.django_db
+def test_on_postgresql_the_candidates_speaker_and_words_are_looked_up_in_one_index():
+    """The speaker is compared as the column's type, so the GIN index on the speaker and
+    the search vector takes both conditions. (Which index the planner picks depends on
+    the table's size: the table's other indexes, bar the unique ones, are dropped for
+    the test, in its transaction, so that this one is the only way.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip("the index on the speaker and the search vector is PostgreSQL's")
+    from statements.reading.refrains import candidate_ids
+
+    line = StatementFactory(text="They would fix the economy to pay for rent")
+    sql, params = candidate_ids(line)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text FROM pg_index "
+            "WHERE indrelid = 'statements_statement'::regclass AND NOT indisunique "
+            "AND indexrelid <> 'statement_speaker_search_idx'::regclass"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP INDEX {name}")
+        for scan in ("seqscan", "indexscan", "indexonlyscan"):  # a GIN index: bitmap scans
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "statement_speaker_search_idx" in plan, plan
+    (condition,) = [line for line in plan.splitlines() if "Index Cond" in line]
+    assert "speaker_id" in condition and "search_vector" in condition, plan
