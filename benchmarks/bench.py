@@ -746,7 +746,6 @@ def rss_mb(pid: int) -> float:
 
 
 PRODUCTION_TIMEOUT = 30  # tracker/gunicorn_conf.py, without GUNICORN_TIMEOUT
-CSV_END = re.compile(rb"# end of export: (\d+) statements?\r\n\Z")
 
 
 def worker_timeouts_logged(server: str) -> int:
@@ -798,6 +797,8 @@ def timed_download(base: str, path: str, master: int) -> tuple[int, int, float, 
 def csv_rows(lines: int, tail: bytes) -> tuple[int, bool]:
     """A CSV download's data rows, from its number of lines (less the header and the end
     marker) and its last bytes, and whether it ended with an end marker that counts them."""
+    from statements.public.bulk import CSV_END  # the exports' end marker (Django is set up)
+
     marker = CSV_END.search(tail)
     rows = max(lines - 1 - (1 if marker else 0), 0)
     return rows, bool(marker) and int(marker.group(1)) == rows

@@ -129,10 +129,6 @@ def newest_by_topic(
     ``window_start_in_race``. Two queries at most.
     """
     races = candidacies or {}
-
-    def in_race(person_id: int, prefix: str = "") -> dict[str, int]:
-        return {f"{prefix}candidacy_id": races[person_id]} if person_id in races else {}
-
     topics = set(topic_ids)
     found: dict[int, Statement] = {}
     if not starts:
@@ -141,7 +137,7 @@ def newest_by_topic(
     for person_id, start in starts.items():
         window |= Q(
             speaker_id=person_id,
-            **in_race(person_id),
+            **_in_race(races, person_id),
             **({"said_on__gte": start} if start else {}),
         )
     if on_topics_only:
@@ -199,21 +195,18 @@ def newest_by_topic(
     return Found(found, dict(said))
 
 
+def _in_race(races: dict[int, int], person_id: int, prefix: str = "") -> dict[str, int]:
+    """The filter keeping what ``person_id`` said in their candidacy in ``races`` (none
+    when they have none there), through ``prefix`` from the rows filtered."""
+    return {f"{prefix}candidacy_id": races[person_id]} if person_id in races else {}
+
+
 def _newest_on_topics(asked: dict[int, set[int]], count: int, races: dict[int, int]) -> Q:
     """Statements for the filter: the ``count`` newest of each person in ``asked`` on
     each of their topics there (with a candidacy in ``races``, said in it), found in the
     topic links' index on their copy of the statement's speaker, date and state. The
     statements read are the published ones (the caller's), so a copy can only miss,
     never show, a statement that is not."""
-
-    def in_race(person_id: int) -> dict[str, int]:
-        return {"statement__candidacy_id": races[person_id]} if person_id in races else {}
-
-    def links(person_id: int, **on: object) -> QuerySet[StatementTopic]:
-        return visibility.topic_links_by_speaker().filter(
-            said_by=person_id, **on, **in_race(person_id)
-        )
-
     if connection.vendor == "postgresql":
         # One short walk of the index per person and topic, newest first, stopping at
         # ``count``: a prolific speaker's topics cost the same as anyone's (ranking all
@@ -223,7 +216,12 @@ def _newest_on_topics(asked: dict[int, set[int]], count: int, races: dict[int, i
         each = []
         for person_id, topics in asked.items():
             firsts = (
-                links(person_id, topic=OuterRef("pk"))
+                visibility.topic_links_by_speaker()
+                .filter(
+                    said_by=person_id,
+                    topic=OuterRef("pk"),
+                    **_in_race(races, person_id, "statement__"),
+                )
                 .order_by(F("said_on").desc(), "statement_id")
                 .values(value=F("statement_id"))[:count]
             )
@@ -233,7 +231,9 @@ def _newest_on_topics(asked: dict[int, set[int]], count: int, races: dict[int, i
     # SQLite has no unnest: every link of the people on their topics, ranked.
     asking = Q()
     for person_id, topics in asked.items():
-        asking |= Q(said_by=person_id, topic_id__in=topics, **in_race(person_id))
+        asking |= Q(
+            said_by=person_id, topic_id__in=topics, **_in_race(races, person_id, "statement__")
+        )
     ranked = (
         visibility.topic_links_by_speaker()
         .filter(asking)
