@@ -39,6 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .. import paging
 from ..caching import generation
+from ..caching.single_flight import get_or_build
 from ..models import Person, QuoteKind, Race, Statement, StatementTopic, Topic
 from ..planning import without_merge_joins
 from . import visibility
@@ -81,12 +82,10 @@ def capped_count(person: str = "pk", cap: int = DENSITY) -> Subquery:
 
 
 def cached(what: str, pk: int, build: Callable[[], Chart]) -> Chart:
+    """The chart ``build()`` reads, kept per content generation; built by one request at
+    a time (readers who miss it together wait for the first: ``single_flight``)."""
     key = CACHE_KEY.format(what=what, pk=pk, generation=generation.current())
-    chart = cache.get(key)
-    if chart is None:
-        chart = build()
-        cache.set(key, chart, CACHE_TTL)
-    return chart
+    return get_or_build(cache, key, build, CACHE_TTL)
 
 
 def month_bounds(month: datetime.date) -> tuple[str, str]:
@@ -375,13 +374,15 @@ def on_page(
     generation, as the chart's data is read: a month-counted chart of a prolific speaker
     took a fifth of an uncached person page to draw. The drawing is kept with what the
     caption needs, so a page whose drawing is kept never reads the chart's marks back
-    (unpickling a prolific speaker's took 2 ms)."""
+    (unpickling a prolific speaker's took 2 ms). Readers who miss it together wait for
+    the first to draw it (``single_flight``)."""
     key = DRAWN_KEY.format(what=what, pk=pk, generation=generation.current())
-    drawn = cache.get(key)
-    if drawn is None:
+
+    def drawing() -> Drawn:
         chart = chart_of()
-        drawn = Drawn(draw(chart), table(chart), bool(chart.marks), chart.monthly, chart.note)
-        cache.set(key, drawn, CACHE_TTL)
+        return Drawn(draw(chart), table(chart), bool(chart.marks), chart.monthly, chart.note)
+
+    drawn = get_or_build(cache, key, drawing, CACHE_TTL)
     return {
         "drawn": drawn,
         "density": DENSITY,

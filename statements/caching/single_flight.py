@@ -1,0 +1,67 @@
+"""One request builds, the others wait for it: for what costs much to build and is kept
+in the shared cache under the content generation (the timeline charts).
+
+A write makes every kept chart obsolete, and a popular page's readers then all miss it at
+once. Each of them would read the same chart from the database, at the same time, on
+cores they share: a topic's chart took 0.7 s alone at a million statements, and eight
+readers of that page right after a write waited 4 to 6 s. Instead the first to miss takes
+a lock in the shared cache (``add``: atomic on Redis and in local memory; the file cache
+may let two through, which only costs a second build) and builds; the others look for
+what it keeps, every ``POLL`` seconds, and build it themselves only if it has not come
+after ``WAIT`` seconds. A failed build lets the lock go, so the next one to look builds.
+The lock also lapses by itself after ``LOCK_TTL`` seconds: a worker killed while
+building holds no one up for longer.
+
+What a waiter gets is kept under the key it asked for, which holds the stamp it read
+before the database: it was built from a reading made after that stamp was set, as if
+the waiter had built it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache.backends.base import BaseCache
+
+T = TypeVar("T")
+
+POLL = 0.05
+WAIT = 10.0
+LOCK_TTL = 30
+
+
+def pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def get_or_build(cache: BaseCache, key: str, build: Callable[[], T], timeout: int) -> T:
+    """The value kept under ``key``, or ``build()``'s, kept for ``timeout`` seconds; while
+    another request builds it, that one's. ``build`` must not return None."""
+    value = cache.get(key)
+    if value is not None:
+        return value
+    lock = f"{key}:building"
+    deadline = time.monotonic() + WAIT
+    while True:
+        if cache.add(lock, True, LOCK_TTL):
+            try:
+                # Kept between this one's last look and the builder letting the lock go?
+                value = cache.get(key)
+                return value if value is not None else _build_and_keep(cache, key, build, timeout)
+            finally:
+                cache.delete(lock)
+        if time.monotonic() >= deadline:
+            # The builder is stuck or gone: build as if there were none.
+            return _build_and_keep(cache, key, build, timeout)
+        pause(POLL)
+        value = cache.get(key)
+        if value is not None:
+            return value
+
+
+def _build_and_keep(cache: BaseCache, key: str, build: Callable[[], T], timeout: int) -> T:
+    value = build()
+    cache.set(key, value, timeout)
+    return value
