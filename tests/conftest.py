@@ -1,9 +1,19 @@
+import threading
+
 import pytest
 from django.core.cache import caches
 
+from statements.caching import single_flight
 from statements.editorial import ADMINISTRATOR, EDITOR, PUBLISHER
 
-from .support import NO_ROLE, DemoRows, build_world, logged_in, user_with_role
+from .support import (
+    NO_ROLE,
+    READERS_WAITING,
+    DemoRows,
+    build_world,
+    logged_in,
+    user_with_role,
+)
 
 
 class InvalidTemplateVariable(str):
@@ -30,6 +40,25 @@ def _fresh_cache():
     yield
     for each in caches.all():
         each.clear()
+
+
+@pytest.fixture
+def readers_waiting(monkeypatch):
+    """An event set once READERS_WAITING threads have found what they asked for being
+    built by another and paused to look again: they are waiting for it, not building."""
+    paused: set[int] = set()
+    all_waiting = threading.Event()
+    guard = threading.Lock()
+
+    def pause(seconds):
+        with guard:
+            paused.add(threading.get_ident())
+            if len(paused) >= READERS_WAITING:
+                all_waiting.set()
+        threading.Event().wait(0.001)
+
+    monkeypatch.setattr(single_flight, "pause", pause)
+    return all_waiting
 
 
 # Staff accounts, one per editorial role (the groups of migrations 0003 and 0006) --------

@@ -4,6 +4,7 @@ import datetime
 import importlib
 import itertools
 import re
+import threading
 
 from django import forms
 from django.apps import apps
@@ -665,3 +666,30 @@ def _posted(value):
     if isinstance(value, list | tuple):
         return [str(getattr(item, "pk", item)) for item in value]
     return str(getattr(value, "pk", value))
+
+
+# Readers at once (statements/caching/single_flight.py) ----------------------------------
+
+READERS_WAITING = 3
+
+
+def first_then_others(ask, first_at_work: threading.Event) -> tuple[object, list]:
+    """``ask()`` in one thread until ``first_at_work`` is set (the first is building),
+    then in READERS_WAITING more threads at once: what the first got, and the others.
+    An exception raised in a thread is what that thread got."""
+    results: list = [None] * (1 + READERS_WAITING)
+
+    def run(index):
+        try:
+            results[index] = ask()
+        except Exception as error:  # noqa: BLE001 -- handed back to the test
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(results))]
+    threads[0].start()
+    assert first_at_work.wait(10), "the first reader never started building"
+    for thread in threads[1:]:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    return results[0], results[1:]

@@ -4,6 +4,7 @@ The same rules against a real multi-worker server: tests/test_page_cache_server.
 """
 
 import gzip
+import threading
 
 import pytest
 from django.contrib.messages import constants
@@ -14,12 +15,13 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from statements.caching import generation
+from statements.caching import generation, single_flight
 from statements.caching.pages import AnonymousPageCacheMiddleware
 from statements.editorial import correct
 from statements.models import Statement
 
 from .factories import StatementFactory
+from .support import READERS_WAITING, first_then_others
 
 pytestmark = pytest.mark.django_db
 
@@ -269,6 +271,55 @@ def test_responses_that_must_not_be_shared_are_not_stored(view):
     second = middleware(anonymous_get())
     assert len(calls) == 2
     assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
+
+
+def test_readers_asking_for_a_page_being_rendered_get_its_copy(readers_waiting):
+    """A write makes every page obsolete: the readers of a popular page who ask for it
+    while one of them renders it wait for that one's copy instead of each rendering it."""
+    rendering = threading.Event()
+    calls = []
+
+    def slow(request):
+        calls.append(request)
+        rendering.set()
+        assert readers_waiting.wait(10), "the other readers never waited"
+        return HttpResponse("the page")
+
+    middleware = middleware_answering(slow)
+    first, rest = first_then_others(lambda: middleware(anonymous_get()), rendering)
+    assert len(calls) == 1
+    assert first["X-Page-Cache"] == "miss"
+    assert [response["X-Page-Cache"] for response in rest] == ["hit"] * READERS_WAITING
+    assert {response.content for response in [first, *rest]} == {b"the page"}
+
+
+def test_readers_waiting_for_a_page_that_is_not_kept_render_it_themselves(readers_waiting):
+    rendering = threading.Event()
+    calls = []
+
+    def failing(request):
+        calls.append(request)
+        if len(calls) == 1:
+            rendering.set()
+            assert readers_waiting.wait(10), "the other readers never waited"
+        return HttpResponse("error", status=500)
+
+    middleware = middleware_answering(failing)
+    first, rest = first_then_others(lambda: middleware(anonymous_get()), rendering)
+    assert len(calls) == 1 + READERS_WAITING
+    assert [response.status_code for response in [first, *rest]] == [500] * len(calls)
+
+
+def test_a_page_whose_renderer_never_finishes_is_waited_for_a_bounded_time(monkeypatch):
+    monkeypatch.setattr(single_flight, "WAIT", 0.2)
+    middleware = middleware_answering(lambda request: HttpResponse("the page"))
+    request = anonymous_get()
+    current = generation.current()
+    # Taken by a worker that died while rendering.
+    middleware.cache.add(f"{middleware.key(request, False)}:{current}:rendering", True, 60)
+    response = middleware(request)
+    assert response.content == b"the page"
+    assert response["X-Page-Cache"] == "miss"
 
 
 def test_the_generation_never_goes_backwards():

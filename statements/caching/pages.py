@@ -16,6 +16,12 @@ for no privacy, and varies on nothing but the request headers in the key. Signed
 are never served from the cache and never fill it; their responses are marked
 ``private, no-store``.
 
+A write makes every entry obsolete at once, and a popular page's readers then miss it
+together: one of them renders it while the others asking for it wait for its copy (a
+lock in the shared cache, as for the timeline charts: ``single_flight``), instead of each
+rendering the same page on the same cores. A page that is not kept (an error, an export)
+lets them go, and each renders its own.
+
 Headers, for anonymous responses that can be cached: ``ETag`` and ``Last-Modified`` from
 the generation, ``Cache-Control: public`` with the ages from the settings, ``Vary:
 Accept-Encoding, Cookie``. The default ages are zero, because a change must show on the
@@ -31,6 +37,7 @@ import gzip
 import hashlib
 import logging
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,7 +57,7 @@ from django.utils.http import http_date
 
 from tracker.middleware import REQUEST_ID_HEADER, incoming_request_id
 
-from . import generation
+from . import generation, single_flight
 from .release import RELEASE
 
 CACHEABLE_STATUSES = frozenset({200, 301, 404})
@@ -133,6 +140,31 @@ class AnonymousPageCacheMiddleware:
         if entry is not None and entry.generation == current:
             return self.replay(request, entry)
 
+        # One request renders a page at a time; the others asking for it meanwhile (a
+        # popular page right after a write) wait for its copy (see ``awaited``).
+        rendering = f"{key}:{current}:rendering"
+        try:
+            first = self.cache.add(rendering, True, single_flight.LOCK_TTL)
+        except Exception:  # the cache is down: render, as when it cannot be read
+            logger.exception("The page cache could not be written; rendering alone")
+            return self.render(request, key, current, stamps, gzip_ok)
+        if not first:
+            entry = self.awaited(key, rendering, current)
+            if entry is not None:
+                return self.replay(request, entry)
+            return self.render(request, key, current, stamps, gzip_ok)
+        try:
+            return self.render(request, key, current, stamps, gzip_ok)
+        finally:
+            try:
+                self.cache.delete(rendering)
+            except Exception:  # the lock lapses by itself (LOCK_TTL)
+                logger.exception("The page cache could not be written")
+
+    def render(
+        self, request: HttpRequest, key: str, current: int, stamps: dict[str, int], gzip_ok: bool
+    ) -> HttpResponseBase:
+        """The page from the view, kept if it can be."""
         with generation.read_once(stamps):  # the page's fragments: no second reading
             response = self.get_response(request)
         if self.can_cache(request, response):
@@ -142,6 +174,26 @@ class AnonymousPageCacheMiddleware:
             else:
                 self.store(key, current, response, gzip_ok)
         return response
+
+    def awaited(self, key: str, rendering: str, current: int) -> Entry | None:
+        """The entry of generation ``current`` that another request is rendering, once it
+        is kept. None when that request lets go without keeping one (a response that is
+        not kept, such as an error, or an export, which is kept only once streamed), or
+        after ``single_flight.WAIT`` seconds: then this one renders the page itself."""
+        deadline = time.monotonic() + single_flight.WAIT
+        while time.monotonic() < deadline:
+            single_flight.pause(single_flight.POLL)
+            try:
+                found = self.cache.get_many([key, rendering])
+            except Exception:  # the cache went down: render, as when it cannot be read
+                logger.exception("The page cache could not be read; rendering alone")
+                return None
+            entry = found.get(key)
+            if entry is not None and entry.generation == current:
+                return entry
+            if rendering not in found:
+                return None
+        return None
 
     def uncached(self, request: HttpRequest) -> HttpResponseBase:
         """A response the page cache neither gives nor keeps (a signed-in reader's, a

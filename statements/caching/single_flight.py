@@ -1,5 +1,6 @@
 """One request builds, the others wait for it: for what costs much to build and is kept
-in the shared cache under the content generation (the timeline charts).
+in the shared cache under the content generation (the timeline charts; the page cache
+does the same for whole pages with these settings: caching/pages.py).
 
 A write makes every kept chart obsolete, and a popular page's readers then all miss it at
 once. Each of them would read the same chart from the database, at the same time, on
