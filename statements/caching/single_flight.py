@@ -34,6 +34,8 @@ LOCK_TTL = 30
 
 
 def pause(seconds: float) -> None:
+    """A waiting reader's sleep between two looks: a function of its own, so that the
+    tests can tell when readers are waiting."""
     time.sleep(seconds)
 
 
