@@ -180,20 +180,17 @@ class AnonymousPageCacheMiddleware:
         is kept. None when that request lets go without keeping one (a response that is
         not kept, such as an error, or an export, which is kept only once streamed), or
         after ``single_flight.WAIT`` seconds: then this one renders the page itself."""
-        deadline = time.monotonic() + single_flight.WAIT
-        while time.monotonic() < deadline:
-            single_flight.pause(single_flight.POLL)
-            try:
-                found = self.cache.get_many([key, rendering])
-            except Exception:  # the cache went down: render, as when it cannot be read
-                logger.exception("The page cache could not be read; rendering alone")
-                return None
-            entry = found.get(key)
-            if entry is not None and entry.generation == current:
-                return entry
-            if rendering not in found:
-                return None
-        return None
+        try:
+            return single_flight.wait(
+                self.cache,
+                key,
+                rendering,
+                time.monotonic() + single_flight.WAIT,
+                usable=lambda entry: entry.generation == current,
+            )
+        except Exception:  # the cache went down: render, as when it cannot be read
+            logger.exception("The page cache could not be read; rendering alone")
+            return None
 
     def uncached(self, request: HttpRequest) -> HttpResponseBase:
         """A response the page cache neither gives nor keeps (a signed-in reader's, a

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache.backends.base import BaseCache
 
@@ -47,7 +47,7 @@ def get_or_build(cache: BaseCache, key: str, build: Callable[[], T], timeout: in
         return value
     lock = f"{key}:building"
     deadline = time.monotonic() + WAIT
-    while True:
+    while time.monotonic() < deadline:
         if cache.add(lock, True, LOCK_TTL):
             try:
                 # Kept between this one's last look and the builder letting the lock go?
@@ -55,13 +55,32 @@ def get_or_build(cache: BaseCache, key: str, build: Callable[[], T], timeout: in
                 return value if value is not None else _build_and_keep(cache, key, build, timeout)
             finally:
                 cache.delete(lock)
-        if time.monotonic() >= deadline:
-            # The builder is stuck or gone: build as if there were none.
-            return _build_and_keep(cache, key, build, timeout)
-        pause(POLL)
-        value = cache.get(key)
+        value = wait(cache, key, lock, deadline)
         if value is not None:
             return value
+    # The builder is stuck or gone: build as if there were none.
+    return _build_and_keep(cache, key, build, timeout)
+
+
+def wait(
+    cache: BaseCache,
+    key: str,
+    lock: str,
+    deadline: float,
+    usable: Callable[[Any], bool] = lambda value: True,
+) -> Any | None:
+    """What ``key`` comes to hold (a value ``usable`` accepts) while another request
+    holds ``lock``, looked for every POLL seconds: None once the lock is let go without
+    it, or at ``deadline`` (``time.monotonic()``)."""
+    while time.monotonic() < deadline:
+        pause(POLL)
+        found = cache.get_many([key, lock])
+        value = found.get(key)
+        if value is not None and usable(value):
+            return value
+        if lock not in found:
+            return None
+    return None
 
 
 def _build_and_keep(cache: BaseCache, key: str, build: Callable[[], T], timeout: int) -> T:
