@@ -6,6 +6,7 @@ The same rules against a real multi-worker server: tests/test_page_cache_server.
 import gzip
 import threading
 
+import brotli
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -16,7 +17,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from statements.caching import generation, single_flight
-from statements.caching.pages import AnonymousPageCacheMiddleware
+from statements.caching.pages import AnonymousPageCacheMiddleware, chosen_encoding
 from statements.editorial import correct
 from statements.models import Statement
 
@@ -176,24 +177,65 @@ def test_an_unknown_etag_gets_the_page(client, world):
     assert response.status_code == 200 and response.content
 
 
+DECODERS = {"br": brotli.decompress, "gzip": gzip.decompress}
+
+
 @pytest.mark.parametrize("url", PUBLIC_URLS[:-1])
-def test_compressed_and_plain_bodies_are_the_same(client, world, url):
+@pytest.mark.parametrize(
+    ("accept_encoding", "encoding"),
+    [("gzip, deflate, br, zstd", "br"), ("gzip, deflate", "gzip")],
+)
+def test_compressed_and_plain_bodies_are_the_same(client, world, url, accept_encoding, encoding):
     plain = {"Accept-Encoding": "identity"}
-    packed = {"Accept-Encoding": "gzip, deflate, br"}
+    packed = {"Accept-Encoding": accept_encoding}
     # Rendered, then from the cache: each encoding is an entry of its own. (An export is
-    # streamed plain to its first reader and stored gzipped for the next ones.)
+    # streamed plain to its first reader and stored compressed for the next ones.)
     rendered = [fetch(client, url, **headers)[0] for headers in (plain, packed)]
     cached = [fetch(client, url, **headers)[0] for headers in (plain, packed)]
     for response in cached:
         assert response["X-Page-Cache"] == "hit"
+        assert "Accept-Encoding" in response["Vary"]
     assert "Content-Encoding" not in cached[0]
-    assert cached[1]["Content-Encoding"] == "gzip"
+    assert cached[1]["Content-Encoding"] == encoding
     assert int(cached[1]["Content-Length"]) == len(cached[1].content)
-    decoded = gzip.decompress(cached[1].content)
+    decoded = DECODERS[encoding](cached[1].content)
     assert decoded == cached[0].content == body_of(rendered[0])
     if not rendered[1].streaming:
-        assert rendered[1]["Content-Encoding"] == "gzip"
-        assert gzip.decompress(rendered[1].content) == decoded
+        assert rendered[1]["Content-Encoding"] == encoding
+        assert DECODERS[encoding](rendered[1].content) == decoded
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "encoding"),
+    [
+        ("gzip, deflate, br, zstd", "br"),  # what browsers send
+        ("br", "br"),
+        ("gzip", "gzip"),
+        ("GZIP, Deflate", "gzip"),
+        ("br;q=0, gzip", "gzip"),
+        ("br; q=0.0, gzip;q=0.5", "gzip"),
+        ("br;q=nonsense, gzip", "gzip"),
+        ("*", "br"),
+        ("*;q=0.1, br;q=0", "gzip"),
+        ("*, br;q=0, gzip;q=0", "identity"),
+        ("gzip;q=0, identity", "identity"),
+        ("deflate, zstd", "identity"),
+        ("", "identity"),
+    ],
+)
+def test_the_encoding_is_the_first_of_brotli_and_gzip_the_client_accepts(
+    rf, accept_encoding, encoding
+):
+    request = rf.get("/statements/", headers={"Accept-Encoding": accept_encoding})
+    assert chosen_encoding(request) == encoding
+
+
+def test_an_entry_in_one_encoding_is_never_sent_to_a_client_of_another(client, world):
+    first = client.get("/statements/", headers={"Accept-Encoding": "br"})
+    other = client.get("/statements/", headers={"Accept-Encoding": "gzip"})
+    assert (first["X-Page-Cache"], first["Content-Encoding"]) == ("miss", "br")
+    assert (other["X-Page-Cache"], other["Content-Encoding"]) == ("miss", "gzip")
+    assert gzip.decompress(other.content) == brotli.decompress(first.content)
 
 
 def test_a_refusal_of_gzip_is_honoured(client, world):
@@ -316,7 +358,8 @@ def test_a_page_whose_renderer_never_finishes_is_waited_for_a_bounded_time(monke
     request = anonymous_get()
     current = generation.current()
     # Taken by a worker that died while rendering.
-    middleware.cache.add(f"{middleware.key(request, False)}:{current}:rendering", True, 60)
+    key = middleware.key(request, chosen_encoding(request))
+    middleware.cache.add(f"{key}:{current}:rendering", True, 60)
     response = middleware(request)
     assert response.content == b"the page"
     assert response["X-Page-Cache"] == "miss"

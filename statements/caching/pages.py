@@ -27,12 +27,14 @@ the generation, ``Cache-Control: public`` with the ages from the settings, ``Var
 Accept-Encoding, Cookie``. The default ages are zero, because a change must show on the
 very next request: browsers and a proxy in front revalidate every time and get a 304 from
 here for the price of one cache read. Operators who accept a few seconds of staleness can
-raise them. Bodies are stored gzipped for clients that accept it (no secret is on an
-anonymous public page, so BREACH has nothing to find).
+raise them. Bodies are stored compressed, Brotli or gzip, for clients that accept it (no
+secret is on an anonymous public page, so BREACH has nothing to find): an entry per
+encoding.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import logging
@@ -43,6 +45,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import cast
 
+import brotli
 from django.conf import settings
 from django.core.cache import caches
 from django.http import (
@@ -73,6 +76,11 @@ MIN_COMPRESSED_SIZE = 200
 # move the larger bodies, were within the run-to-run spread. (Level 1 saves 0.05 and
 # 0.2 ms more, for that page another 17% larger.)
 GZIP_LEVEL = 3
+# Brotli at quality 3 costs no more than gzip at level 3 (that 478 KB page 1.5 ms against
+# 1.8, a 66 KB list page 0.25 against 0.26) and its bodies are 9-17% smaller (33 KB
+# against 40, 10.5 against 11.5). Every current browser asks for it.
+BROTLI_QUALITY = 3
+ENCODINGS = ("br", "gzip")  # the first the client accepts is used
 logger = logging.getLogger(__name__)
 
 ENTRY_PREFIX = "page:"
@@ -89,10 +97,36 @@ class Entry:
     body: bytes
 
 
-def accepts_gzip(request: HttpRequest) -> bool:
-    # Enough for real clients: "gzip;q=0" is the only refusal worth honouring.
-    value = request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
-    return "gzip" in value and "gzip;q=0" not in value.replace(" ", "")
+def chosen_encoding(request: HttpRequest) -> str:
+    """The content coding the response is sent in: "br", "gzip" or "identity"."""
+    return _chosen_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+
+
+@functools.lru_cache(maxsize=256)  # clients send a handful of distinct headers
+def _chosen_encoding(accept_encoding: str) -> str:
+    accepted: set[str] = set()
+    refused: set[str] = set()
+    for item in accept_encoding.lower().split(","):
+        coding, *parameters = (part.strip() for part in item.split(";"))
+        weight = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0  # a weight that is not one: not an acceptance
+        (accepted if weight > 0 else refused).add(coding)
+    for coding in ENCODINGS:
+        if coding in accepted or ("*" in accepted and coding not in refused):
+            return coding
+    return "identity"
+
+
+def compressed(body: bytes, encoding: str) -> bytes:
+    if encoding == "br":
+        return brotli.compress(body, quality=BROTLI_QUALITY)
+    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
 
 
 def is_signed_in(request: HttpRequest) -> bool:
@@ -124,8 +158,8 @@ class AnonymousPageCacheMiddleware:
         if not self.applies_to(request):
             return self.uncached(request)
 
-        gzip_ok = accepts_gzip(request)
-        key = self.key(request, gzip_ok)
+        encoding = chosen_encoding(request)
+        key = self.key(request, encoding)
         try:
             found = self.cache.get_many([*generation.stamp_keys(), key])
             stamps = generation.stamps(found)
@@ -147,14 +181,14 @@ class AnonymousPageCacheMiddleware:
             first = self.cache.add(rendering, True, single_flight.LOCK_TTL)
         except Exception:  # the cache is down: render, as when it cannot be read
             logger.exception("The page cache could not be written; rendering alone")
-            return self.render(request, key, current, stamps, gzip_ok)
+            return self.render(request, key, current, stamps, encoding)
         if not first:
             entry = self.awaited(key, rendering, current)
             if entry is not None:
                 return self.replay(request, entry)
-            return self.render(request, key, current, stamps, gzip_ok)
+            return self.render(request, key, current, stamps, encoding)
         try:
-            return self.render(request, key, current, stamps, gzip_ok)
+            return self.render(request, key, current, stamps, encoding)
         finally:
             try:
                 self.cache.delete(rendering)
@@ -162,7 +196,7 @@ class AnonymousPageCacheMiddleware:
                 logger.exception("The page cache could not be written")
 
     def render(
-        self, request: HttpRequest, key: str, current: int, stamps: dict[str, int], gzip_ok: bool
+        self, request: HttpRequest, key: str, current: int, stamps: dict[str, int], encoding: str
     ) -> HttpResponseBase:
         """The page from the view, kept if it can be."""
         with generation.read_once(stamps):  # the page's fragments: no second reading
@@ -170,9 +204,9 @@ class AnonymousPageCacheMiddleware:
         if self.can_cache(request, response):
             self.add_headers(response, current)
             if response.streaming:
-                self.store_when_streamed(key, current, response, gzip_ok)
+                self.store_when_streamed(key, current, response, encoding)
             else:
-                self.store(key, current, response, gzip_ok)
+                self.store(key, current, response, encoding)
         return response
 
     def awaited(self, key: str, rendering: str, current: int) -> Entry | None:
@@ -212,7 +246,7 @@ class AnonymousPageCacheMiddleware:
             return False  # SecurityMiddleware redirects it
         return not request.path.startswith(self.excluded)
 
-    def key(self, request: HttpRequest, gzip_ok: bool) -> str:
+    def key(self, request: HttpRequest, encoding: str) -> str:
         parts = "\n".join(
             (
                 RELEASE,
@@ -220,7 +254,7 @@ class AnonymousPageCacheMiddleware:
                 request.META.get("HTTP_HOST", ""),
                 request.get_full_path(),
                 request.META.get("HTTP_ACCEPT", ""),
-                "gzip" if gzip_ok else "identity",
+                encoding,
             )
         )
         return ENTRY_PREFIX + hashlib.sha256(parts.encode("utf-8", "surrogateescape")).hexdigest()
@@ -253,13 +287,13 @@ class AnonymousPageCacheMiddleware:
         patch_cache_control(response, **self.cache_control)
         patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
 
-    def store(self, key: str, current: int, response: HttpResponseBase, gzip_ok: bool) -> None:
+    def store(self, key: str, current: int, response: HttpResponseBase, encoding: str) -> None:
         assert isinstance(response, HttpResponse)
         body = response.content
-        if gzip_ok and self.compressible(response, body):
-            body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+        if encoding != "identity" and self.compressible(response, body):
+            body = compressed(body, encoding)
             response.content = body
-            response["Content-Encoding"] = "gzip"
+            response["Content-Encoding"] = encoding
         response["Content-Length"] = str(len(body))
         if len(body) <= self.max_entry_bytes:
             entry = Entry(current, response.status_code, self.headers(response), body)
@@ -267,7 +301,7 @@ class AnonymousPageCacheMiddleware:
             response[CACHE_STATUS_HEADER] = "miss"
 
     def store_when_streamed(
-        self, key: str, current: int, response: HttpResponseBase, gzip_ok: bool
+        self, key: str, current: int, response: HttpResponseBase, encoding: str
     ) -> None:
         """A small export is streamed to this reader as it is made, and kept for the next
         ones once it has ended whole; a large one is only streamed. The bound is lower than
@@ -295,9 +329,9 @@ class AnonymousPageCacheMiddleware:
                 return
             body = b"".join(kept)
             stored = dict(headers)
-            if gzip_ok and self.compressible(response, body):
-                body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
-                stored["Content-Encoding"] = "gzip"
+            if encoding != "identity" and self.compressible(response, body):
+                body = compressed(body, encoding)
+                stored["Content-Encoding"] = encoding
             stored["Content-Length"] = str(len(body))
             if len(body) <= limit:
                 cache.set(key, Entry(current, status, tuple(stored.items()), body), timeout)
