@@ -129,6 +129,18 @@ def compressed(body: bytes, encoding: str) -> bytes:
     return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
 
 
+def encoded(response: HttpResponseBase, body: bytes, encoding: str) -> tuple[bytes, str | None]:
+    """The body as sent in ``encoding``, and its Content-Encoding (None: sent as it is, for
+    a client that takes no compression, a small body or one already encoded)."""
+    worth_it = (
+        encoding != "identity"
+        and len(body) >= MIN_COMPRESSED_SIZE
+        and not response.has_header("Content-Encoding")
+        and bool(COMPRESSIBLE.match(response.get("Content-Type", "")))
+    )
+    return (compressed(body, encoding), encoding) if worth_it else (body, None)
+
+
 def is_signed_in(request: HttpRequest) -> bool:
     """Whether the reader may be signed in. Decided from the cookie alone, before any
     session is loaded; a stale session cookie only costs its owner the cache."""
@@ -289,11 +301,10 @@ class AnonymousPageCacheMiddleware:
 
     def store(self, key: str, current: int, response: HttpResponseBase, encoding: str) -> None:
         assert isinstance(response, HttpResponse)
-        body = response.content
-        if encoding != "identity" and self.compressible(response, body):
-            body = compressed(body, encoding)
+        body, content_encoding = encoded(response, response.content, encoding)
+        if content_encoding:
             response.content = body
-            response["Content-Encoding"] = encoding
+            response["Content-Encoding"] = content_encoding
         response["Content-Length"] = str(len(body))
         if len(body) <= self.max_entry_bytes:
             entry = Entry(current, response.status_code, self.headers(response), body)
@@ -327,11 +338,10 @@ class AnonymousPageCacheMiddleware:
                 yield chunk
             if kept is None:
                 return
-            body = b"".join(kept)
+            body, content_encoding = encoded(response, b"".join(kept), encoding)
             stored = dict(headers)
-            if encoding != "identity" and self.compressible(response, body):
-                body = compressed(body, encoding)
-                stored["Content-Encoding"] = encoding
+            if content_encoding:
+                stored["Content-Encoding"] = content_encoding
             stored["Content-Length"] = str(len(body))
             if len(body) <= limit:
                 cache.set(key, Entry(current, status, tuple(stored.items()), body), timeout)
@@ -343,14 +353,6 @@ class AnonymousPageCacheMiddleware:
     def headers(response: HttpResponseBase) -> tuple[tuple[str, str], ...]:
         return tuple(
             (name, value) for name, value in response.items() if name.lower() not in PER_REQUEST
-        )
-
-    @staticmethod
-    def compressible(response: HttpResponseBase, body: bytes) -> bool:
-        return (
-            len(body) >= MIN_COMPRESSED_SIZE
-            and not response.has_header("Content-Encoding")
-            and bool(COMPRESSIBLE.match(response.get("Content-Type", "")))
         )
 
     def replay(self, request: HttpRequest, entry: Entry) -> HttpResponse:
