@@ -16,6 +16,8 @@ from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, get_urlconf, reverse
 from simple_history.models import HistoricalRecords
 
+from .loading import LeanLoading
+
 HISTORY_APP = "statements_history"
 
 # What a slug may be, wherever one is read from a URL or a filter: Django's SlugField
@@ -121,7 +123,7 @@ class PublicQuerySet(models.QuerySet):
         return self.filter(self.model.public_condition(known_public=known_public))
 
 
-class EditorialModel(PublicRule, models.Model):
+class EditorialModel(LeanLoading, PublicRule, models.Model):
     """A record that readers see only once a publisher has published it."""
 
     state = models.CharField(
