@@ -265,7 +265,55 @@ def test_a_compiled_read_gives_the_querysets_rows_for_each_argument_in_turn():
             rows = read(getattr(speaker, "pk", speaker))
         assert len(rows) == count and as_read(rows) == as_read(given)
         assert all(isinstance(row, Statement) for row in rows)
-    assert len(set(sent)) == 1  # one SQL text, the argument a parameter
+    # One SQL text, the argument a parameter; on PostgreSQL, prepared once and executed.
+    assert len({sql for sql in sent if not sql.startswith("PREPARE ")}) == 1
+    preparing = connection.vendor == "postgresql"
+    assert prepares(sent) == (1 if preparing else 0)
+    assert all(sql.startswith("EXECUTE read_") == preparing for sql in sent[preparing:])
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_compiled_read_is_prepared_once_per_connection_and_sent_whole_when_turned_off(
+    settings,
+):
+    statement = StatementFactory()
+    _shown, _given, compiled = by_speaker(statement.speaker)
+    read = CompiledRead(compiled)
+    sent: list[str] = []
+
+    def spy(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    for turned_on, reconnect, expected in [
+        (True, True, 1),
+        (True, False, 0),
+        (True, True, 1),
+        (False, True, 0),
+    ]:
+        settings.DATABASE_PREPARED_STATEMENTS = turned_on
+        if reconnect:
+            connection.close()  # a new server connection has no prepared statements
+        sent.clear()
+        with connection.execute_wrapper(spy):
+            assert read(statement.speaker_id) == [statement]
+        assert prepares(sent) == expected
+        assert any(sql.startswith("EXECUTE ") for sql in sent) == turned_on
+
+
+@pytest.mark.django_db(transaction=True)
+def test_compiled_reads_of_the_same_sql_with_other_values_each_give_their_own_rows():
+    said = StatementFactory(kind="direct")
+    StatementFactory(kind="paraphrase", speaker=said.speaker)
+    reads = {
+        kind: CompiledRead(
+            Statement.objects.filter(Equals(F("speaker_id"), Argument), kind=kind).order_by("pk")
+        )
+        for kind in ("direct", "paraphrase")
+    }
+    for kind, read in [*reads.items(), *reads.items()]:
+        assert [s.kind for s in read(said.speaker_id)] == [kind]
 
 
 @pytest.mark.django_db(transaction=True)
