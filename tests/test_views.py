@@ -36,6 +36,7 @@ from statements.models import (
     StatementTopic,
     Topic,
 )
+from statements.reading import visibility
 from statements.reading.brief_html import entry_html
 
 from .factories import (
@@ -50,6 +51,7 @@ from .factories import (
     StatementFactory,
     TopicFactory,
 )
+from .support import make_comment_request
 
 pytestmark = pytest.mark.django_db
 
@@ -1208,6 +1210,21 @@ def test_the_statement_page_says_the_quote_was_checked_against_the_stored_text(c
     assert "checked against this article's text as stored by the tracker" in checked
     assert "stand in it word for word" in checked
     assert "as stored by the tracker" not in unchecked
+
+
+def test_reactions_and_comment_requests_are_read_without_their_source_s_full_text():
+    request = make_comment_request()
+    source = request.source
+    source.text = "The whole article, as stored. " * 2000
+    source.save()
+    reaction = ReactionFactory(statement=request.statement, source=source)
+
+    (read,) = visibility.reactions().filter(pk=reaction.pk)
+    (asked,) = visibility.comment_requests().filter(pk=request.pk)
+
+    for shown in (read.source, asked.source):
+        assert "text" in shown.get_deferred_fields()
+        assert (shown.title, shown.outlet.name) == (source.title, source.outlet.name)
 
 
 def test_a_card_escapes_everything_an_editor_typed(client, uncached_pages):

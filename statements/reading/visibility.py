@@ -96,12 +96,17 @@ def topic_links_by_speaker() -> QuerySet[StatementTopic]:
 
 def reactions(known_public: Collection[str] = ()) -> QuerySet[Reaction]:
     """Reactions with who reacted, their source and, for a retort, the statement it is
-    (whose words it shows)."""
-    return Reaction.objects.published(known_public).select_related(
-        "respondent",
-        "respondent_organization",
-        "source__outlet",
-        "response_statement__speaker",
+    (whose words it shows). Not the source's full text (up to 200,000 characters): only
+    the verbatim check of a statement's own sources reads it."""
+    return (
+        Reaction.objects.published(known_public)
+        .select_related(
+            "respondent",
+            "respondent_organization",
+            "source__outlet",
+            "response_statement__speaker",
+        )
+        .defer("source__text")
     )
 
 
@@ -112,8 +117,10 @@ def reactions_to_others(known_public: Collection[str] = ()) -> QuerySet[Reaction
 
 
 def comment_requests(known_public: Collection[str] = ()) -> QuerySet[CommentRequest]:
-    return CommentRequest.objects.published(known_public).select_related(
-        "asked_person", "asked_organization", "requested_by", "source__outlet"
+    return (
+        CommentRequest.objects.published(known_public)
+        .select_related("asked_person", "asked_organization", "requested_by", "source__outlet")
+        .defer("source__text")  # as for reactions
     )
 
 
