@@ -29,7 +29,6 @@ page's, from its filters) is compiled once per shape instead (``read_by_shape``)
 from __future__ import annotations
 
 import copy
-import functools
 import hashlib
 import json
 import weakref
@@ -109,7 +108,9 @@ class CompiledRead(Generic[M]):
 
     def __init__(self, queryset: QuerySet[M]):
         self._queryset = queryset
-        self._compiled: dict[str, tuple[SQLCompiler, str, tuple]] = {}
+        # Per database vendor: the compiler, its SQL and parameters, and the name of the
+        # read prepared from them (from its values too: two reads may differ in those only).
+        self._compiled: dict[str, tuple[SQLCompiler, str, tuple, str]] = {}
 
     def __call__(self, argument: Any) -> list[M]:
         """The rows for ``argument``: a value for ``Equals``, ``AnyOf.argument(…)`` for
@@ -119,10 +120,11 @@ class CompiledRead(Generic[M]):
         if compiled is None:
             compiler = self._queryset.query.get_compiler(using=using)
             sql, params = compiler.as_sql()
-            compiled = self._compiled[connections[using].vendor] = (compiler, sql, params)
-        compiler, sql, params = compiled
+            name = _statement(f"{sql} {params!r}")
+            compiled = self._compiled[connections[using].vendor] = (compiler, sql, params, name)
+        compiler, sql, params, name = compiled
         if _preparing(using):
-            name = _prepare(using, sql, params)
+            _prepare(using, name, sql, params)
             return _read_through(self._queryset, compiler, f"EXECUTE {name} (%s)", [argument])
         filled = [argument if param is Argument else param for param in params]
         return _read_through(self._queryset, compiler, sql, filled)
@@ -223,14 +225,6 @@ def _statement(sql: str) -> str:
     return "read_" + hashlib.sha256(sql.encode()).hexdigest()[:16]
 
 
-@functools.lru_cache(maxsize=64)
-def _read_name(sql: str, params: tuple) -> str:
-    """A compiled read's statement name, from its SQL and its fixed values (two reads may
-    differ in their values only). Kept: a page runs the same few reads each time, and
-    hashing their text cost 9 µs a read."""
-    return _statement(f"{sql} {params!r}")
-
-
 def _prepared_on(server_connection) -> set[str]:
     return _prepared.setdefault(server_connection, set())
 
@@ -239,14 +233,13 @@ def _preparing(using: str) -> bool:
     return connections[using].vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS
 
 
-def _prepare(using: str, sql: str, params: Sequence, argument_type: str = "") -> str:
-    """The name of a compiled read (``sql`` and ``params``, with ``Argument`` where its
-    argument goes) prepared on this thread's connection to ``using``: prepared now unless
-    it already is. Its argument is of PostgreSQL type ``argument_type``, or of the type its
-    place in the query gives it."""
+def _prepare(using: str, name: str, sql: str, params: Sequence, argument_type: str = "") -> None:
+    """Prepare the compiled read ``name`` (``sql`` and ``params``, with ``Argument`` where
+    its argument goes) on this thread's connection to ``using``, unless it already is. Its
+    argument is of PostgreSQL type ``argument_type``, or of the type its place in the
+    query gives it."""
     connection = connections[using]
     connection.ensure_connection()
-    name = _read_name(sql, tuple(params))
     prepared = _prepared_on(connection.connection)
     if name not in prepared:
         from psycopg2.extensions import AsIs
@@ -259,7 +252,6 @@ def _prepare(using: str, sql: str, params: Sequence, argument_type: str = "") ->
             types = f" ({argument_type})" if argument_type else ""
             cursor.execute(f"PREPARE {name}{types} AS {text.decode()}")
         prepared.add(name)
-    return name
 
 
 def fetch_all(
@@ -271,7 +263,8 @@ def fetch_all(
         with connection.cursor() as cursor:
             cursor.execute(sql, [argument if param is Argument else param for param in params])
             return cursor.fetchall()
-    name = _prepare(connection.alias, sql, params, argument_type)
+    name = _statement(sql)  # a fetch_all read's values are fixed with its SQL
+    _prepare(connection.alias, name, sql, params, argument_type)
     with connection.cursor() as cursor:
         cursor.execute(f"EXECUTE {name} (%s)", [argument])
         return cursor.fetchall()
