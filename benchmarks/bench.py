@@ -58,6 +58,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -294,6 +295,12 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int = 0  # socket errors, timeouts and responses other than 2xx/3xx
+    # What the errors were, e.g. {"read": 3, "non-2xx/3xx": 2}: how many of each kind.
+    error_kinds: dict[str, int] = field(default_factory=dict)
+
+    def errors_described(self) -> str:
+        """The errors' kinds and counts, e.g. "read 3, non-2xx/3xx 2" (empty: none)."""
+        return ", ".join(f"{kind} {n:,}" for kind, n in sorted(self.error_kinds.items()) if n)
 
 
 LUA_SCRIPT = """\
@@ -351,9 +358,9 @@ def parse_wrk(output: str) -> Result:
     """The numbers of `wrk --latency`'s report."""
     requests, seconds = re.search(r"(\d+) requests in ([\d.]+\w+),", output).groups()
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.M))
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    kinds = {kind: int(n) for kind, n in re.findall(r"(connect|read|write|timeout) (\d+)", output)}
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors += int(non_2xx.group(1)) if non_2xx else 0
+    kinds["non-2xx/3xx"] = int(non_2xx.group(1)) if non_2xx else 0
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     return Result(
         requests=int(requests),
@@ -361,7 +368,8 @@ def parse_wrk(output: str) -> Result:
         rps=rps,
         p50_ms=to_ms(latency["50"]) if "50" in latency and int(requests) else math.nan,
         p99_ms=to_ms(latency["99"]) if "99" in latency and int(requests) else math.nan,
-        errors=errors,
+        errors=sum(kinds.values()),
+        error_kinds={kind: n for kind, n in kinds.items() if n},
     )
 
 
@@ -424,7 +432,7 @@ def run_python(
     parsed = urllib.parse.urlsplit(base)
     paths = target if isinstance(target, list) else [target]
     latencies: list[list[float]] = [[] for _ in range(connections)]
-    errors = [0] * connections
+    errors: list[Counter[str]] = [Counter() for _ in range(connections)]
     deadline = time.monotonic() + seconds
 
     def work(n: int) -> None:
@@ -438,9 +446,9 @@ def run_python(
                 response = connection.getresponse()
                 response.read()
                 if response.status >= 400:
-                    errors[n] += 1
-            except (OSError, http.client.HTTPException):
-                errors[n] += 1
+                    errors[n][f"status {response.status}"] += 1
+            except (OSError, http.client.HTTPException) as error:
+                errors[n][type(error).__name__] += 1
                 connection.close()
                 connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
                 continue
@@ -461,7 +469,8 @@ def run_python(
         rps=len(done) / elapsed,
         p50_ms=percentile(done, 0.50),
         p99_ms=percentile(done, 0.99),
-        errors=sum(errors),
+        errors=sum(sum(kinds.values()) for kinds in errors),
+        error_kinds=dict(sum(errors, Counter())),
     )
 
 
@@ -478,6 +487,16 @@ class Row:
     vs_stock: float | None = None
     at_least: bool = False  # vs_stock is a lower bound
     note: str = ""
+
+
+def errors_cell(row: Row) -> str:
+    """The Errors column: how many, of which kinds, and the row's note (e.g. where the
+    server's log of the run was kept)."""
+    r = row.result
+    if r is None:
+        return "not run" + (f" ({row.note})" if row.note else "")
+    details = "; ".join(part for part in (r.errors_described(), row.note) if part)
+    return f"{r.errors:,}" + (f" ({details})" if details else "")
 
 
 def compare(rows: list[Row], scenarios: list[Scenario]) -> None:
@@ -531,7 +550,7 @@ def results_table(rows: list[Row]) -> str:
             if row.vs_stock is not None
             else "—",
             str(row.queries) if row.queries is not None else "—",
-            (str(r.errors) if r else "not run") + (f" ({row.note})" if row.note else ""),
+            errors_cell(row),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -748,6 +767,25 @@ def rss_mb(pid: int) -> float:
 PRODUCTION_TIMEOUT = 30  # tracker/gunicorn_conf.py, without GUNICORN_TIMEOUT
 
 
+def server_log_size(server: str) -> int:
+    """How many bytes the gunicorn of ``server`` has logged so far."""
+    try:
+        return (WORK / f"{server}.log").stat().st_size
+    except OSError:
+        return 0
+
+
+def keep_server_log(server: str, since: int, name: str) -> str:
+    """What the gunicorn of ``server`` logged from byte ``since`` on (a run's errors, with
+    their tracebacks), kept as ``name`` beside the servers' logs, which the runs after it
+    go on writing. Returns where, from the project's root."""
+    kept = WORK / name
+    with (WORK / f"{server}.log").open("rb") as log_file:
+        log_file.seek(since)
+        kept.write_bytes(log_file.read())
+    return os.path.relpath(kept, ROOT)
+
+
 def worker_timeouts_logged(server: str) -> int:
     """How many times the gunicorn of ``server`` has logged a worker timeout so far."""
     try:
@@ -809,7 +847,10 @@ class Bench:
         self.args = args
         self.cache_name = ""
         self.query_counts: dict[str, dict[str, int | None]] = {}  # by scenario name
+        self.kept_logs = 0  # the server logs kept for runs with errors (keep_server_log)
         WORK.mkdir(exist_ok=True)
+        for stale in WORK.glob("errors-*.log"):  # an earlier run's
+            stale.unlink()
         self.env = {
             **os.environ,
             "DEBUG": "false",
@@ -1086,13 +1127,20 @@ class Bench:
                 if bad:
                     rows.append(Row(scenario.name, run, None, None, note=f"{bad}"))
                     continue
+                logged = server_log_size(scenario.server)
                 result = driver(base, target, args.seconds, args.connections, args.threads)
                 counted = queries["cold" if run.startswith("cold") else "warm"]
-                rows.append(Row(scenario.name, run, result, counted))
+                note = ""
+                if result.errors:
+                    self.kept_logs += 1
+                    kept = keep_server_log(scenario.server, logged, f"errors-{self.kept_logs}.log")
+                    note = f"server log: {kept}"
+                rows.append(Row(scenario.name, run, result, counted, note=note))
                 log(
                     f"{scenario.name} [{run}]: {result.rps:,.1f} req/s, p50 "
                     f"{result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
-                    f"{result.errors} errors, {counted} queries"
+                    f"{result.errors} errors ({result.errors_described() or 'none'}), "
+                    f"{counted} queries"
                 )
 
     def servers_up(
@@ -1222,7 +1270,9 @@ class Bench:
             "test Client, same database, the warm URL): rendered for cold rows, from the "
             "page cache for warm rows.",
             f"- Search words, from the generator's Zipf vocabulary: {words}.",
-            "- Errors: socket errors, timeouts and non-2xx/3xx answers during the run.",
+            "- Errors: socket errors, timeouts and non-2xx/3xx answers during the run, by "
+            "kind; for a row with any, what its server logged meanwhile is kept, and the row "
+            "says where.",
         ]
         if args.note:
             lines.append(f"- {args.note}")

@@ -7,6 +7,7 @@ import itertools
 import math
 import re
 import sys
+import threading
 from pathlib import Path
 
 import django
@@ -121,6 +122,8 @@ def test_wrk_report_is_parsed():
         1200.0,
     )
     assert result.seconds == pytest.approx(10.01) and result.errors == 7
+    assert result.error_kinds == {"read": 1, "timeout": 2, "non-2xx/3xx": 4}
+    assert result.errors_described() == "non-2xx/3xx 4, read 1, timeout 2"
     assert [bench.to_ms(t) for t in ("250.00us", "3.5ms", "2.00s", "1.00m")] == [
         0.25,
         3.5,
@@ -235,6 +238,64 @@ def test_results_table_gives_share_of_the_limit_and_times_stock():
         .splitlines()[2]
         .endswith("| — | — | 3 | not run ({'/_bench/stock/': 500}) |")
     )
+
+
+def test_errors_column_says_what_the_errors_were_and_where_the_server_log_is():
+    failed = bench.Result(100, 10.0, 10.0, 5.0, 50.0, errors=3, error_kinds={"status 500": 3})
+    row = bench.Row("Statement page", "cold", failed, 8, note="server log: .bench/errors-1.log")
+    assert bench.errors_cell(row) == "3 (status 500 3; server log: .bench/errors-1.log)"
+    clean = bench.Row("Statement page", "warm", bench.Result(100, 10.0, 10.0, 5.0, 50.0), 0)
+    assert bench.errors_cell(clean) == "0"
+    assert (
+        bench.results_table([row])
+        .splitlines()[2]
+        .endswith("| 8 | 3 (status 500 3; server log: .bench/errors-1.log) |")
+    )
+
+
+def test_a_runs_server_log_is_kept_from_where_the_run_began(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "WORK", tmp_path / ".bench")
+    monkeypatch.setattr(bench, "ROOT", tmp_path)
+    bench.WORK.mkdir()
+    log = bench.WORK / "project.log"
+    log.write_text("started\n")
+    since = bench.server_log_size("project")
+    with log.open("a") as more:
+        more.write("ERROR Internal Server Error: /statements/1/\nTraceback ...\n")
+    assert bench.keep_server_log("project", since, "errors-1.log") == ".bench/errors-1.log"
+    assert (bench.WORK / "errors-1.log").read_text() == (
+        "ERROR Internal Server Error: /statements/1/\nTraceback ...\n"
+    )
+    assert bench.server_log_size("no-such-server") == 0
+
+
+def test_python_driver_counts_errors_by_kind():
+    import http.server
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            status = 404 if self.path.startswith("/missing") else 200
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        result = bench.run_python(base, ["/ok", "/missing"], 1, 2)
+    finally:
+        server.shutdown()
+        server.server_close()
+    # Each connection takes its share in turn: one asks /ok only, the other /missing only.
+    assert result.requests > 0 and result.errors > 0
+    assert result.error_kinds == {"status 404": result.errors}
 
 
 def test_export_table_says_whether_each_export_ended_complete_and_any_worker_timed_out():
