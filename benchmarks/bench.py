@@ -1257,7 +1257,10 @@ class Bench:
             "again with round=N may find its cards in the worker's fragment cache, and a "
             "person's or topic's chart in the shared cache, as any page does that shows what "
             "was drawn since the last write: both are kept per content generation, so after "
-            "a write they are drawn afresh.",
+            "a write they are drawn afresh. In the table of all runs, each scenario begins as "
+            "after a write (counting its queries, done once per scenario, moves the "
+            "generation on), so its cold run draws them afresh as it goes: for a person's or "
+            "topic's page, every chart it asks for.",
             "- Share of the limit: req/s ÷ req/s of the bare view behind Django's default "
             "middleware (benchmarks/bare_settings.py, its own gunicorn), the better of its "
             "two runs (first and last). × stock: req/s ÷ req/s of /_bench/stock/ "
