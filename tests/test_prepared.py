@@ -6,6 +6,7 @@ queryset compiled once, run for any argument, its rows what the queryset gives; 
 prepared.read_by_shape: a queryset's rows, its SQL compiled once per shape."""
 
 import datetime
+import sys
 import threading
 
 import pytest
@@ -437,3 +438,41 @@ def test_a_read_by_shape_runs_on_the_connection_of_the_thread_that_runs_it(monke
     assert prepared.read_by_shape(Statement.objects.filter(pk=first.pk)) == [first]
     read = in_another_thread(lambda: prepared.read_by_shape(Statement.objects.filter(pk=second.pk)))
     assert read == [second] and len(prepared._by_shape) == 1
+
+
+def test_a_compiled_read_compiled_by_many_threads_at_once_is_compiled_right():
+    # A worker's threads share each compiled read. Compiling changes the query compiled,
+    # so threads compiling one query at once could write SQL without one of its joins,
+    # which PostgreSQL refused ("missing FROM-clause entry") on every later run. Switching
+    # threads every microsecond makes them meet inside the compiler.
+    def statement_page_read() -> CompiledRead[Statement]:
+        return CompiledRead(
+            visibility.statements()
+            .select_related("speaker", "speaker_party", "event", "candidacy__race__election")
+            .filter(Equals(F("pk"), Argument))
+        )
+
+    expected = statement_page_read().compiled(connection.alias)[1]
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(10):
+            read = statement_page_read()
+            barrier = threading.Barrier(8)
+            written: list[str | Exception] = []
+
+            def compile_it(read=read, barrier=barrier, written=written) -> None:
+                barrier.wait()
+                try:
+                    written.append(read.compiled(connection.alias)[1])
+                except Exception as error:  # what a broken compile raised instead
+                    written.append(error)
+
+            threads = [threading.Thread(target=compile_it) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert written == [expected] * 8
+    finally:
+        sys.setswitchinterval(switching)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import threading
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -48,6 +49,23 @@ M = TypeVar("M", bound=Model)
 # Prepared statements' names, by server connection (the driver's connection object: a new
 # one after a reconnect). PREPARE outlives a rollback, so nothing else can undo it.
 _prepared: weakref.WeakKeyDictionary[object, set[str]] = weakref.WeakKeyDictionary()
+
+# Compiling a query changes it while it runs (Django counts the joins in use as it writes
+# them, then puts the counts back), and what is built once per process (compiled reads,
+# the cards' union) is shared by a worker's threads, subqueries included. Two threads
+# compiling one query at once wrote SQL that had lost a join, which a compiled read then
+# kept for good: every later page it was on failed in that worker. So those are compiled
+# from a copy of their query, one thread at a time (once per process each: no waiting).
+_compiling = threading.Lock()
+
+
+def compile_once(queryset: QuerySet, using: str) -> tuple[SQLCompiler, str, tuple]:
+    """The compiler of ``queryset`` on ``using``, with its SQL and parameters: for a
+    queryset built once and shared by threads (see ``_compiling``)."""
+    with _compiling:
+        compiler = queryset.query.clone().get_compiler(using=using)
+        sql, params = compiler.as_sql()
+    return compiler, sql, tuple(params)
 
 
 class Argument:
@@ -116,18 +134,23 @@ class CompiledRead(Generic[M]):
         """The rows for ``argument``: a value for ``Equals``, ``AnyOf.argument(…)`` for
         ``AnyOf``."""
         using = self._queryset.db
-        compiled = self._compiled.get(connections[using].vendor)
-        if compiled is None:
-            compiler = self._queryset.query.get_compiler(using=using)
-            sql, params = compiler.as_sql()
-            name = _statement(f"{sql} {params!r}")
-            compiled = self._compiled[connections[using].vendor] = (compiler, sql, params, name)
-        compiler, sql, params, name = compiled
+        compiler, sql, params, name = self.compiled(using)
         if _preparing(using):
             _prepare(using, name, sql, params)
             return _read_through(self._queryset, compiler, f"EXECUTE {name} (%s)", [argument])
         filled = [argument if param is Argument else param for param in params]
         return _read_through(self._queryset, compiler, sql, filled)
+
+    def compiled(self, using: str) -> tuple[SQLCompiler, str, tuple, str]:
+        """The compiler, its SQL and parameters, and the name of the read prepared from
+        them, for the vendor of ``using``: compiled at the first call."""
+        vendor = connections[using].vendor
+        compiled = self._compiled.get(vendor)
+        if compiled is None:
+            compiler, sql, params = compile_once(self._queryset, using)
+            name = _statement(f"{sql} {params!r}")
+            compiled = self._compiled[vendor] = (compiler, sql, params, name)
+        return compiled
 
 
 def _read_through(queryset: QuerySet[M], compiled: SQLCompiler, sql: str, params) -> list[M]:
