@@ -294,13 +294,17 @@ class Result:
     rps: float
     p50_ms: float
     p99_ms: float
-    errors: int = 0  # socket errors, timeouts and responses other than 2xx/3xx
-    # What the errors were, e.g. {"read": 3, "non-2xx/3xx": 2}: how many of each kind.
+    # Socket errors, timeouts and responses other than 2xx/3xx, by kind, e.g.
+    # {"read": 3, "non-2xx/3xx": 2}; kinds that did not occur are left out.
     error_kinds: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(self.error_kinds.values())
 
     def errors_described(self) -> str:
         """The errors' kinds and counts, e.g. "read 3, non-2xx/3xx 2" (empty: none)."""
-        return ", ".join(f"{kind} {n:,}" for kind, n in sorted(self.error_kinds.items()) if n)
+        return ", ".join(f"{kind} {n:,}" for kind, n in sorted(self.error_kinds.items()))
 
 
 LUA_SCRIPT = """\
@@ -368,7 +372,6 @@ def parse_wrk(output: str) -> Result:
         rps=rps,
         p50_ms=to_ms(latency["50"]) if "50" in latency and int(requests) else math.nan,
         p99_ms=to_ms(latency["99"]) if "99" in latency and int(requests) else math.nan,
-        errors=sum(kinds.values()),
         error_kinds={kind: n for kind, n in kinds.items() if n},
     )
 
@@ -469,7 +472,6 @@ def run_python(
         rps=len(done) / elapsed,
         p50_ms=percentile(done, 0.50),
         p99_ms=percentile(done, 0.99),
-        errors=sum(sum(kinds.values()) for kinds in errors),
         error_kinds=dict(sum(errors, Counter())),
     )
 

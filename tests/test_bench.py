@@ -241,7 +241,7 @@ def test_results_table_gives_share_of_the_limit_and_times_stock():
 
 
 def test_errors_column_says_what_the_errors_were_and_where_the_server_log_is():
-    failed = bench.Result(100, 10.0, 10.0, 5.0, 50.0, errors=3, error_kinds={"status 500": 3})
+    failed = bench.Result(100, 10.0, 10.0, 5.0, 50.0, error_kinds={"status 500": 3})
     row = bench.Row("Statement page", "cold", failed, 8, note="server log: .bench/errors-1.log")
     assert bench.errors_cell(row) == "3 (status 500 3; server log: .bench/errors-1.log)"
     clean = bench.Row("Statement page", "warm", bench.Result(100, 10.0, 10.0, 5.0, 50.0), 0)

@@ -31,7 +31,7 @@ from ..models import Statement
 from ..planning import joins_as_written
 from . import visibility
 from .attached import as_prefetched, attach
-from .prepared import AnyOf, Argument, compile_once, fetch_all
+from .prepared import AnyOf, Argument, compile_shared, fetch_all
 from .tree import TopicTree
 
 # The columns every part selects, in order: what a row is, the card's statement, the
@@ -120,7 +120,7 @@ def _compiled(vendor: str, topics: bool, sources: bool) -> tuple[str, tuple]:
         for part in _parts()
         if (part.kind != SOURCE or sources) and (part.kind != TOPIC or topics)
     ]
-    _compiler, sql, params = compile_once(parts[0].union(*parts[1:], all=True), DEFAULT_DB_ALIAS)
+    _compiler, sql, params = compile_shared(parts[0].union(*parts[1:], all=True), DEFAULT_DB_ALIAS)
     return sql, params
 
 

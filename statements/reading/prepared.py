@@ -59,7 +59,7 @@ _prepared: weakref.WeakKeyDictionary[object, set[str]] = weakref.WeakKeyDictiona
 _compiling = threading.Lock()
 
 
-def compile_once(queryset: QuerySet, using: str) -> tuple[SQLCompiler, str, tuple]:
+def compile_shared(queryset: QuerySet, using: str) -> tuple[SQLCompiler, str, tuple]:
     """The compiler of ``queryset`` on ``using``, with its SQL and parameters: for a
     queryset built once and shared by threads (see ``_compiling``)."""
     with _compiling:
@@ -147,7 +147,7 @@ class CompiledRead(Generic[M]):
         vendor = connections[using].vendor
         compiled = self._compiled.get(vendor)
         if compiled is None:
-            compiler, sql, params = compile_once(self._queryset, using)
+            compiler, sql, params = compile_shared(self._queryset, using)
             name = _statement(f"{sql} {params!r}")
             compiled = self._compiled[vendor] = (compiler, sql, params, name)
         return compiled
