@@ -96,7 +96,7 @@ BENCH_SECONDS ?= 10
 bench: setup
 	$(require_postgres_url)
 	BENCH_STATEMENTS=$(BENCH_STATEMENTS) BENCH_SECONDS=$(BENCH_SECONDS) \
-	  $(BIN)/python benchmarks/bench.py
+	  $(BIN)/python -m benchmarks.bench
 
 # PostgreSQL's own format, with pg_dump/pg_restore (any size, schema included):
 #   make backup-pg [BACKUP_FILE=backups/tracker.dump]

@@ -14,7 +14,9 @@ import django
 import pytest
 from django.test import override_settings
 
-from benchmarks import bare_settings, bench
+from benchmarks import bare_settings, bench, drivers, processes, report
+from benchmarks.scenarios import Scenario, build_scenarios
+from benchmarks.targets import Targets
 from statements.paging import Cursor
 
 from .factories import PersonFactory, StatementFactory, TopicFactory
@@ -109,12 +111,12 @@ Transfer/sec:      1.23MB
 
 def test_wrk_report_without_a_finished_request_has_no_percentiles():
     none = WRK_OUTPUT.replace("3200 requests", "0 requests").replace("319.68", "0.00")
-    result = bench.parse_wrk(none)
+    result = drivers.parse_wrk(none)
     assert result.requests == 0 and math.isnan(result.p50_ms) and math.isnan(result.p99_ms)
 
 
 def test_wrk_report_is_parsed():
-    result = bench.parse_wrk(WRK_OUTPUT)
+    result = drivers.parse_wrk(WRK_OUTPUT)
     assert (result.requests, result.rps, result.p50_ms, result.p99_ms) == (
         3200,
         319.68,
@@ -124,7 +126,7 @@ def test_wrk_report_is_parsed():
     assert result.seconds == pytest.approx(10.01) and result.errors == 7
     assert result.error_kinds == {"read": 1, "timeout": 2, "non-2xx/3xx": 4}
     assert result.errors_described() == "non-2xx/3xx 4, read 1, timeout 2"
-    assert [bench.to_ms(t) for t in ("250.00us", "3.5ms", "2.00s", "1.00m")] == [
+    assert [drivers.to_ms(t) for t in ("250.00us", "3.5ms", "2.00s", "1.00m")] == [
         0.25,
         3.5,
         2000.0,
@@ -150,11 +152,11 @@ def targets(**changes):
         },
         export_after="2024-06-01",
     )
-    return bench.Targets(**{**values, **changes})
+    return Targets(**{**values, **changes})
 
 
 def test_scenarios_have_meaningful_distinct_cold_urls_and_their_stock_match():
-    scenarios = bench.build_scenarios(targets())
+    scenarios = build_scenarios(targets())
     names = {scenario.name for scenario in scenarios}
     assert len(names) == len(scenarios)
     assert [s.server for s in scenarios].count("limit") == 1
@@ -173,15 +175,15 @@ def test_scenarios_have_meaningful_distinct_cold_urls_and_their_stock_match():
     assert ranked.stock == "Stock: search rare word"
     compare = by_name["Compare, two speakers on a topic"]
     assert compare.warm == "/compare/?people=pat-rivera&people=jon-hall&topic=immigration"
-    assert "Race page" not in {s.name for s in bench.build_scenarios(targets(races=[]))}
+    assert "Race page" not in {s.name for s in build_scenarios(targets(races=[]))}
 
 
 def test_cold_urls_are_shared_out_between_threads_taken_in_turn_and_never_asked_twice():
-    assert "args[1]" in bench.LUA_SCRIPT and "args[2]" in bench.LUA_SCRIPT
-    assert "round=" in bench.LUA_SCRIPT
+    assert "args[1]" in drivers.LUA_SCRIPT and "args[2]" in drivers.LUA_SCRIPT
+    assert "round=" in drivers.LUA_SCRIPT
     paths = [f"/p{i}" for i in range(5)] + ["/p5?a=1"]
-    first = list(itertools.islice(bench.thread_paths(paths, 0, 2), 10))
-    second = list(itertools.islice(bench.thread_paths(paths, 1, 2), 10))
+    first = list(itertools.islice(drivers.thread_paths(paths, 0, 2), 10))
+    second = list(itertools.islice(drivers.thread_paths(paths, 1, 2), 10))
     assert first[:7] == [
         "/p0",
         "/p2",
@@ -196,34 +198,34 @@ def test_cold_urls_are_shared_out_between_threads_taken_in_turn_and_never_asked_
     # No address twice, within a thread or between them: the page cache never answers.
     assert len(set(first) | set(second)) == len(first) + len(second)
     # Fewer paths than threads: each thread takes them all, its rounds its own.
-    assert list(itertools.islice(bench.thread_paths(["/a", "/b"], 2, 3), 3)) == [
+    assert list(itertools.islice(drivers.thread_paths(["/a", "/b"], 2, 3), 3)) == [
         "/a",
         "/b",
         "/a?round=2-1",
     ]
     # A warm run's one address is repeated as it is.
-    assert set(itertools.islice(bench.thread_paths(["/w"], 0, 2), 5)) == {"/w"}
-    assert bench.percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.0
-    assert math.isnan(bench.percentile([], 0.99))
+    assert set(itertools.islice(drivers.thread_paths(["/w"], 0, 2), 5)) == {"/w"}
+    assert drivers.percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.0
+    assert math.isnan(drivers.percentile([], 0.99))
 
 
 def test_results_table_gives_share_of_the_limit_and_times_stock():
     scenarios = [
-        bench.Scenario("Limit", "/_bench/bare/", server="limit"),
-        bench.Scenario("List, page 1", "/statements/", ["/statements/?a=1"], stock="Stock: page 1"),
-        bench.Scenario("Stock: page 1", "/_bench/stock/", ["/_bench/stock/?a=1"]),
+        Scenario("Limit", "/_bench/bare/", server="limit"),
+        Scenario("List, page 1", "/statements/", ["/statements/?a=1"], stock="Stock: page 1"),
+        Scenario("Stock: page 1", "/_bench/stock/", ["/_bench/stock/?a=1"]),
     ]
-    result = lambda rps: bench.Result(int(rps * 10), 10.0, rps, 5.25, 120.0)  # noqa: E731
+    result = lambda rps: drivers.Result(int(rps * 10), 10.0, rps, 5.25, 120.0)  # noqa: E731
     rows = [
-        bench.Row("Limit", "warm", result(800.0), 0),
-        bench.Row("List, page 1", "cold", result(250.0), 9),
-        bench.Row("List, page 1", "warm", result(300.0), 9),
-        bench.Row("Stock: page 1", "cold", result(50.0), 3),
-        bench.Row("Stock: page 1", "warm", bench.Result(0, 10.0, 0.0, math.nan, math.nan), 3),
-        bench.Row("Limit", "warm, again at the end", result(1000.0), 0),
+        report.Row("Limit", "warm", result(800.0), 0),
+        report.Row("List, page 1", "cold", result(250.0), 9),
+        report.Row("List, page 1", "warm", result(300.0), 9),
+        report.Row("Stock: page 1", "cold", result(50.0), 3),
+        report.Row("Stock: page 1", "warm", drivers.Result(0, 10.0, 0.0, math.nan, math.nan), 3),
+        report.Row("Limit", "warm, again at the end", result(1000.0), 0),
     ]
-    bench.compare(rows, scenarios)
-    table = bench.results_table(rows).splitlines()
+    report.compare(rows, scenarios)
+    table = report.results_table(rows).splitlines()
     assert table[0].startswith("| Scenario | Run | Requests | req/s | p50 ms | p99 ms | Share")
     assert table[2] == "| Limit | warm | 8,000 | 800 | 5.2 | 120 | 80.0% | — | 0 | 0 |"
     assert table[3] == "| List, page 1 | cold | 2,500 | 250 | 5.2 | 120 | 25.0% | 5.0× | 9 | 0 |"
@@ -232,41 +234,41 @@ def test_results_table_gives_share_of_the_limit_and_times_stock():
         table[4] == "| List, page 1 | warm | 3,000 | 300 | 5.2 | 120 | 30.0% | > 3,000.0× | 9 | 0 |"
     )
     assert table[6] == "| Stock: page 1 | warm | 0 | 0.0 | — | — | 0.0% | — | 3 | 0 |"
-    not_run = bench.Row("Stock: page 1", "warm", None, 3, note="{'/_bench/stock/': 500}")
+    not_run = report.Row("Stock: page 1", "warm", None, 3, note="{'/_bench/stock/': 500}")
     assert (
-        bench.results_table([not_run])
+        report.results_table([not_run])
         .splitlines()[2]
         .endswith("| — | — | 3 | not run ({'/_bench/stock/': 500}) |")
     )
 
 
 def test_errors_column_says_what_the_errors_were_and_where_the_server_log_is():
-    failed = bench.Result(100, 10.0, 10.0, 5.0, 50.0, error_kinds={"status 500": 3})
-    row = bench.Row("Statement page", "cold", failed, 8, note="server log: .bench/errors-1.log")
-    assert bench.errors_cell(row) == "3 (status 500 3; server log: .bench/errors-1.log)"
-    clean = bench.Row("Statement page", "warm", bench.Result(100, 10.0, 10.0, 5.0, 50.0), 0)
-    assert bench.errors_cell(clean) == "0"
+    failed = drivers.Result(100, 10.0, 10.0, 5.0, 50.0, error_kinds={"status 500": 3})
+    row = report.Row("Statement page", "cold", failed, 8, note="server log: .bench/errors-1.log")
+    assert report.errors_cell(row) == "3 (status 500 3; server log: .bench/errors-1.log)"
+    clean = report.Row("Statement page", "warm", drivers.Result(100, 10.0, 10.0, 5.0, 50.0), 0)
+    assert report.errors_cell(clean) == "0"
     assert (
-        bench.results_table([row])
+        report.results_table([row])
         .splitlines()[2]
         .endswith("| 8 | 3 (status 500 3; server log: .bench/errors-1.log) |")
     )
 
 
 def test_a_runs_server_log_is_kept_from_where_the_run_began(tmp_path, monkeypatch):
-    monkeypatch.setattr(bench, "WORK", tmp_path / ".bench")
-    monkeypatch.setattr(bench, "ROOT", tmp_path)
-    bench.WORK.mkdir()
-    log = bench.WORK / "project.log"
+    monkeypatch.setattr(processes, "WORK", tmp_path / ".bench")
+    monkeypatch.setattr(processes, "ROOT", tmp_path)
+    processes.WORK.mkdir()
+    log = processes.WORK / "project.log"
     log.write_text("started\n")
-    since = bench.server_log_size("project")
+    since = processes.server_log_size("project")
     with log.open("a") as more:
         more.write("ERROR Internal Server Error: /statements/1/\nTraceback ...\n")
-    assert bench.keep_server_log("project", since, "errors-1.log") == ".bench/errors-1.log"
-    assert (bench.WORK / "errors-1.log").read_text() == (
+    assert processes.keep_server_log("project", since, "errors-1.log") == ".bench/errors-1.log"
+    assert (processes.WORK / "errors-1.log").read_text() == (
         "ERROR Internal Server Error: /statements/1/\nTraceback ...\n"
     )
-    assert bench.server_log_size("no-such-server") == 0
+    assert processes.server_log_size("no-such-server") == 0
 
 
 def test_python_driver_counts_errors_by_kind():
@@ -289,7 +291,7 @@ def test_python_driver_counts_errors_by_kind():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        result = bench.run_python(base, ["/ok", "/missing"], 1, 2)
+        result = drivers.run_python(base, ["/ok", "/missing"], 1, 2)
     finally:
         server.shutdown()
         server.server_close()
@@ -300,14 +302,14 @@ def test_python_driver_counts_errors_by_kind():
 
 def test_export_table_says_whether_each_export_ended_complete_and_any_worker_timed_out():
     exports = [
-        bench.Export("about 10,000", 10_000, 5.3, 3.0, 80.0, True, 0, 12),
-        bench.Export("all (1,000,000)", 999_000, 530.0, 240.0, 82.0, False, 1),
+        report.Export("about 10,000", 10_000, 5.3, 3.0, 80.0, True, 0, 12),
+        report.Export("all (1,000,000)", 999_000, 530.0, 240.0, 82.0, False, 1),
     ]
-    text = bench.export_table(exports, 75.0, None)
+    text = report.export_table(exports, 75.0, None)
     assert "| about 10,000 | 10,000 | 5.3 | 3.0 | 3,333 | 80 | yes | 0 | 12 |" in text
     assert "| all (1,000,000) | 999,000 | 530.0 | 240.0 | 4,162 | 82 | **no** | 1 | — |" in text
     assert "worker timeout: 30 s, as production" in text
-    assert "worker timeout: 900 s, set for this run" in bench.export_table(exports, 75.0, 900)
+    assert "worker timeout: 900 s, set for this run" in report.export_table(exports, 75.0, 900)
 
 
 @pytest.mark.parametrize(
@@ -323,7 +325,7 @@ def test_export_table_says_whether_each_export_ended_complete_and_any_worker_tim
 def test_a_csv_download_is_complete_only_with_an_end_marker_counting_its_rows(
     lines, tail, expected
 ):
-    assert bench.csv_rows(lines, tail) == expected
+    assert processes.csv_rows(lines, tail) == expected
 
 
 def test_bench_refuses_sqlite(monkeypatch, capsys):
@@ -335,27 +337,27 @@ def test_bench_refuses_sqlite(monkeypatch, capsys):
 
 def test_targets_table_says_which_targets_are_met():
     scenarios = [
-        bench.Scenario("Limit", "/_bench/bare/", server="limit"),
-        bench.Scenario("List, page 1", "/statements/", ["/s?a=1"], stock="Stock: page 1"),
-        bench.Scenario("Stock: page 1", "/_bench/stock/", ["/_bench/stock/?a=1"]),
+        Scenario("Limit", "/_bench/bare/", server="limit"),
+        Scenario("List, page 1", "/statements/", ["/s?a=1"], stock="Stock: page 1"),
+        Scenario("Stock: page 1", "/_bench/stock/", ["/_bench/stock/?a=1"]),
     ]
-    result = lambda rps: bench.Result(int(rps * 10), 10.0, rps, 5.0, 50.0)  # noqa: E731
+    result = lambda rps: drivers.Result(int(rps * 10), 10.0, rps, 5.0, 50.0)  # noqa: E731
     rows = [
-        bench.Row("Limit", "warm", result(1000.0), 0),
-        bench.Row("List, page 1", "cold", result(150.0), 6),
-        bench.Row("List, page 1", "warm", result(500.0), 0),
-        bench.Row("Stock: page 1", "cold", result(5.0), 3),
+        report.Row("Limit", "warm", result(1000.0), 0),
+        report.Row("List, page 1", "cold", result(150.0), 6),
+        report.Row("List, page 1", "warm", result(500.0), 0),
+        report.Row("Stock: page 1", "cold", result(5.0), 3),
     ]
-    bench.compare(rows, scenarios)
+    report.compare(rows, scenarios)
     exports = [
-        bench.Export("10k", 10_000, 5.0, 1.0, 80.0, True, 0),
-        bench.Export("all", 10**6, 500.0, 40.0, 90.0, True, 0),
+        report.Export("10k", 10_000, 5.0, 1.0, 80.0, True, 0),
+        report.Export("all", 10**6, 500.0, 40.0, 90.0, True, 0),
     ]
 
     def met(exports):
         return dict(
             (line.split(" | ")[0].strip("| "), line.rsplit(" | ", 1)[1].strip(" |"))
-            for line in bench.targets_table(rows, exports).splitlines()[2:]
+            for line in report.targets_table(rows, exports).splitlines()[2:]
         )
 
     table = met(exports)
@@ -366,7 +368,7 @@ def test_targets_table_says_which_targets_are_met():
     export_target = "Full CSV export completes; peak RSS at all rows ≤ 1.2× at 10k"
     assert table[export_target] == "yes"
     small = exports[0]
-    cut_short = bench.Export("all", 10**6 - 1, 500.0, 40.0, 90.0, False, 0)
-    timed_out = bench.Export("all", 10**6, 500.0, 40.0, 90.0, True, 1)
+    cut_short = report.Export("all", 10**6 - 1, 500.0, 40.0, 90.0, False, 0)
+    timed_out = report.Export("all", 10**6, 500.0, 40.0, 90.0, True, 1)
     assert met([small, cut_short])[export_target] == "**no**"
     assert met([small, timed_out])[export_target] == "**no**"
