@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from statements.caching import generation
 from statements.models import PublicationState, QuoteKind, Statement, StatementTopic
 from statements.reading import timeline_data
+from statements.reading.markup import attribute
 from statements.reading.timeline import (
     DENSITY,
     MAX_YEARS,
@@ -21,7 +22,6 @@ from statements.reading.timeline import (
     Chart,
     Mark,
     Row,
-    attribute,
     draw,
 )
 from statements.reading.timeline_table import table

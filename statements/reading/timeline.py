@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from ..models.base import format_partial_date
 from ..models.statements import QuoteKind
+from .markup import attribute, attrs, el, number
 
 # Beyond this many statements a chart counts them by month (see timeline_data).
 DENSITY = 200
@@ -243,44 +244,6 @@ def fitted(text: str, x: float, size: float = 14) -> dict[str, object]:
     if x + half > WIDTH - PAD:
         return {"x": float(WIDTH - PAD), "text_anchor": "end"}
     return {"x": x, "text_anchor": "middle"}
-
-
-def attribute(value: object) -> str:
-    """An attribute's value, escaped and double-quoted as ``quoteattr`` would have it
-    (newlines and tabs kept as characters); numbers, most of a chart's values, as they
-    are. Written out because ``quoteattr`` took a third of drawing a prolific speaker's
-    chart."""
-    if isinstance(value, (int, float)):
-        return f'"{value}"'
-    text = str(value)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text or ">" in text or '"' in text:
-        text = text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    if "\n" in text or "\r" in text or "\t" in text:
-        text = text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
-    return f'"{text}"'
-
-
-def attrs(**values: object) -> str:
-    return "".join(
-        f" {name.rstrip('_').replace('_', '-')}={attribute(value)}"
-        for name, value in values.items()
-        if value is not None
-    )
-
-
-def number(value: float) -> str:
-    """A coordinate as ``el`` writes it: a float with one decimal, an int as it is."""
-    return f"{value:.1f}" if isinstance(value, float) else f"{value}"
-
-
-def el(tag: str, content: str | None = None, /, **values: object) -> str:
-    """An element; ``content`` is markup (escape text first). Floats get one decimal."""
-    shown = {k: number(v) if isinstance(v, float) else v for k, v in values.items()}
-    if content is None:
-        return f"<{tag}{attrs(**shown)}/>"
-    return f"<{tag}{attrs(**shown)}>{content}</{tag}>"
 
 
 BAR_HEIGHT = 13

@@ -6,7 +6,8 @@ import datetime
 from xml.sax.saxutils import escape
 
 from ..models.statements import QuoteKind
-from .timeline import Chart, attribute, plural, when_label
+from .markup import attribute
+from .timeline import Chart, plural, when_label
 
 
 def table(chart: Chart) -> str:
