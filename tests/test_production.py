@@ -551,6 +551,31 @@ def test_workers_are_forked_from_a_warmed_master_and_recycled_now_and_then(monke
     assert (conf["max_requests"], conf["max_requests_jitter"]) == (500, 50)
 
 
+def test_the_master_freezes_what_it_loaded_before_forking_the_workers(monkeypatch):
+    """when_ready warms up, then hides what it loaded from the garbage collector."""
+    import gc
+
+    conf = runpy.run_path(str(ROOT / "tracker" / "gunicorn_conf.py"))
+    loaded: list[list] = []  # what the warm-up leaves in the master's memory
+
+    def warm_up():
+        assert gc.get_freeze_count() == 0  # frozen after the warm-up, not before
+        loaded.append([])
+
+    monkeypatch.setattr("tracker.warmup.warm_up", warm_up)
+    gc.unfreeze()
+    try:
+        conf["when_ready"](server=None)
+        assert gc.get_freeze_count() > 0
+        (table,) = loaded
+        assert gc.is_tracked(table)
+        assert not any(table is tracked for tracked in gc.get_objects())
+        made_later = []
+        assert any(made_later is tracked for tracked in gc.get_objects())
+    finally:
+        gc.unfreeze()
+
+
 def test_the_warm_up_compiles_every_template_of_the_site_and_queries_nothing():
     # Not a database test: pytest-django makes any query here an error.
     from django.template import engines
