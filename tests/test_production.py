@@ -196,6 +196,35 @@ def test_redis_url_gives_every_server_one_shared_cache():
     assert len(default["KEY_PREFIX"]) == 8
 
 
+def test_the_static_storage_works_out_each_address_once(tmp_path, settings):
+    """The hashed address of a file comes from the manifest read at start: worked out on
+    the first page that asks, then given as it was. With DEBUG on, the plain name, as
+    Django's own storage gives; a file the manifest lacks is refused every time."""
+    import json
+
+    from tracker.storage import HashedStaticFilesStorage
+
+    (tmp_path / "staticfiles.json").write_text(
+        json.dumps({"version": "1.1", "paths": {"css/site.css": "css/site.0123abcd.css"}})
+    )
+    settings.DEBUG = False
+    storage = HashedStaticFilesStorage(location=tmp_path, base_url="/static/")
+    worked_out = []
+    original = storage.stored_name
+    storage.stored_name = lambda name: worked_out.append(name) or original(name)
+    assert storage.url("css/site.css") == "/static/css/site.0123abcd.css"
+    assert storage.url("css/site.css") == "/static/css/site.0123abcd.css"
+    assert worked_out == ["css/site.css"]
+    settings.DEBUG = True
+    assert storage.url("css/site.css") == "/static/css/site.css"
+    settings.DEBUG = False
+    for _ in range(2):
+        with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+            storage.url("css/missing.css")
+    assert storage.url("css/site.css", force=True) == "/static/css/site.0123abcd.css"
+    assert worked_out == ["css/site.css", "css/missing.css", "css/missing.css", "css/site.css"]
+
+
 def test_the_redis_cache_keeps_one_client_per_connection_pool():
     """Django's Redis backend makes a new client for every operation; ours keeps one per
     connection pool (the same for reads and writes with one server), made lazily, with

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from whitenoise.compress import Compressor
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -16,5 +17,21 @@ class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):
     kilobytes, cached by browsers for good once read.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._addresses: dict[tuple[str, bool], str] = {}
+
     def create_compressor(self, **kwargs: Any) -> Compressor:
         return super().create_compressor(use_brotli=False, **kwargs)
+
+    def url(self, name: str | None, force: bool = False) -> str:
+        """A file's address, worked out once per process. The manifest is read when the
+        storage is made, so a name's hashed address cannot change while the process runs;
+        working it out took 40 µs, and every page asks for three."""
+        if name is None or force:
+            return super().url(name, force)
+        key = (name, settings.DEBUG)  # with DEBUG on, the plain name is given
+        address = self._addresses.get(key)
+        if address is None:
+            address = self._addresses[key] = super().url(name)
+        return address
