@@ -303,25 +303,6 @@ def test_a_compiled_read_is_prepared_once_per_connection_and_sent_whole_when_tur
         assert any(sql.startswith("EXECUTE ") for sql in sent) == turned_on
 
 
-@on_postgresql
-@pytest.mark.django_db(transaction=True)
-def test_a_prepared_read_is_planned_once_for_every_argument():
-    """The connections keep one generic plan per prepared read (tracker/settings.py);
-    PostgreSQL would otherwise plan the first calls for their own arguments, and some
-    reads every call."""
-    statements = StatementFactory.create_batch(3)
-    read = CompiledRead(visibility.statements().filter(Equals(F("pk"), Argument)))
-    for statement in statements * 3:
-        assert read(statement.pk) == [statement]
-    name = read.compiled(connection.alias)[3]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = %s",
-            [name],
-        )
-        assert cursor.fetchone() == (9, 0)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_compiled_reads_of_the_same_sql_with_other_values_each_give_their_own_rows():
     said = StatementFactory(kind="direct")

@@ -121,10 +121,6 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "tracker.wsgi.application"
 
-# Reads whose SQL never changes are prepared once per connection on PostgreSQL
-# (statements/reading/prepared.py). Off behind PgBouncer in transaction mode.
-DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
-
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -147,17 +143,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # matches, and with them page 2 of the ranking, would change from one request to the
     # next; from the start of the table they stay the same. JIT compilation costs a page's
     # query with a large estimated cost hundreds of milliseconds to save a few.
-    settings_of_connections = ["synchronize_seqscans=off", "jit=off"]
-    if DATABASE_PREPARED_STATEMENTS:
-        # A prepared read's arguments are only values its best plan does not depend on
-        # (statements/reading/prepared.py), so one generic plan serves every call. Left
-        # to choose, PostgreSQL plans the first five calls on each connection afresh,
-        # and the person page's positions, reactions given and card relations every
-        # time: 2 of its 8 ms of SQL at a million statements.
-        settings_of_connections.append("plan_cache_mode=force_generic_plan")
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
-        f"-c {setting}" for setting in settings_of_connections
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c synchronize_seqscans=off -c jit=off"
     )
+
+# Reads whose SQL never changes are prepared once per connection on PostgreSQL
+# (statements/reading/prepared.py). Off behind PgBouncer in transaction mode.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

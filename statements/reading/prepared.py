@@ -5,14 +5,13 @@ the cards' ids being its one argument (``AnyOf``). PostgreSQL parses and plans a
 each time it gets one, and for that query planning cost more than running it: 2.2 ms a
 page at a million statements, of which 0.5 ms run as a prepared statement. So on
 PostgreSQL such a read is sent as ``PREPARE`` once per connection, then as ``EXECUTE``
-(``fetch_all``). The list's own rows are read the same way where their plan does not
-depend on the values that change from page to page (``prepared_reads``).
-
-Each prepared read is planned once per connection, for any argument: the connections
-are set to keep a generic plan (``plan_cache_mode``, tracker/settings.py), which is why
-only values that the best plan does not depend on may be arguments. Left to choose,
-PostgreSQL planned each read's first five calls for their arguments, and three of the
-person page's on every call.
+(``fetch_all``). (PostgreSQL plans the first executions for their arguments; when a plan
+for any argument costs no more, it keeps that one and plans no more. Forcing one plan for
+every call, with ``plan_cache_mode``, saved about 2 ms of a person page, but the plan a
+connection of the test suite kept for the statement page's reactions once ran for a
+quarter of an hour, until it was stopped: the choice is left to PostgreSQL.) The list's
+own rows are read the same way where their plan does not depend on the values that
+change from page to page (``prepared_reads``).
 
 A prepared statement belongs to its server connection. Behind a pooler that hands one
 server connection to several clients, transaction by transaction (PgBouncer in
@@ -304,9 +303,10 @@ def prepared_reads(arguments: tuple[type, ...], using: str = DEFAULT_DB_ALIAS) -
     the statement's arguments; the others are written into its text, so that a read with
     other values of them is another statement.
 
-    A prepared statement is planned once, for any arguments (a generic plan: see above),
-    which saves about 1 ms of a list page at a million statements. So only the values
-    the best plan does not depend on may be arguments. A day is one:
+    PostgreSQL plans a prepared statement's first five executions for their arguments;
+    from then on, when a plan for any arguments costs no more by its estimates, it keeps
+    that one and plans no more (at a million statements, about 1 ms of a list page).
+    So only the values the best plan does not depend on may be arguments. A day is one:
     an index hands the statements over in date order whatever the day. A speaker is not:
     made to keep one plan for every speaker, a prolific speaker's paraphrases took 146 ms
     a page instead of 5; written in, each speaker would have a statement and a plan of
