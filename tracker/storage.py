@@ -19,7 +19,7 @@ class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._addresses: dict[tuple[str, bool], str] = {}
+        self._addresses: dict[str, str] = {}
 
     def create_compressor(self, **kwargs: Any) -> Compressor:
         return super().create_compressor(use_brotli=False, **kwargs)
@@ -28,10 +28,9 @@ class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):
         """A file's address, worked out once per process. The manifest is read when the
         storage is made, so a name's hashed address cannot change while the process runs;
         working it out took 40 µs, and every page asks for three."""
-        if name is None or force:
+        if name is None or force or settings.DEBUG:  # with DEBUG on, the plain name
             return super().url(name, force)
-        key = (name, settings.DEBUG)  # with DEBUG on, the plain name is given
-        address = self._addresses.get(key)
+        address = self._addresses.get(name)
         if address is None:
-            address = self._addresses[key] = super().url(name)
+            address = self._addresses[name] = super().url(name)
         return address
