@@ -13,6 +13,8 @@ Everything can be changed from the environment:
   and replaced (default 30). It does not limit a request: see below.
 - FORWARDED_ALLOW_IPS: proxies whose X-Forwarded-Proto gunicorn believes (its default:
   127.0.0.1,::1, i.e. nginx on the same host).
+- DATABASE_STATEMENT_TIMEOUT: how long one SQL query of a request may run on PostgreSQL
+  (default 30s; 0 for no limit). See below.
 
 Threaded workers (gthread), not sync ones. A sync worker serves one connection at a time,
 from the first byte of the request to the last byte of the response, so five clients that
@@ -22,8 +24,10 @@ A gthread worker's main loop accepts connections and reports to the arbiter whil
 threads serve requests, so:
 
 - `timeout` no longer ends a long request: an export takes as long as the client needs.
-  A runaway request is bounded by the database instead (e.g. PostgreSQL's
-  statement_timeout) and, for slow clients, by nginx in front.
+  A runaway request is bounded by the database instead: PostgreSQL's statement_timeout,
+  set below for the site's connections, ends a query that runs past it, and the request
+  gets a 503 (tracker.middleware.QueryTimeLimitMiddleware). An export is many short
+  queries, so the limit never cuts one short. Slow clients are bounded by nginx in front.
 - A worker takes a connection only when it has a free thread for it (worker_connections
   = threads below; the others wait in the listen queue for any worker with a free
   thread), so slow clients never queue a quick request behind themselves. Up to
@@ -63,6 +67,11 @@ worker_connections = threads
 keepalive = 0
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30
+# Set in the master before the app is loaded, so every connection of every worker has it
+# (tracker/settings.py); management commands run outside gunicorn, without it. The
+# slowest page of the site at a million statements takes well under a second; the stock
+# pages of `make bench`, a few seconds.
+raw_env = [f"DATABASE_STATEMENT_TIMEOUT={os.environ.get('DATABASE_STATEMENT_TIMEOUT') or '30s'}"]
 # Load the app once, in the master, and fork the workers from it, warmed up (when_ready
 # below): a new or recycled worker answers its first request at once instead of spending
 # most of a second of CPU importing and compiling what every worker needs.

@@ -13,6 +13,10 @@ redacted (``tracker.logging.redact_query``).
 ``ForwardingHeadersCheckMiddleware`` logs once per process when X-Forwarded-For disagrees
 with TRUSTED_PROXIES / TRUSTED_PROXY_COUNT (``tracker.security.check_forwarding_headers``).
 
+``QueryTimeLimitMiddleware`` answers 503 with Retry-After when one of a request's queries
+ran past PostgreSQL's statement_timeout (set for the site's requests by
+tracker/gunicorn_conf.py), instead of a 500.
+
 ``RoutesReadOnceMiddleware`` lets the view and its templates read the request's script
 prefix and urlconf once, for every address they write.
 """
@@ -22,7 +26,11 @@ import re
 import time
 import uuid
 
+from django.db import OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.encoding import escape_uri_path
+from psycopg2 import errorcodes
 
 from statements.models.base import resolving_read_once
 
@@ -30,6 +38,7 @@ from .logging import redact_query, request_id_var
 from .security import check_forwarding_headers
 
 access_log = logging.getLogger("tracker.access")
+logger = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-ID"
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
@@ -78,6 +87,42 @@ class ForwardingHeadersCheckMiddleware:
     def __call__(self, request):
         check_forwarding_headers(request)
         return self.get_response(request)
+
+
+def ran_out_of_time(exception: BaseException) -> bool:
+    """Whether PostgreSQL cancelled the query: its statement_timeout, or an operator's
+    pg_cancel_backend."""
+    return isinstance(exception, OperationalError) and (
+        getattr(exception.__cause__, "pgcode", None) == errorcodes.QUERY_CANCELED
+    )
+
+
+class QueryTimeLimitMiddleware:
+    """A request whose query ran out of time gets a 503 with Retry-After: nothing the
+    reader did was wrong, and the same request may well succeed in a minute. Logged as a
+    warning, with the path, so that a query that keeps running out of time is seen."""
+
+    RETRY_AFTER_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not ran_out_of_time(exception):
+            return None
+        logger.warning("query ran out of time: path=%s", escape_uri_path(request.path))
+        response: HttpResponse
+        if request.path_info.startswith("/api/"):
+            detail = "The database took too long to answer. Please try again in a minute."
+            response = JsonResponse({"detail": detail}, status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html", request=request), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class RoutesReadOnceMiddleware:

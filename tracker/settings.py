@@ -6,6 +6,7 @@ no default secret: start-up fails loudly instead.
 
 import hashlib
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "tracker.middleware.RequestLogMiddleware",
     # Warns once per process when X-Forwarded-For disagrees with the proxy settings.
     "tracker.middleware.ForwardingHeadersCheckMiddleware",
+    # A query past PostgreSQL's statement_timeout: 503 with Retry-After, not 500.
+    "tracker.middleware.QueryTimeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -143,9 +146,21 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # matches, and with them page 2 of the ranking, would change from one request to the
     # next; from the start of the table they stay the same. JIT compilation costs a page's
     # query with a large estimated cost hundreds of milliseconds to save a few.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c synchronize_seqscans=off -c jit=off"
-    )
+    options = "-c synchronize_seqscans=off -c jit=off"
+    # A query that runs past this ends with an error instead of holding a core and a
+    # connection: gunicorn sets it for the site's requests (tracker/gunicorn_conf.py),
+    # which then answer 503 (tracker.middleware.QueryTimeLimitMiddleware). Commands
+    # (migrations, loads, backups) run without a limit unless it is set for them too.
+    # An export is many short queries, one per batch, so it is not cut short.
+    STATEMENT_TIMEOUT = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "").strip()
+    if STATEMENT_TIMEOUT:
+        if not re.fullmatch(r"\d+\s*(ms|s|min)?", STATEMENT_TIMEOUT):
+            raise ImproperlyConfigured(
+                f"DATABASE_STATEMENT_TIMEOUT={STATEMENT_TIMEOUT!r}: give a duration such as "
+                "30s, 1500ms or 2min (0 for no limit)."
+            )
+        options += f" -c statement_timeout={STATEMENT_TIMEOUT.replace(' ', '')}"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = options
 
 # Reads whose SQL never changes are prepared once per connection on PostgreSQL
 # (statements/reading/prepared.py). Off behind PgBouncer in transaction mode.

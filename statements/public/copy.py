@@ -389,16 +389,23 @@ class CopyStream:
         def copy() -> None:
             try:
                 with connection.wrap_database_errors, raw.cursor() as cursor:
+                    # The COPY runs for as long as the client takes to read it: the limit
+                    # on a web request's queries (DATABASE_STATEMENT_TIMEOUT) would cut a
+                    # slow reader's file short.
+                    overrides = {"statement_timeout": "0"}
                     if big:
                         # Hash joins, even where the statistics are stale (a table just
                         # loaded): a nested loop over the aggregates would rescan them
                         # for every statement.
-                        cursor.execute("SET enable_nestloop = off")
+                        overrides["enable_nestloop"] = "off"
+                    cursor.execute(
+                        "; ".join(f"SET {name} = {value}" for name, value in overrides.items())
+                    )
                     try:
                         cursor.copy_expert(sql, lines)
                     finally:
-                        if big and raw.get_transaction_status() != TRANSACTION_STATUS_INERROR:
-                            cursor.execute("RESET enable_nestloop")
+                        if raw.get_transaction_status() != TRANSACTION_STATUS_INERROR:
+                            cursor.execute("; ".join(f"RESET {name}" for name in overrides))
                 lines.flush()
                 lines.put(_DONE)
             except BaseException as error:  # handed to the response, which raises it
