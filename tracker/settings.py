@@ -237,9 +237,10 @@ else:
 # page, the filter menus) live in each process's memory: their keys hold the content
 # generation, read from the shared cache above on every request, so a worker never
 # serves a fragment older than the last write, and reading twenty cards costs
-# microseconds instead of twenty file or network reads.
+# microseconds instead of twenty file or network reads. Django's local-memory cache, but
+# strings are kept as they are instead of pickled (statements/caching/fragments.py).
 CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "statements.caching.fragments.FragmentCache",
     "LOCATION": "fragments",
     "TIMEOUT": 24 * 3600,
     "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FRAGMENT_CACHE_ENTRIES", 20000))},
