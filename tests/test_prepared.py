@@ -11,7 +11,7 @@ import threading
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count, F, Value
+from django.db.models import Count, F, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -429,6 +429,40 @@ def test_a_read_by_shape_of_what_it_does_not_describe_is_read_as_usual(monkeypat
     assert prepared.read_by_shape(by_frame) == [statement]
     assert prepared.read_by_shape(by_frame) == [statement]
     assert list(prepared._by_shape.values()) == [None]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_by_shape_with_annotations_vouched_alike_is_compiled_once_per_shape(monkeypatch):
+    """As said.newest_by_topic reads its statements, each with the ids of its topics."""
+    from statements.models import StatementTopic
+    from statements.models.base import Collected
+
+    from .factories import TopicFactory
+
+    monkeypatch.setattr(prepared, "_by_shape", {})
+    first, second = PersonFactory.create_batch(2)
+    climate, taxes = TopicFactory(slug="climate"), TopicFactory(slug="taxes")
+    StatementFactory(speaker=first, topics=[climate, taxes])
+    StatementFactory(speaker=second, topics=[taxes])
+    StatementFactory(speaker=second, topics=[])
+
+    def with_links(person):
+        links = StatementTopic.objects.filter(statement=OuterRef("pk")).values(value=F("topic_id"))
+        return (
+            visibility.statements()
+            .filter(speaker=person)
+            .annotate(topic_ids=Collected(links))
+            .order_by("pk")
+        )
+
+    compiled = compiles(monkeypatch)
+    read = [prepared.read_by_shape(with_links(p), annotated_alike=True) for p in (first, second)]
+    assert len(compiled) == len(prepared._by_shape) == 1
+    for rows, person in zip(read, (first, second), strict=True):
+        expected = [(s.pk, sorted(s.topic_ids)) for s in with_links(person)]
+        assert [(s.pk, sorted(s.topic_ids)) for s in rows] == expected
+    assert [sorted(s.topic_ids) for s in read[0]] == [sorted([climate.pk, taxes.pk])]
+    assert [sorted(s.topic_ids) for s in read[1]] == [[taxes.pk], []]
 
 
 @pytest.mark.django_db(transaction=True)

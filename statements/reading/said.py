@@ -45,6 +45,7 @@ from .. import paging
 from ..models import Statement, StatementTopic, Topic
 from ..models.base import Collected
 from . import visibility
+from .prepared import read_by_shape
 
 WINDOW = 100
 
@@ -101,9 +102,11 @@ class Found:
 
 
 def _with_links(queryset: QuerySet[Statement]) -> dict[int, Statement]:
-    """The statements, each with ``topic_ids``: the topics it is linked to, read with it."""
+    """The statements, each with ``topic_ids``: the topics it is linked to, read with it.
+    Compiled once per shape (``read_by_shape``): the annotation is always this one."""
     links = StatementTopic.objects.filter(statement=OuterRef("pk")).values(value=F("topic_id"))
-    return {row.pk: row for row in queryset.annotate(topic_ids=Collected(links))}
+    annotated = queryset.annotate(topic_ids=Collected(links))
+    return {row.pk: row for row in read_by_shape(annotated, annotated_alike=True)}
 
 
 def newest_by_topic(
