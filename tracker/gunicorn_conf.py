@@ -26,8 +26,9 @@ threads serve requests, so:
 - `timeout` no longer ends a long request: an export takes as long as the client needs.
   A runaway request is bounded by the database instead: PostgreSQL's statement_timeout,
   set below for the site's connections, ends a query that runs past it, and the request
-  gets a 503 (tracker.middleware.QueryTimeLimitMiddleware). An export is many short
-  queries, so the limit never cuts one short. Slow clients are bounded by nginx in front.
+  gets a 503 (tracker.middleware.QueryTimeLimitMiddleware). An export's COPY, which
+  runs as long as its reader reads, lifts the limit for itself. Slow clients are bounded
+  by nginx in front.
 - A worker takes a connection only when it has a free thread for it (worker_connections
   = threads below; the others wait in the listen queue for any worker with a free
   thread), so slow clients never queue a quick request behind themselves. Up to

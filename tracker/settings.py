@@ -146,12 +146,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # matches, and with them page 2 of the ranking, would change from one request to the
     # next; from the start of the table they stay the same. JIT compilation costs a page's
     # query with a large estimated cost hundreds of milliseconds to save a few.
-    options = "-c synchronize_seqscans=off -c jit=off"
+    _options = "-c synchronize_seqscans=off -c jit=off"
     # A query that runs past this ends with an error instead of holding a core and a
     # connection: gunicorn sets it for the site's requests (tracker/gunicorn_conf.py),
     # which then answer 503 (tracker.middleware.QueryTimeLimitMiddleware). Commands
     # (migrations, loads, backups) run without a limit unless it is set for them too.
-    # An export is many short queries, one per batch, so it is not cut short.
+    # An export's COPY runs as long as its reader reads, so it lifts the limit for itself
+    # (statements/public/copy.py).
     STATEMENT_TIMEOUT = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "").strip()
     if STATEMENT_TIMEOUT:
         if not re.fullmatch(r"\d+\s*(ms|s|min)?", STATEMENT_TIMEOUT):
@@ -159,8 +160,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
                 f"DATABASE_STATEMENT_TIMEOUT={STATEMENT_TIMEOUT!r}: give a duration such as "
                 "30s, 1500ms or 2min (0 for no limit)."
             )
-        options += f" -c statement_timeout={STATEMENT_TIMEOUT.replace(' ', '')}"
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = options
+        _options += f" -c statement_timeout={STATEMENT_TIMEOUT.replace(' ', '')}"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = _options
 
 # Reads whose SQL never changes are prepared once per connection on PostgreSQL
 # (statements/reading/prepared.py). Off behind PgBouncer in transaction mode.
