@@ -207,12 +207,9 @@ def card_sources(rows: list[tuple]) -> list[tuple[str, datetime.date | None]]:
 def give_topics(statements: Iterable[Statement], tree: TopicTree) -> None:
     """Set each statement's topics from its ``topic_ids`` (see said.newest_by_topic) and
     the tree: what ``statement.topics.all()`` then returns, in the order a prefetch gives
-    (by name), published topics only, each with its breadcrumb. No query."""
+    (by name), published topics only, each with its breadcrumb (the tree's topics carry
+    theirs). No query."""
+    by_id, by_name = tree.by_id, tree.name_order.__getitem__
     for statement in statements:
-        topics = sorted(
-            (tree.by_id[pk] for pk in statement.topic_ids if pk in tree.by_id),  # type: ignore[attr-defined]
-            key=lambda topic: (topic.name, topic.pk),
-        )
-        for topic in topics:
-            attach(topic, trail=tree.trail(topic))
-        as_prefetched(statement, "topics", topics)
+        shown = sorted((pk for pk in statement.topic_ids if pk in by_id), key=by_name)  # type: ignore[attr-defined]
+        as_prefetched(statement, "topics", [by_id[pk] for pk in shown])

@@ -51,6 +51,15 @@ class TopicTree:
         self.order: dict[int, int] = {
             topic.pk: index for index, (topic, _depth) in enumerate(self.walk())
         }
+        # Where each topic comes by name, as a prefetch of a statement's topics orders them.
+        self.name_order: dict[int, int] = {
+            topic.pk: index
+            for index, topic in enumerate(sorted(topics, key=lambda t: (t.name, t.pk)))
+        }
+        # Each topic of the tree carries its breadcrumb, the same on every page: the pages
+        # that show the tree's topics (give_topics) need not work it out again.
+        for topic in topics:
+            attach(topic, trail=self.trail(topic))
 
     @classmethod
     def load(cls) -> TopicTree:
