@@ -69,9 +69,9 @@ keepalive = 0
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30
 # Set in the master before the app is loaded, so every connection of every worker has it
-# (tracker/settings.py); management commands run outside gunicorn, without it. The
-# slowest page of the site at a million statements takes well under a second; the stock
-# pages of `make bench`, a few seconds.
+# (tracker/settings.py); management commands run outside gunicorn, without it. At a
+# million statements the site's slowest read (a common topic's chart, once per content
+# generation) takes about a second, and the stock pages of `make bench` a few.
 raw_env = [f"DATABASE_STATEMENT_TIMEOUT={os.environ.get('DATABASE_STATEMENT_TIMEOUT') or '30s'}"]
 # Load the app once, in the master, and fork the workers from it, warmed up (when_ready
 # below): a new or recycled worker answers its first request at once instead of spending

@@ -5,10 +5,10 @@ Django's local-memory cache pickles every value it keeps and unpickles it at eve
 so that no caller can change what another one reads, and checks every character of every
 key for what memcached would refuse. A person's page reads about 150 fragments: 0.6 ms
 that way, 0.07 ms this way (a fifth of its template's rendering was reading them). A
-string cannot be changed, so this cache
-keeps strings as they are (a ``SafeString`` stays one) and pickles anything else, as
-Django's does. The keys are the site's own, so they are made, not checked; a read of many
-keys takes the lock once. Expiry and eviction (least recently used first) are Django's.
+string cannot be changed, so this cache keeps strings as they are (a ``SafeString`` stays
+one) and pickles anything else, as Django's does. The keys are the site's own, so they
+are made, not checked; a read of many keys takes the lock once. Expiry and eviction
+(least recently used first) are Django's.
 """
 
 from __future__ import annotations
@@ -47,8 +47,10 @@ class FragmentCache(LocMemCache):
         found = {}
         with self._lock:
             for key, internal in made:
-                expires = self._expire_info.get(internal, -1)
-                if expires is not None and expires <= now:  # absent (-1) or expired
+                if internal not in self._expire_info:
+                    continue
+                expires = self._expire_info[internal]
+                if expires is not None and expires <= now:
                     self._delete(internal)
                     continue
                 found[key] = self._cache[internal]
