@@ -109,6 +109,36 @@ def test_axe_finds_no_violations(page: Page, demo_site, path):
     assert results.violations_count == 0, results.generate_report()
 
 
+@pytest.mark.parametrize("status", [404, 500, 503])
+def test_error_pages_pass_axe_and_fit_a_phone(page: Page, demo_site, monkeypatch, status):
+    """What a reader gets when an address is wrong (404), the site fails (500) or a query
+    runs out of time (503): a page that says so, accessible and readable on a phone."""
+    from django.db import OperationalError
+
+    from statements.public.views import home as home_view
+
+    class Cancelled(Exception):
+        pgcode = "57014"  # query_canceled: how PostgreSQL ends a query past its time limit
+
+    def fail(*args, **kwargs):
+        if status == 500:
+            raise RuntimeError("boom")
+        raise OperationalError("canceling statement due to statement timeout") from Cancelled()
+
+    if status != 404:
+        monkeypatch.setattr(home_view.reading, "home_page", fail)
+    page.set_viewport_size(PHONE)
+    response = page.goto(demo_site + ("/people/no-such-person/" if status == 404 else "/"))
+    assert response is not None and response.status == status
+    expect(page.locator("h1")).to_have_count(1)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the {status} page scrolls sideways by {overflow}px at 360px wide"
+
+
 @pytest.fixture
 def debate_site(live_server, db):
     """A claim with an outlet's finding, and a retort to it: both statements' pages."""
