@@ -153,14 +153,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (migrations, loads, backups) run without a limit unless it is set for them too.
     # An export's COPY runs as long as its reader reads, so it lifts the limit for itself
     # (statements/public/copy.py).
-    STATEMENT_TIMEOUT = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "").strip()
-    if STATEMENT_TIMEOUT:
-        if not re.fullmatch(r"\d+\s*(ms|s|min)?", STATEMENT_TIMEOUT):
+    _statement_timeout = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "").strip()
+    if _statement_timeout:
+        if not re.fullmatch(r"\d+\s*(ms|s|min)?", _statement_timeout):
             raise ImproperlyConfigured(
-                f"DATABASE_STATEMENT_TIMEOUT={STATEMENT_TIMEOUT!r}: give a duration such as "
+                f"DATABASE_STATEMENT_TIMEOUT={_statement_timeout!r}: give a duration such as "
                 "30s, 1500ms or 2min (0 for no limit)."
             )
-        _options += f" -c statement_timeout={STATEMENT_TIMEOUT.replace(' ', '')}"
+        _options += f" -c statement_timeout={_statement_timeout.replace(' ', '')}"
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = _options
 
 # Reads whose SQL never changes are prepared once per connection on PostgreSQL
