@@ -1,5 +1,7 @@
 """Small things a hostile probe found, each reproduced first, then fixed."""
 
+import base64
+import json
 import logging
 
 import pytest
@@ -135,3 +137,54 @@ def test_an_inline_formset_claiming_a_hundred_million_rows_is_capped(publisher):
     assert not formset.is_valid()
     assert len(formset.forms) <= INLINE_ROWS
     assert f"Please submit at most {INLINE_ROWS} forms." in formset.non_form_errors()
+
+
+def api_cursor(data) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("resource", "keys"),
+    [
+        ("people", {"s": "sort_name,id", "k": ["\ud800", 1]}),
+        ("people", {"s": "sort_name,id", "k": ["a\ud83d", 1]}),
+        ("topics", {"s": "name,id", "k": ["\udfff", 1]}),
+        ("races", {"s": "slug", "k": ["\ud800"]}),
+    ],
+)
+def test_an_api_cursor_holding_a_lone_surrogate_is_a_400(client, resource, keys):
+    # JSON can spell a surrogate that no UTF-8 text holds: it reached the database as a
+    # key and failed there, a 500.
+    response = client.get(f"/api/v1/{resource}/", {"cursor": api_cursor(keys)})
+    assert response.status_code == 400
+    assert list(response.json()) == ["cursor"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", [2**63, 2**64, 10**20])
+def test_a_statement_number_beyond_any_id_is_a_404(client, number):
+    statement = StatementFactory()
+    for suffix in ("", "embed/", "card.png"):
+        assert client.get(f"/statements/{number}/{suffix}").status_code == 404, suffix
+    assert client.head(f"/statements/{number}/").status_code == 404
+    assert client.get(f"/statements/{2**63 - 1}/").status_code == 404  # the largest id
+    assert client.get(statement.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("before", ["²", "①", "1²", "١"])
+def test_the_corrections_log_ignores_a_cursor_that_is_no_ascii_number(client, before):
+    # str.isdigit() is true of "²", which int() cannot read: a 500.
+    response = client.get("/corrections/", {"before": before})
+    assert response.status_code == 200
+    assert response.context["is_first_page"] is False
+
+
+@pytest.mark.django_db
+def test_the_api_docs_page_answers_get_and_head_only(client):
+    assert client.get("/api/v1/docs/").status_code == 200
+    assert client.head("/api/v1/docs/").status_code == 200
+    for method in ("options", "post", "delete"):
+        response = getattr(client, method)("/api/v1/docs/")
+        assert response.status_code == 405, method

@@ -26,12 +26,12 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from .. import paging
+from ..models.base import BIGINT_MAX
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_CURSOR_LENGTH = 2000
 MAX_OFFSET = 1_000_000
-BIGINT_MAX = 2**63 - 1
 BAD_CURSOR = (
     "This cursor is damaged, out of date, or belongs to another ordering of the list; "
     "follow the next and previous links, or start again without a cursor."
@@ -87,11 +87,21 @@ def _from_json(model, name: str, value):
         -BIGINT_MAX - 1 <= parsed <= BIGINT_MAX
     ):
         raise _bad_cursor()
-    if isinstance(parsed, str) and "\x00" in parsed:
+    if isinstance(parsed, str) and ("\x00" in parsed or not _encodable(parsed)):
         raise _bad_cursor()
     if isinstance(field, models.DateField) and not isinstance(value, str):
         raise _bad_cursor()
     return parsed
+
+
+def _encodable(text: str) -> bool:
+    """Whether the database can take ``text``: JSON may carry a lone surrogate (``\\ud800``),
+    which no UTF-8 column holds."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class KeysetPagination(BasePagination):

@@ -1,6 +1,7 @@
 """/api/v1/: the resources, the OpenAPI document and its browsable page, the Popolo export."""
 
 from django.urls import path, re_path
+from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -10,8 +11,9 @@ from .popolo import PopoloView
 app_name = "api"
 
 # The docs page is Swagger UI from our own static files (drf-spectacular-sidecar), its
-# start-up script served as a file of its own: the page keeps the site's strict CSP.
-docs_view = SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+# start-up script served as a file of its own: the page keeps the site's strict CSP. GET
+# and HEAD only: its OPTIONS answer is rendered by a template renderer given no template.
+docs_view = require_safe(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))
 
 router = DefaultRouter()
 router.include_format_suffixes = False

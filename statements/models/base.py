@@ -23,6 +23,8 @@ HISTORY_APP = "statements_history"
 # What a slug may be, wherever one is read from a URL or a filter: Django's SlugField
 # (validate_slug) and <slug:…> converter accept ASCII letters, digits, "-" and "_".
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+# The largest id a record can have (a bigint column): a larger number names no record.
+BIGINT_MAX = 2**63 - 1
 
 
 # How long free text may be, in characters. The desk's forms and the services

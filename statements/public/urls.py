@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import path, register_converter
 from django.views.decorators.http import require_safe
 
+from ..models.base import BIGINT_MAX
 from . import exports, feeds
 from .views import (
     compare,
@@ -21,6 +22,26 @@ from .views import (
 app_name = "statements"
 
 
+class RecordId:
+    """A record's number in an address: ASCII digits (as ``int``'s converter takes them)
+    naming an id a record can have. A larger one is no match, hence a 404, where it would
+    otherwise reach the database and fail there."""
+
+    regex = "[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > BIGINT_MAX:
+            raise ValueError("no record has so large an id")
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(RecordId, "id")
+
+
 def page(route: str, view, name: str):
     """A public address: it answers GET and HEAD, and 405 to anything else."""
     return path(route, require_safe(view), name=name)
@@ -33,9 +54,9 @@ urlpatterns = [
     page("statements/feed/atom/", feeds.AtomStatementFeed(), "statement-feed-atom"),
     page("statements/export.csv", exports.export_csv, "statement-export-csv"),
     page("statements/export.json", exports.export_json, "statement-export-json"),
-    page("statements/<int:pk>/", statements.statement_detail, "statement-detail"),
-    page("statements/<int:pk>/embed/", embed.statement_embed, "statement-embed"),
-    page("statements/<int:pk>/card.png", embed.share_card, "statement-card"),
+    page("statements/<id:pk>/", statements.statement_detail, "statement-detail"),
+    page("statements/<id:pk>/embed/", embed.statement_embed, "statement-embed"),
+    page("statements/<id:pk>/card.png", embed.share_card, "statement-card"),
     page("oembed", embed.oembed, "oembed"),
     page("people/", people.person_list, "person-list"),
     page("people/<slug:slug>/", people.person_detail, "person-detail"),

@@ -78,7 +78,7 @@ def corrections_page(*, before: str | None = None, size: int = PAGE_SIZE) -> dic
     """One page of the corrections log, newest first, continuing below correction `before`
     (keyset pagination: the same cost on every page)."""
     queryset = public_corrections()
-    if before and before.isdigit():
+    if before and before.isascii() and before.isdigit():
         cursor = Correction.objects.filter(pk=int(before)).values("created_at", "id").first()
         if cursor is not None:
             queryset = queryset.filter(
