@@ -3,6 +3,7 @@
 The same rules against a real multi-worker server: tests/test_page_cache_server.py.
 """
 
+import datetime
 import gzip
 import threading
 
@@ -365,7 +366,7 @@ def test_a_page_whose_renderer_never_finishes_is_waited_for_a_bounded_time(monke
     assert response["X-Page-Cache"] == "miss"
 
 
-def test_the_generation_never_goes_backwards():
+def test_one_writers_generations_never_go_backwards():
     stamps = [generation.bump() for _ in range(5)]
     assert stamps == sorted(stamps) and len(set(stamps)) == 5
     assert generation.current() == stamps[-1]
@@ -567,3 +568,97 @@ def test_the_kept_topic_tree_follows_a_topic_change(publisher):
     first.save()
     changed = TopicTree.load()
     assert changed is not tree and changed.by_id[first.pk].name == "Housing costs"
+
+
+def test_a_page_kept_yesterday_is_made_afresh_today(client, world, monkeypatch):
+    # A statement page's citation says the day it was retrieved: a page kept yesterday,
+    # or its ETag, must not be given today.
+    from django.utils import timezone
+
+    from statements.models.base import format_partial_date
+
+    url = Statement.objects.get(pk=world["ossoff_economy"]).get_absolute_url()
+    first = client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    real_localdate = timezone.localdate
+    monkeypatch.setattr(
+        timezone,
+        "localdate",
+        lambda value=None, timezone=None: (
+            tomorrow if value is None else real_localdate(value, timezone)
+        ),
+    )
+
+    revalidated = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert revalidated.status_code == 200
+    assert revalidated["X-Page-Cache"] == "miss"
+    assert revalidated["ETag"] != first["ETag"]
+    body = revalidated.content.decode()
+    assert f"Retrieved {format_partial_date(tomorrow, 'day')}." in body
+    assert f"Retrieved {format_partial_date(today, 'day')}." in first.content.decode()
+    assert client.get(url, headers={"If-None-Match": revalidated["ETag"]}).status_code == 304
+
+
+def test_a_topic_change_rebuilds_the_tree_under_the_stamp_it_made(
+    publisher, django_capture_on_commit_callbacks
+):
+    # The rebuild runs as the write commits, still inside the writer's request, which
+    # read the stamps before its write: the tree must be kept under the new ones.
+    from django.core.cache import cache
+
+    from statements.reading.tree import TREE_CACHE_KEY, TopicTree
+
+    from .factories import TopicFactory
+
+    topic = TopicFactory(name="Housing")
+    read_before = generation.stamps({})
+    with generation.read_once(read_before):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            topic.name = "Housing costs"
+            topic.save()
+        assert callbacks
+    stamp = generation.current("topics")
+    assert stamp != read_before["topics"]
+    kept = cache.get(TREE_CACHE_KEY.format(generation=stamp))
+    assert kept is not None and "Housing costs" in [t.name for t in kept]
+    assert TopicTree._kept is not None and TopicTree._kept[0] == stamp
+
+
+def test_the_bump_at_commit_is_tried_again_when_the_cache_fails(
+    world, publisher, monkeypatch, django_capture_on_commit_callbacks
+):
+    # A copy filled while the write was uncommitted stays current until the bump at
+    # commit lands: a passing failure of the cache must not leave it there.
+    statement = Statement.objects.get(pk=world["ossoff_economy"])
+    real_bump, failures = generation.bump, []
+
+    def failing_once(scope=""):
+        if not failures:
+            failures.append(scope)
+            raise ConnectionError("the cache is briefly unreachable")
+        return real_bump(scope)
+
+    monkeypatch.setattr(generation, "COMMIT_BUMP_PAUSE", 0)
+    with django_capture_on_commit_callbacks() as callbacks:
+        statement.context = "Edited while a reader filled the cache."
+        statement.save()
+    filled_meanwhile = generation.current()
+    monkeypatch.setattr(generation, "bump", failing_once)
+    for callback in callbacks:
+        callback()
+    assert failures == [""]
+    assert generation.current() > filled_meanwhile
+
+
+def test_a_304_varies_on_what_its_page_varies_on(client, world):
+    # The OpenAPI document varies on Accept: a 304 that left it out would have a cache in
+    # front give the copy it holds to a reader asking for another format.
+    page = client.get("/api/v1/schema/")
+    assert "Accept" in {v.strip() for v in page["Vary"].split(",")}
+    revalidated = client.get("/api/v1/schema/", headers={"If-None-Match": page["ETag"]})
+    assert revalidated.status_code == 304
+    assert {v.strip() for v in revalidated["Vary"].split(",")} == {
+        v.strip() for v in page["Vary"].split(",")
+    }

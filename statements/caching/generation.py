@@ -20,11 +20,13 @@ page reread the tree; and a change to a topic reads the tree again once it commi
 
 Every request reads every stamp once, before its view runs (an anonymous reader's with
 its page's cache entry: caching/pages.py), and everything it reads from the cache or
-caches while it runs is keyed on that reading (``read_once``). Reading the stamps before
-the content is also the safe order: what a request caches under a stamp was read from
-the database after that stamp was set. (A request that writes keeps its first reading:
-what it draws after its write is kept under a stamp the write made obsolete, and the
-editor's forms redirect to a new request after a write.)
+caches while it runs is keyed on that reading (``read_once``); a person's own chart
+stamp (caching/charts.py), one of many, is read by the page that draws the chart, before
+it reads the chart's data. Reading the stamps before the content is also the safe
+order: what a request caches under a stamp was read from the database after that stamp
+was set. (A request that writes keeps its first reading: what it draws after its write
+is kept under a stamp the write made obsolete, and the editor's forms redirect to a new
+request after a write.)
 """
 
 from __future__ import annotations
@@ -45,7 +47,12 @@ KEY = "content-generation"
 WATCHED_APP_LABELS = frozenset({"statements"})
 # model name -> scope: a write to the model changes the scope's stamp as well.
 SCOPES = {"topic": "topics"}
-ALL_SCOPES = ("", *sorted(set(SCOPES.values())))
+# Every person's timeline chart (caching/charts.py): changed by writes it cannot pin on
+# a few people. Each person's own is "speaker:<id>", read only by the pages that need it.
+EVERY_SPEAKER = "speakers"
+ALL_SCOPES = ("", *sorted({*SCOPES.values(), EVERY_SPEAKER}))
+COMMIT_BUMP_TRIES = 3
+COMMIT_BUMP_PAUSE = 0.05  # seconds, times the try's number
 
 
 def _cache():
@@ -103,9 +110,11 @@ def current(scope: str = "") -> int:
 
 
 def bump(scope: str = "") -> int:
-    """Make every cached copy obsolete (with a scope: every copy keyed on that scope). The
-    stamp never goes backwards, even if the clock does, because conditional requests
-    compare it."""
+    """Make every cached copy obsolete (with a scope: every copy keyed on that scope). One
+    writer's stamps never go backwards, even if the clock does. Two writers bumping at
+    once may land in either order (a read, then a write): either way the stamp is one
+    that no copy is kept under yet, so neither leaves an older copy current; only
+    Last-Modified may then step back, and the ETag, which holds the stamp, still differs."""
     cache, key = _cache(), _key(scope)
     previous = cache.get(key) or 0
     value = max(time.time_ns(), int(previous) + 1)
@@ -125,19 +134,46 @@ def rebuild_on_change(scope: str, rebuild: Callable[[], object]) -> None:
     _rebuilders[scope].append(rebuild)
 
 
-def bump_now_and_on_commit(scope: str = "") -> None:
+def on_commit_retried(bumps: Callable[[], object]) -> None:
+    """Run ``bumps`` when the transaction commits. The write has committed by then and
+    stands whatever happens here; a copy filled from its uncommitted state stays current
+    until the bump lands, so a failing cache is given a few more tries (the last failure
+    is logged: on_commit(robust=True))."""
+
+    def retried() -> None:
+        for attempt in range(1, COMMIT_BUMP_TRIES + 1):
+            try:
+                bumps()
+                return
+            except Exception:
+                if attempt == COMMIT_BUMP_TRIES:
+                    raise
+                time.sleep(COMMIT_BUMP_PAUSE * attempt)
+
+    transaction.on_commit(retried, robust=True)
+
+
+def bump_now_and_on_commit(scope: str = "", *, content: bool = True) -> None:
+    """Change the content generation (unless ``content`` is False: the caller's write
+    changes it already) and ``scope``'s stamp, at once and again when the transaction
+    commits (see above)."""
+
     def bump_all() -> None:
-        bump()
+        if content:
+            bump()
         if scope:
             bump(scope)
 
     def bump_all_and_rebuild() -> None:
         bump_all()
-        for rebuild in _rebuilders.get(scope, []) if scope else []:
-            rebuild()
+        # With the stamps just made, not those the request read before its write: what
+        # is rebuilt is kept under them.
+        with read_once({}):
+            for rebuild in _rebuilders.get(scope, []) if scope else []:
+                rebuild()
 
     bump_all()
-    transaction.on_commit(bump_all_and_rebuild, robust=True)
+    on_commit_retried(bump_all_and_rebuild)
 
 
 def _content_changed(sender, **kwargs) -> None:

@@ -4,7 +4,7 @@ Anonymous readers (no session cookie) get public pages, feeds, API answers and s
 exports from the shared cache. An entry is only good for the content generation it was
 made from, so a write makes every entry obsolete at once (``generation``). A hit costs two
 cache reads in one round trip (the generation and the entry) and no ORM, template or inner
-middleware; a conditional GET whose ETag is the current generation costs one read.
+middleware; a conditional GET whose ETag is the current generation's costs one read.
 
 Why not Django's ``CacheMiddleware``: it cannot key on a changing generation, it keeps a
 second round trip for the Vary header list, and it would cache signed-in users' pages per
@@ -22,9 +22,13 @@ lock in the shared cache, as for the timeline charts: ``single_flight``), instea
 rendering the same page on the same cores. A page that is not kept (an error, an export)
 lets them go, and each renders its own.
 
+Some pages also say what day it is (a citation's "retrieved" date, a person's current
+roles), so an entry and its ETag are also only good for the day they were made on: the
+first reader of a new day gets the page made afresh.
+
 Headers, for anonymous responses that can be cached: ``ETag`` and ``Last-Modified`` from
-the generation, ``Cache-Control: public`` with the ages from the settings, ``Vary:
-Accept-Encoding, Cookie``. The default ages are zero, because a change must show on the
+the generation and the day, ``Cache-Control: public`` with the ages from the settings,
+``Vary: Accept-Encoding, Cookie``. The default ages are zero, because a change must show on the
 very next request: browsers and a proxy in front revalidate every time and get a 304 from
 here for the price of one cache read. Operators who accept a few seconds of staleness can
 raise them. Bodies are stored compressed, Brotli or gzip, for clients that accept it (no
@@ -34,6 +38,7 @@ encoding.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import gzip
 import hashlib
@@ -55,6 +60,7 @@ from django.http import (
     HttpResponseNotModified,
     StreamingHttpResponse,
 )
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -90,8 +96,30 @@ PER_REQUEST = frozenset({"set-cookie", "x-request-id", "x-page-cache"})
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class Version:
+    """What a cached page is good for: a content generation, on one day."""
+
     generation: int
+    day: datetime.date
+
+    @classmethod
+    def now(cls, generation: int) -> Version:
+        return cls(generation, timezone.localdate())
+
+    def etag(self) -> str:
+        return f'W/"{RELEASE}-{self.generation:x}-{self.day:%Y%m%d}"'
+
+    def last_modified(self) -> str:
+        """The later of the last change and the start of the day."""
+        midnight = datetime.datetime.combine(
+            self.day, datetime.time(), timezone.get_current_timezone()
+        )
+        return http_date(max(self.generation // 1_000_000_000, int(midnight.timestamp())))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    version: Version
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
@@ -178,29 +206,29 @@ class AnonymousPageCacheMiddleware:
         except Exception:  # the cache is down: serve uncached rather than fail
             logger.exception("The page cache could not be read; serving without it")
             return self.get_response(request)
-        current = stamps[""]
+        version = Version.now(stamps[""])
 
-        if self.etag(current) in self.if_none_match(request):
-            return self.not_modified(request, current)
         entry = found.get(key)
-        if entry is not None and entry.generation == current:
+        if version.etag() in self.if_none_match(request):
+            return self.not_modified(request, version, entry)
+        if entry is not None and entry.version == version:
             return self.replay(request, entry)
 
         # One request renders a page at a time; the others asking for it meanwhile (a
         # popular page right after a write) wait for its copy (see ``awaited``).
-        rendering = f"{key}:{current}:rendering"
+        rendering = f"{key}:{version.generation}:{version.day}:rendering"
         try:
             first = self.cache.add(rendering, True, single_flight.LOCK_TTL)
         except Exception:  # the cache is down: render, as when it cannot be read
             logger.exception("The page cache could not be written; rendering alone")
-            return self.render(request, key, current, stamps, encoding)
+            return self.render(request, key, version, stamps, encoding)
         if not first:
-            entry = self.awaited(key, rendering, current)
+            entry = self.awaited(key, rendering, version)
             if entry is not None:
                 return self.replay(request, entry)
-            return self.render(request, key, current, stamps, encoding)
+            return self.render(request, key, version, stamps, encoding)
         try:
-            return self.render(request, key, current, stamps, encoding)
+            return self.render(request, key, version, stamps, encoding)
         finally:
             try:
                 self.cache.delete(rendering)
@@ -208,21 +236,26 @@ class AnonymousPageCacheMiddleware:
                 logger.exception("The page cache could not be written")
 
     def render(
-        self, request: HttpRequest, key: str, current: int, stamps: dict[str, int], encoding: str
+        self,
+        request: HttpRequest,
+        key: str,
+        version: Version,
+        stamps: dict[str, int],
+        encoding: str,
     ) -> HttpResponseBase:
         """The page from the view, kept if it can be."""
         with generation.read_once(stamps):  # the page's fragments: no second reading
             response = self.get_response(request)
         if self.can_cache(request, response):
-            self.add_headers(response, current)
+            self.add_headers(response, version)
             if response.streaming:
-                self.store_when_streamed(key, current, response, encoding)
+                self.store_when_streamed(key, version, response, encoding)
             else:
-                self.store(key, current, response, encoding)
+                self.store(key, version, response, encoding)
         return response
 
-    def awaited(self, key: str, rendering: str, current: int) -> Entry | None:
-        """The entry of generation ``current`` that another request is rendering, once it
+    def awaited(self, key: str, rendering: str, version: Version) -> Entry | None:
+        """The entry of ``version`` that another request is rendering, once it
         is kept. None when that request lets go without keeping one (a response that is
         not kept, such as an error, or an export, which is kept only once streamed), or
         after ``single_flight.WAIT`` seconds: then this one renders the page itself."""
@@ -232,7 +265,7 @@ class AnonymousPageCacheMiddleware:
                 key,
                 rendering,
                 time.monotonic() + single_flight.WAIT,
-                usable=lambda entry: entry.generation == current,
+                usable=lambda entry: entry.version == version,
             )
         except Exception:  # the cache went down: render, as when it cannot be read
             logger.exception("The page cache could not be read; rendering alone")
@@ -271,9 +304,6 @@ class AnonymousPageCacheMiddleware:
         )
         return ENTRY_PREFIX + hashlib.sha256(parts.encode("utf-8", "surrogateescape")).hexdigest()
 
-    def etag(self, current: int) -> str:
-        return f'W/"{RELEASE}-{current:x}"'
-
     @staticmethod
     def if_none_match(request: HttpRequest) -> list[str]:
         value = request.META.get("HTTP_IF_NONE_MATCH", "")
@@ -293,13 +323,13 @@ class AnonymousPageCacheMiddleware:
         vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
         return vary <= KEYED_VARY
 
-    def add_headers(self, response: HttpResponseBase, current: int) -> None:
-        response["ETag"] = self.etag(current)
-        response["Last-Modified"] = http_date(current // 1_000_000_000)
+    def add_headers(self, response: HttpResponseBase, version: Version) -> None:
+        response["ETag"] = version.etag()
+        response["Last-Modified"] = version.last_modified()
         patch_cache_control(response, **self.cache_control)
         patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
 
-    def store(self, key: str, current: int, response: HttpResponseBase, encoding: str) -> None:
+    def store(self, key: str, version: Version, response: HttpResponseBase, encoding: str) -> None:
         assert isinstance(response, HttpResponse)
         body, content_encoding = encoded(response, response.content, encoding)
         if content_encoding:
@@ -307,12 +337,12 @@ class AnonymousPageCacheMiddleware:
             response["Content-Encoding"] = content_encoding
         response["Content-Length"] = str(len(body))
         if len(body) <= self.max_entry_bytes:
-            entry = Entry(current, response.status_code, self.headers(response), body)
+            entry = Entry(version, response.status_code, self.headers(response), body)
             self.cache.set(key, entry, self.timeout)
             response[CACHE_STATUS_HEADER] = "miss"
 
     def store_when_streamed(
-        self, key: str, current: int, response: HttpResponseBase, encoding: str
+        self, key: str, version: Version, response: HttpResponseBase, encoding: str
     ) -> None:
         """A small export is streamed to this reader as it is made, and kept for the next
         ones once it has ended whole; a large one is only streamed. The bound is lower than
@@ -344,7 +374,7 @@ class AnonymousPageCacheMiddleware:
                 stored["Content-Encoding"] = content_encoding
             stored["Content-Length"] = str(len(body))
             if len(body) <= limit:
-                cache.set(key, Entry(current, status, tuple(stored.items()), body), timeout)
+                cache.set(key, Entry(version, status, tuple(stored.items()), body), timeout)
 
         response.streaming_content = tee()
         response[CACHE_STATUS_HEADER] = "miss"
@@ -361,8 +391,17 @@ class AnonymousPageCacheMiddleware:
         response[REQUEST_ID_HEADER] = incoming_request_id(request) or uuid.uuid4().hex
         return response
 
-    def not_modified(self, request: HttpRequest, current: int) -> HttpResponseNotModified:
+    def not_modified(
+        self, request: HttpRequest, version: Version, entry: Entry | None
+    ) -> HttpResponseNotModified:
+        """A 304, with the Vary of the page kept for this request when there is one (an
+        API answer also varies on Accept): a cache in front takes the 304's headers for
+        its copy's."""
         response = HttpResponseNotModified()
-        self.add_headers(response, current)
+        if entry is not None:
+            vary = dict(entry.headers).get("Vary")
+            if vary:
+                response["Vary"] = vary
+        self.add_headers(response, version)
         response[REQUEST_ID_HEADER] = incoming_request_id(request) or uuid.uuid4().hex
         return response
