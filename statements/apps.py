@@ -6,6 +6,7 @@ class StatementsConfig(AppConfig):
     verbose_name = "Statements desk"
 
     def ready(self) -> None:
-        from .caching import generation
+        from .caching import charts, generation
 
         generation.connect()
+        charts.connect()

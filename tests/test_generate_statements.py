@@ -11,6 +11,7 @@ from django.core.management.base import CommandError, OutputWrapper
 from django.db.models import Count
 
 from statements import search
+from statements.caching import generation
 from statements.management.commands import _phrases, _vocabulary
 from statements.management.commands._progress import Progress
 from statements.management.commands._sentences import zipf_picker
@@ -159,3 +160,19 @@ def test_vocabulary_needs_no_copy_escaping():
     assert all(copy_text(piece) == piece for piece in pieces)
     for words in (_vocabulary.NOUNS, _vocabulary.ADJECTIVES, _vocabulary.VERBS):
         assert len(set(words)) == len(words)
+
+
+@pytest.mark.django_db
+def test_every_run_makes_cached_pages_obsolete(client):
+    # A repeated run makes no new party or topic through the ORM: its rows all go in by
+    # COPY or executemany, which send no signals, and only its own bump shows them.
+    generate(5, seed=1)
+    stamp = generation.current()
+    client.get("/statements/")
+    assert client.get("/statements/")["X-Page-Cache"] == "hit"
+    generate(5, seed=2)
+    assert generation.current() > stamp
+    after = client.get("/statements/")
+    assert after["X-Page-Cache"] == "miss"
+    newest = Statement.objects.order_by("-id").first()
+    assert newest is not None and f"/statements/{newest.pk}/" in after.content.decode()

@@ -363,7 +363,7 @@ def test_chart_pages_keep_a_constant_query_count(client, uncached_pages, monkeyp
     one query, whatever the number of statements, and the pages stay in budget."""
     from statements.reading import timeline_data as data
 
-    monkeypatch.setattr(data, "cached", lambda what, pk, build: build())
+    monkeypatch.setattr(data, "cached", lambda what, pk, build, stamp=None: build())
     race = RaceFactory(slug="primary")
     topic = TopicFactory(slug="trade")
     people = [PersonFactory(slug=f"p{i}") for i in range(2)]
@@ -384,7 +384,10 @@ def test_chart_pages_keep_a_constant_query_count(client, uncached_pages, monkeyp
 
     monkeypatch.setattr(people_reading, "DENSITY", 10)
     monkeypatch.setattr(topics_reading, "DENSITY", 10)
-    generation.bump()  # the drawn charts are kept per generation: draw them again
+    # The drawn charts are kept per generation, and a person's per its own stamps: draw
+    # them again.
+    generation.bump()
+    generation.bump(generation.EVERY_SPEAKER)
     monthly = {url: queries_for(client, url) for url in urls}
     assert monthly == many
     body = client.get("/people/p0/").content.decode()
@@ -459,9 +462,9 @@ def test_a_chart_is_drawn_once_per_content_generation(client, settings, monkeypa
     read = []
     real_chart = timeline_data.person_chart
 
-    def counting_chart(person, many, tree):
+    def counting_chart(person, many, tree, stamp=None):
         read.append(person.pk)
-        return real_chart(person, many, tree)
+        return real_chart(person, many, tree, stamp)
 
     monkeypatch.setattr(timeline_data, "draw", counting_draw)
     monkeypatch.setattr(timeline_data, "person_chart", counting_chart)

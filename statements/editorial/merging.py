@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
 
+from ..caching import charts
 from ..models import (
     Organization,
     Person,
@@ -157,6 +158,9 @@ def merge(*, survivor: Record, duplicate: Record, user: User) -> MergeReport:
         )
     reason = f"Merged {model._meta.verbose_name} #{duplicate.pk} into #{survivor.pk}"
     report = MergeReport()
+    # Rows are moved below with update(), which sends no signals: whose charts count
+    # them is not worked out row by row.
+    charts.every_chart_changes()
 
     if model is Topic and survivor.pk in Topic.objects.descendant_ids([duplicate.pk]):
         # The survivor sits below the duplicate: lift it into the duplicate's place first,

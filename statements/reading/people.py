@@ -211,7 +211,7 @@ def person_page(slug: str) -> dict:
     bounded count and the start of their newest statements), their roles and candidacies,
     positions with the statements they rest on, the newest statements with their topics,
     the topics the window missed (only for prolific speakers), what the cards show besides
-    (sources, reactions), reactions given, and the chart once per content generation."""
+    (sources, reactions), reactions given, and the chart once per change of it."""
     found_person = _person_as_shown(TIMELINE_LENGTH, COUNT_CAP)(slug)
     if not found_person:
         raise Http404("No published person with that address.")
@@ -297,6 +297,7 @@ def person_page(slug: str) -> dict:
         months[-1]["statements"].append(statement)
 
     many = person.count_is_capped or person.statement_count > DENSITY
+    chart_stamp = timeline_data.person_stamp(person.pk, many)
     count = f"{person.statement_count:,}" + ("+" if person.count_is_capped else "")
     return {
         "person": person,
@@ -311,8 +312,9 @@ def person_page(slug: str) -> dict:
         "timeline_chart": timeline_data.on_page(
             "person",
             person.pk,
-            lambda: timeline_data.person_chart(person, many, tree),
+            lambda: timeline_data.person_chart(person, many, tree, chart_stamp),
             "statements:person-timeline",
             person.slug,
+            chart_stamp,
         ),
     }

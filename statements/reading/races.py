@@ -21,6 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..caching import generation
+from ..caching.release import RELEASE
 from ..models import (
     SLUG_PATTERN,
     Candidacy,
@@ -37,7 +38,7 @@ from .tree import TopicTree
 
 PER_CELL = 3
 MAX_COMPARED = 8
-CHOICES_CACHE_KEY = "statements:compare-people:{generation}"
+CHOICES_CACHE_KEY = f"statements:compare-people:{RELEASE}:" + "{generation}"
 CHOICES_TTL = 24 * 3600
 
 

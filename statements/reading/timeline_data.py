@@ -8,6 +8,8 @@ reads a prolific speaker's statements once and sends back a few hundred rows.
 
 The marks are kept in the shared cache under the content generation, as the topic tree's
 counts are: a chart of 50,000 statements is counted once per change, not once per view.
+A person's chart is kept under stamps of its own (caching/charts.py), which only the
+writes that change it change.
 """
 
 from __future__ import annotations
@@ -35,10 +37,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr, TruncMonth
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import paging
-from ..caching import generation
+from ..caching import charts, generation
+from ..caching.release import RELEASE
 from ..caching.single_flight import get_or_build
 from ..models import Person, QuoteKind, Race, Statement, StatementTopic, Topic
 from ..planning import without_merge_joins
@@ -55,8 +59,10 @@ UNDATED_PRECISION = "none"
 MAX_ROWS = 3 * DENSITY
 MAX_GROUPS = 600  # row-months: about 200 kB of SVG at most
 WORDS = 90
-CACHE_KEY = "statements:timeline:{what}:{pk}:{generation}"
-DRAWN_KEY = "statements:timeline-drawn:{what}:{pk}:{generation}"
+# Kept in the shared cache, which outlives a deploy: the release is in the keys, as in the
+# page cache's. A drawing's axis ends today when nothing in it is dated: it is kept a day.
+CACHE_KEY = f"statements:timeline:{RELEASE}:" + "{what}:{pk}:{generation}"
+DRAWN_KEY = f"statements:timeline-drawn:{RELEASE}:" + "{what}:{pk}:{generation}:{day}"
 CACHE_TTL = 24 * 3600
 NO_TOPIC = "none"
 
@@ -81,10 +87,12 @@ def capped_count(person: str = "pk", cap: int = DENSITY) -> Subquery:
     )
 
 
-def cached(what: str, pk: int, build: Callable[[], Chart]) -> Chart:
-    """The chart ``build()`` reads, kept per content generation; built by one request at
-    a time (readers who miss it together wait for the first: ``single_flight``)."""
-    key = CACHE_KEY.format(what=what, pk=pk, generation=generation.current())
+def cached(what: str, pk: int, build: Callable[[], Chart], stamp: int | str | None = None) -> Chart:
+    """The chart ``build()`` reads, kept per content generation (or ``stamp``: a person's
+    chart has its own, caching/charts.py); built by one request at a time (readers who
+    miss it together wait for the first: ``single_flight``)."""
+    stamp = generation.current() if stamp is None else stamp
+    key = CACHE_KEY.format(what=what, pk=pk, generation=stamp)
     return get_or_build(cache, key, build, CACHE_TTL)
 
 
@@ -224,9 +232,17 @@ def topic_rows(tree: TopicTree, ids: set[int]) -> list[Row]:
     return rows
 
 
-def person_chart(person: Person, many: bool, tree: TopicTree) -> Chart:
+def person_stamp(person_id: int, many: bool) -> str:
+    """What a person's chart is kept under: its stamps (caching/charts.py), and its form,
+    which the count read with the person decides: read before the stamps, that count
+    may be older than they are."""
+    return f"{charts.stamp(person_id)}-{'months' if many else 'marks'}"
+
+
+def person_chart(person: Person, many: bool, tree: TopicTree, stamp: str | None = None) -> Chart:
     """One row per topic the person spoke on; ``many``: whether they have more than
-    DENSITY published statements (the page knows it already)."""
+    DENSITY published statements (the page knows it already). ``stamp``: the
+    ``person_stamp`` the page has read already."""
 
     def build() -> Chart:
         def row_of(values: dict) -> str | None:
@@ -259,7 +275,7 @@ def person_chart(person: Person, many: bool, tree: TopicTree) -> Chart:
             note=cut_note(cut, many),
         )
 
-    return cached("person", person.pk, build)
+    return cached("person", person.pk, build, stamp or person_stamp(person.pk, many))
 
 
 def topic_chart(topic: Topic, tree: TopicTree, many: bool) -> Chart:
@@ -367,16 +383,22 @@ class Drawn:
 
 
 def on_page(
-    what: str, pk: int, chart_of: Callable[[], Chart], url_name: str, slug: str
+    what: str,
+    pk: int,
+    chart_of: Callable[[], Chart],
+    url_name: str,
+    slug: str,
+    stamp: int | str | None = None,
 ) -> dict[str, Any]:
     """What a page shows of the chart ``chart_of()`` gives (the chart of ``what`` ``pk``):
     the SVG inline, the table, the download address. It is drawn once per content
-    generation, as the chart's data is read: a month-counted chart of a prolific speaker
-    took a fifth of an uncached person page to draw. The drawing is kept with what the
-    caption needs, so a page whose drawing is kept never reads the chart's marks back
-    (unpickling a prolific speaker's took 2 ms). Readers who miss it together wait for
-    the first to draw it (``single_flight``)."""
-    key = DRAWN_KEY.format(what=what, pk=pk, generation=generation.current())
+    generation (or ``stamp``, the chart's own), as the chart's data is read: a
+    month-counted chart of a prolific speaker took a fifth of an uncached person page to
+    draw. The drawing is kept with what the caption needs, so a page whose drawing is
+    kept never reads the chart's marks back (unpickling a prolific speaker's took 2 ms).
+    Readers who miss it together wait for the first to draw it (``single_flight``)."""
+    stamp = generation.current() if stamp is None else stamp
+    key = DRAWN_KEY.format(what=what, pk=pk, generation=stamp, day=timezone.localdate())
 
     def drawing() -> Drawn:
         chart = chart_of()

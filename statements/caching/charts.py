@@ -1,0 +1,188 @@
+"""Whose timeline chart a write changes. A person's chart is kept under stamps of its own
+rather than the content generation: a new statement by one person draws that person's
+chart afresh and leaves everyone else's kept. A prolific speaker's chart reads every one
+of their statements; after each write, all of them were read again.
+
+A person's chart (reading/timeline_data.person_chart) counts their published statements
+by topic, month and kind, with the published reactions to each. So a write changes:
+
+- a statement: its speaker's chart, as the statement was and as it is (a statement may
+  change speaker), and the charts of the statements it answers as a retort (a reaction
+  is public only while the statement it is, ``response_statement``, is);
+- a statement's topic link, or a reaction: the chart of its statement's speaker, as it
+  was and as it is;
+- a topic: the topics' own stamp (generation.SCOPES), which is part of every chart's;
+- a record no person's chart reads (``CHART_FREE``): none;
+- any other record (a person, an organization, a source: each can hide or show
+  reactions on many people's statements), and a write a service makes without model
+  signals (``every_chart_changes``): every chart (``generation.EVERY_SPEAKER``).
+
+Writes are seen through Django's model signals, as for the content generation, and
+change these stamps in the same two steps: at once, and when the transaction commits,
+with the speakers looked up again then (``_Touched``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+
+from ..models import Reaction, Statement
+from . import generation
+
+# Models of the app whose rows no person's chart reads (topics have their own stamp).
+CHART_FREE = frozenset(
+    {
+        "affiliation",
+        "backgroundnote",
+        "candidacy",
+        "commentrequest",
+        "correction",
+        "election",
+        "event",
+        "position",
+        "race",
+        "slugredirect",
+        "statechange",
+        "statementsource",
+        "submissiontoken",
+        "topic",
+    }
+)
+# Models whose rows a chart reads, each pinned on the speaker of one statement.
+PINNED = frozenset({"statement", "statementtopic", "reaction"})
+_TOUCHED_BEFORE = "_chart_touched_before"
+
+
+def scope(person_id: int) -> str:
+    return f"speaker:{person_id}"
+
+
+def stamp(person_id: int) -> str:
+    """What the person's chart is kept under: every chart's stamp, the person's own and
+    the topics'."""
+    scopes = (generation.EVERY_SPEAKER, scope(person_id), generation.SCOPES["topic"])
+    return "-".join(str(generation.current(s)) for s in scopes)
+
+
+def every_chart_changes() -> None:
+    """For a write made without model signals (a merge's moved rows, a bulk load)."""
+    generation.bump_now_and_on_commit(generation.EVERY_SPEAKER, content=False)
+
+
+@dataclass
+class _Touched:
+    """What a write touches: the statements whose speakers' charts it changes, the
+    retorts among them (the speakers they answer), and speakers seen only before it (a
+    statement's former speaker). Speakers are looked up when the write is made and again
+    when it commits: another transaction may have given one of these statements another
+    speaker meanwhile, and a reader may have drawn that speaker's chart in between."""
+
+    statements: set[int] = field(default_factory=set)
+    retorts: set[int] = field(default_factory=set)
+    speakers: set[int] = field(default_factory=set)
+
+    def speakers_now(self) -> set[int]:
+        return self.speakers | _speakers_of(self.statements) | _answered_by(self.retorts)
+
+
+def _change(touched: _Touched) -> None:
+    made = touched.speakers_now()
+    for person_id in made:
+        generation.bump(scope(person_id))
+
+    def at_commit() -> None:
+        for person_id in made | touched.speakers_now():
+            generation.bump(scope(person_id))
+
+    generation.on_commit_retried(at_commit)
+
+
+def _speakers_of(statement_ids: Iterable[int | None]) -> set[int]:
+    ids = set(statement_ids) - {None}
+    if not ids:
+        return set()
+    return set(Statement._base_manager.filter(pk__in=ids).values_list("speaker_id", flat=True))
+
+
+def _answered_by(retort_ids: set[int]) -> set[int]:
+    """The speakers of the statements these statements answer, as retorts."""
+    if not retort_ids:
+        return set()
+    answered = Reaction._base_manager.filter(response_statement_id__in=retort_ids)
+    return set(answered.values_list("statement__speaker_id", flat=True)) - {None}
+
+
+def _touched(instance: models.Model, before: _Touched | None = None) -> _Touched:
+    """What a pinned row touches as it is, with what it touched as stored (``before``)."""
+    touched = before or _Touched()
+    if instance._meta.model_name == "statement":
+        touched.statements.add(instance.pk)
+        touched.retorts.add(instance.pk)
+        touched.speakers.add(instance.speaker_id)  # type: ignore[attr-defined]
+    else:
+        touched.statements.add(instance.statement_id)  # type: ignore[attr-defined]
+    return touched
+
+
+def _as_stored(instance: models.Model) -> _Touched:
+    """What the row touches as the database holds it (nothing if it holds none)."""
+    row = type(instance)._base_manager.filter(pk=instance.pk)
+    if instance._meta.model_name == "statement":
+        return _Touched(speakers=set(row.values_list("speaker_id", flat=True)))
+    return _Touched(statements=set(row.values_list("statement_id", flat=True)))
+
+
+def _watched(sender) -> bool:
+    return sender._meta.app_label in generation.WATCHED_APP_LABELS
+
+
+def _before_save(sender, instance, **kwargs) -> None:
+    # By its id, not by whether Django thinks it new: a fixture or a backup being loaded
+    # saves rows with their ids, over rows that may be there.
+    if _watched(sender) and sender._meta.model_name in PINNED and instance.pk is not None:
+        setattr(instance, _TOUCHED_BEFORE, _as_stored(instance))
+
+
+def _saved(sender, instance, **kwargs) -> None:
+    if not _watched(sender):
+        return
+    name = sender._meta.model_name
+    if name in PINNED:
+        _change(_touched(instance, instance.__dict__.pop(_TOUCHED_BEFORE, None)))
+    elif name not in CHART_FREE:
+        every_chart_changes()
+
+
+def _before_delete(sender, instance, **kwargs) -> None:
+    # Before: a cascade deletes the statement a reaction or link names right after it
+    # (the speakers looked up now stand for it at commit).
+    if not _watched(sender):
+        return
+    name = sender._meta.model_name
+    if name in PINNED:
+        _change(_touched(instance))
+    elif name not in CHART_FREE:
+        every_chart_changes()
+
+
+def _m2m_changed(sender, instance, action, **kwargs) -> None:
+    # A topic's side (topic.statements.add) changes the topics' stamp, part of every
+    # chart's (generation.SCOPES).
+    if not action.startswith("post_") or not _watched(type(instance)):
+        return
+    name = instance._meta.model_name
+    if name == "statement":
+        _change(_Touched(statements={instance.pk}))
+    elif name not in CHART_FREE:
+        every_chart_changes()
+
+
+def connect() -> None:
+    pre_save.connect(_before_save, dispatch_uid="charts-before-save")
+    post_save.connect(_saved, dispatch_uid="charts-save")
+    pre_delete.connect(_before_delete, dispatch_uid="charts-delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="charts-m2m")

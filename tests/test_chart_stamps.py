@@ -1,0 +1,310 @@
+"""A person's timeline chart is kept under stamps of its own (statements/caching/charts.py):
+every write that changes what the chart shows must make the kept one obsolete, and a write
+that changes only other people's charts leaves it kept.
+
+Each case keeps the chart, makes one write (its commit included), reads the chart again
+through the cache, and compares it with one built from nothing."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+
+from statements import editorial
+from statements.caching import charts, generation
+from statements.models import (
+    PublicationState,
+    Reaction,
+    Statement,
+    StatementSource,
+    StatementTopic,
+)
+from statements.reading import timeline_data
+from statements.reading.tree import TopicTree
+
+from .factories import (
+    PersonFactory,
+    ReactionFactory,
+    StatementFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DRAFT = PublicationState.DRAFT
+
+
+@pytest.fixture
+def scene():
+    """Two speakers on two topics, with a reaction and a retort on the first's words."""
+    economy, border = TopicFactory(name="Economy"), TopicFactory(name="Border")
+    ossoff, perdue = PersonFactory(name="Jon Ossoff"), PersonFactory(name="David Perdue")
+    said = StatementFactory(speaker=ossoff, topics=[economy], said_on=datetime.date(2020, 5, 30))
+    StatementFactory(speaker=ossoff, topics=[border], said_on=datetime.date(2020, 6, 2))
+    answer = StatementFactory(speaker=perdue, topics=[border], said_on=datetime.date(2020, 6, 3))
+    ReactionFactory(statement=said)
+    ReactionFactory(statement=said, response_statement=answer, respondent=perdue, text="")
+    return {
+        "economy": economy,
+        "border": border,
+        "ossoff": ossoff,
+        "perdue": perdue,
+        "said": said,
+        "answer": answer,
+    }
+
+
+def chart(person, many=False):
+    person.refresh_from_db()
+    return timeline_data.person_chart(person, many, TopicTree.load())
+
+
+def from_nothing(person, many=False):
+    cache.clear()
+    return chart(person, many)
+
+
+def written(write, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        write()
+
+
+def new_statement(s):
+    StatementFactory(speaker=s["ossoff"], topics=[s["economy"]], said_on=datetime.date(2020, 7, 1))
+
+
+def withdrawn(s, publisher):
+    editorial.withdraw(
+        record=s["said"], user=publisher, reason="Not what was said.", with_dependents=True
+    )
+
+
+def to_another_speaker(s):
+    s["said"].speaker = s["perdue"]
+    s["said"].save()
+
+
+def redated(s):
+    s["said"].said_on = datetime.date(2019, 1, 1)
+    s["said"].save()
+
+
+def linked(s):
+    StatementTopic.objects.create(statement=s["said"], topic=s["border"])
+
+
+def linked_through_the_relation(s):
+    s["said"].topics.add(s["border"])
+
+
+def unlinked(s):
+    StatementTopic.objects.get(statement=s["said"], topic=s["economy"]).delete()
+
+
+def reacted(s):
+    ReactionFactory(statement=s["said"])
+
+
+def reaction_withdrawn(s):
+    reaction = Reaction.objects.filter(statement=s["said"], response_statement=None).get()
+    reaction.state = DRAFT
+    reaction.save()
+
+
+def reaction_deleted(s):
+    Reaction.objects.filter(statement=s["said"], response_statement=None).get().delete()
+
+
+def respondent_unpublished(s):
+    respondent = Reaction.objects.filter(statement=s["said"], response_statement=None).get()
+    respondent.respondent.state = DRAFT
+    respondent.respondent.save()
+
+
+def source_unpublished(s):
+    source = Reaction.objects.filter(statement=s["said"], response_statement=None).get().source
+    source.state = DRAFT
+    source.save()
+
+
+def outlet_unpublished(s):
+    reaction = Reaction.objects.filter(statement=s["said"], response_statement=None).get()
+    outlet = reaction.source.outlet
+    outlet.state = DRAFT
+    outlet.save()
+
+
+def retort_withdrawn(s):
+    # The retort is the other speaker's statement: hiding it hides the reaction it makes
+    # on this person's words.
+    s["answer"].state = DRAFT
+    s["answer"].save()
+
+
+def statement_deleted(s):
+    Statement.objects.filter(pk=s["said"].pk).delete()
+
+
+def topic_renamed(s):
+    s["economy"].name = "The economy"
+    s["economy"].save()
+
+
+def topic_unpublished(s):
+    s["economy"].state = DRAFT
+    s["economy"].save()
+
+
+def person_renamed(s):
+    s["ossoff"].name = "Thomas Jonathan Ossoff"
+    s["ossoff"].save()
+
+
+WRITES = [
+    new_statement,
+    to_another_speaker,
+    redated,
+    linked,
+    linked_through_the_relation,
+    unlinked,
+    reacted,
+    reaction_withdrawn,
+    reaction_deleted,
+    respondent_unpublished,
+    source_unpublished,
+    outlet_unpublished,
+    retort_withdrawn,
+    statement_deleted,
+    topic_renamed,
+    topic_unpublished,
+    person_renamed,
+]
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["statements", "months"])
+@pytest.mark.parametrize("write", WRITES, ids=[write.__name__ for write in WRITES])
+def test_a_write_that_changes_a_chart_makes_the_kept_one_obsolete(
+    scene, write, many, django_capture_on_commit_callbacks
+):
+    before = chart(scene["ossoff"], many)
+    written(lambda: write(scene), django_capture_on_commit_callbacks)
+    after = chart(scene["ossoff"], many)
+    rebuilt = from_nothing(scene["ossoff"], many)
+    assert rebuilt != before, "the write should change the chart"
+    assert after == rebuilt
+
+
+def test_a_statement_withdrawn_through_the_desk(
+    scene, publisher, django_capture_on_commit_callbacks
+):
+    before = chart(scene["ossoff"])
+    written(lambda: withdrawn(scene, publisher), django_capture_on_commit_callbacks)
+    assert chart(scene["ossoff"]) == from_nothing(scene["ossoff"]) != before
+
+
+def test_a_statement_moved_to_another_speaker_shows_on_their_chart(
+    scene, django_capture_on_commit_callbacks
+):
+    before = chart(scene["perdue"])
+    written(lambda: to_another_speaker(scene), django_capture_on_commit_callbacks)
+    assert chart(scene["perdue"]) == from_nothing(scene["perdue"]) != before
+
+
+def test_a_write_on_one_persons_statements_leaves_anothers_chart_kept(
+    scene, django_capture_on_commit_callbacks
+):
+    ossoff, perdue = scene["ossoff"], scene["perdue"]
+    kept, stamp = chart(ossoff), charts.stamp(ossoff.pk)
+    perdues_stamp = charts.stamp(perdue.pk)
+
+    def writes():
+        # With an event and a source already there: a new source (or outlet) could hide
+        # or show reactions on anyone's words, and changes every chart.
+        said = scene["said"]
+        new = StatementFactory(
+            speaker=perdue, topics=[scene["border"]], event=said.event, sources=[]
+        )
+        StatementSource.objects.create(statement=new, source=said.sources.get())
+        new.text = "A new wording."
+        new.save()
+
+    written(writes, django_capture_on_commit_callbacks)
+    assert charts.stamp(ossoff.pk) == stamp
+    assert chart(ossoff) is not kept and chart(ossoff) == kept  # read back from the cache
+    assert charts.stamp(perdue.pk) != perdues_stamp
+
+
+def svg_of(page: str) -> str:
+    start = page.index("<svg")
+    return page[start : page.index("</svg>", start)]
+
+
+def test_a_person_page_shows_the_chart_as_it_is_after_a_write(
+    client, scene, django_capture_on_commit_callbacks
+):
+    url = scene["ossoff"].get_absolute_url()
+    first = svg_of(client.get(url).content.decode())
+    written(lambda: new_statement(scene), django_capture_on_commit_callbacks)
+    shown = svg_of(client.get(url).content.decode())
+    assert shown != first
+    cache.clear()
+    assert svg_of(client.get(url).content.decode()) == shown
+
+
+def test_writes_no_chart_reads_leave_every_chart_kept(scene, django_capture_on_commit_callbacks):
+    ossoff = scene["ossoff"]
+    kept, stamp = chart(ossoff), charts.stamp(ossoff.pk)
+
+    def writes():
+        event = scene["said"].event
+        event.name = "A renamed town hall"
+        event.save()
+        StatementSource.objects.create(
+            statement=scene["said"], source=scene["answer"].sources.get()
+        )
+
+    written(writes, django_capture_on_commit_callbacks)
+    assert charts.stamp(ossoff.pk) == stamp
+    assert chart(ossoff) == kept == from_nothing(ossoff)
+
+
+def own_stamp(person) -> int:
+    return generation.current(charts.scope(person.pk))
+
+
+def test_whose_chart_a_write_changes_is_looked_up_again_when_it_commits(
+    scene, django_capture_on_commit_callbacks
+):
+    # Another transaction gives the statement another speaker while this one publishes a
+    # reaction on it: this one saw the former speaker, and a reader may draw the new
+    # speaker's chart (without the reaction) before this one commits.
+    said, perdue = scene["said"], scene["perdue"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        # By someone already there, from a source already there: no new person or
+        # source, which would change every chart.
+        ReactionFactory(statement=said, respondent=perdue, source=said.sources.get())
+    Statement.objects.filter(pk=said.pk).update(speaker=perdue)  # the other's, committed
+    drawn_under = own_stamp(perdue)
+    for callback in callbacks:
+        callback()
+    assert own_stamp(perdue) != drawn_under
+
+
+def test_a_retort_is_looked_up_again_when_its_write_commits(
+    scene, django_capture_on_commit_callbacks
+):
+    # A reaction pointed at a retort while the retort is withdrawn by another write: the
+    # withdrawal must change the chart of the words the reaction is on.
+    said = scene["said"]
+    other = StatementFactory(
+        speaker=scene["perdue"], topics=[scene["border"]], event=said.event, sources=[]
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        other.state = DRAFT
+        other.save()
+    reaction = Reaction.objects.filter(statement=scene["said"], response_statement=None).get()
+    Reaction.objects.filter(pk=reaction.pk).update(response_statement=other, text="")
+    drawn_under = own_stamp(scene["ossoff"])
+    for callback in callbacks:
+        callback()
+    assert own_stamp(scene["ossoff"]) != drawn_under
