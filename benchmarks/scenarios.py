@@ -12,6 +12,7 @@ from benchmarks.targets import COLD_URLS, Targets
 
 STOCK = "/_bench/stock/"
 BARE = "/_bench/bare/"
+EVERY_CHART = "*"
 
 
 @dataclass
@@ -22,6 +23,9 @@ class Scenario:
     server: str = "project"  # or "limit"
     stock: str | None = None  # the stock scenario it is compared with
     group: str = ""
+    # Whose timeline charts the write before the runs changes (statements/caching/
+    # charts.py): EVERY_CHART, or a person's slug; none besides, by default.
+    charts_changed: str = ""
 
     def runs(self) -> list[tuple[str, str | list[str]]]:
         return [("cold", self.cold), ("warm", self.warm)] if self.cold else [("warm", self.warm)]
@@ -116,11 +120,20 @@ def build_scenarios(t: Targets, seed: int = 0) -> list[Scenario]:
             [f"/statements/{pk}/" for pk in t.statements],
             group="pages",
         ),
-        Scenario(
-            "Person page, most prolific speaker",
-            f"/people/{top}/",
-            [f"/people/{slug}/" for slug in t.speakers],
-            group="pages",
+        # The second runs right after the first, at addresses not asked before: the
+        # charts are drawn by then, and the write before it changes one of them.
+        *(
+            Scenario(
+                f"Person page, most prolific speaker{after}",
+                f"/people/{top}/{query_string}",
+                [f"/people/{slug}/{query_string}" for slug in t.speakers],
+                group="pages",
+                charts_changed=changed,
+            )
+            for after, query_string, changed in (
+                ("", "", EVERY_CHART),
+                (", after a write to one person's statements", "?after=one", top),
+            )
         ),
         Scenario(
             f"Topic page ({topic})",
