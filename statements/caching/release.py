@@ -52,3 +52,10 @@ def configuration() -> str:
 RELEASE = (
     os.environ.get("RELEASE", "")[:40] or fingerprint(Path(settings.BASE_DIR))
 ) + configuration()
+
+
+def shared_key(name: str, fields: str) -> str:
+    """A key template for something kept in the shared cache, which outlives a deploy: the
+    release is in it, as in the page cache's keys, so a new release never reads what the
+    previous one kept. ``fields`` are the template's own (``"{generation}"``)."""
+    return f"{name}:{RELEASE}:{fields}"

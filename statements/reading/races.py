@@ -21,7 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..caching import generation
-from ..caching.release import RELEASE
+from ..caching.release import shared_key
 from ..models import (
     SLUG_PATTERN,
     Candidacy,
@@ -38,7 +38,7 @@ from .tree import TopicTree
 
 PER_CELL = 3
 MAX_COMPARED = 8
-CHOICES_CACHE_KEY = f"statements:compare-people:{RELEASE}:" + "{generation}"
+CHOICES_CACHE_KEY = shared_key("statements:compare-people", "{generation}")
 CHOICES_TTL = 24 * 3600
 
 

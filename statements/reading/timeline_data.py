@@ -42,7 +42,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .. import paging
 from ..caching import charts, generation
-from ..caching.release import RELEASE
+from ..caching.release import shared_key
 from ..caching.single_flight import get_or_build
 from ..models import Person, QuoteKind, Race, Statement, StatementTopic, Topic
 from ..planning import without_merge_joins
@@ -59,10 +59,9 @@ UNDATED_PRECISION = "none"
 MAX_ROWS = 3 * DENSITY
 MAX_GROUPS = 600  # row-months: about 200 kB of SVG at most
 WORDS = 90
-# Kept in the shared cache, which outlives a deploy: the release is in the keys, as in the
-# page cache's. A drawing's axis ends today when nothing in it is dated: it is kept a day.
-CACHE_KEY = f"statements:timeline:{RELEASE}:" + "{what}:{pk}:{generation}"
-DRAWN_KEY = f"statements:timeline-drawn:{RELEASE}:" + "{what}:{pk}:{generation}:{day}"
+# A drawing's axis ends today when nothing in it is dated: it is kept a day.
+CACHE_KEY = shared_key("statements:timeline", "{what}:{pk}:{generation}")
+DRAWN_KEY = shared_key("statements:timeline-drawn", "{what}:{pk}:{generation}:{day}")
 CACHE_TTL = 24 * 3600
 NO_TOPIC = "none"
 

@@ -9,15 +9,14 @@ from django.db import connection
 from django.http import Http404
 
 from ..caching import generation
-from ..caching.release import RELEASE
+from ..caching.release import shared_key
 from ..models import (
     Topic,
 )
 from . import visibility
 from .attached import attach
 
-# The shared cache outlives a deploy: the release is in its keys, as in the page cache's.
-COUNTS_CACHE_KEY = f"statements:topic-statement-counts:{RELEASE}:" + "{generation}"
+COUNTS_CACHE_KEY = shared_key("statements:topic-statement-counts", "{generation}")
 # Counted exactly up to this many statements per topic; beyond, shown as "1,000+".
 COUNT_CAP = 1000
 
@@ -30,7 +29,7 @@ class AtLeast(int):
         return f"{COUNT_CAP:,}+"
 
 
-TREE_CACHE_KEY = f"statements:topic-tree:{RELEASE}:" + "{generation}"
+TREE_CACHE_KEY = shared_key("statements:topic-tree", "{generation}")
 TREE_TTL = 24 * 3600
 
 
