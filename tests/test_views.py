@@ -1085,6 +1085,36 @@ def test_a_prolific_persons_page_keeps_its_budget_on_the_first_request_after_a_w
     assert "Old remark 2 on Quotas." in page_text(response)
 
 
+def test_a_summary_resting_on_someone_elses_statement_shows_its_speaker_within_budget(
+    client, prolific, uncached_pages
+):
+    """Nothing stops a summary resting on someone else's words: that card names them, on
+    the first request after the write, in budget, and a draft speaker's words stay hidden."""
+    url = f"/people/{prolific.slug}/"
+    get_ok(client, url)
+    quinn_said = Statement.objects.get(text="Quinn on tariffs.")
+    drafted = StatementFactory(
+        speaker=PersonFactory(name="Drew Draft", state=PublicationState.DRAFT),
+        text="A draft speaker's words.",
+    )
+    position = Position.objects.create(
+        person=prolific,
+        topic=Topic.objects.get(slug="tariffs"),
+        summary="Wants lower tariffs",
+        as_of=datetime.date(2021, 1, 1),
+        state=PublicationState.PUBLISHED,
+    )
+    position.statements.add(quinn_said, drafted)  # a write: a new generation
+    with CaptureQueriesContext(connection) as queries:
+        response = get_ok(client, url)
+    assert len(queries) <= PAGE_BUDGET, "\n".join(q["sql"][:150] for q in queries.captured_queries)
+    html = response.content.decode()
+    cards = re.findall(r'<article class="card.*?</article>', html, re.S)
+    (quinn_card,) = [card for card in cards if "Quinn on tariffs." in card]
+    assert ">Quinn Quiet</a>" in quinn_card
+    assert "A draft speaker" not in html and "Drew Draft" not in html
+
+
 def test_a_statement_read_twice_on_a_person_page_has_a_complete_card_and_its_entries(
     client, prolific, uncached_pages
 ):

@@ -16,9 +16,11 @@ from collections.abc import Iterable
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import QuoteKind, Statement
+from .card_relations import give_topics
 from .cards import kept_fragments
 from .dates import partial_date
 from .markup import escaped
+from .tree import TopicTree
 
 
 def said(statement: Statement) -> str:
@@ -89,12 +91,18 @@ def brief_items(
 ) -> SafeString:
     """The briefs of a list, each in its ``<li>``: one call for a list a page shows
     whole (a person's timeline is a hundred), each brief kept per content ``generation``.
-    With ``topics``, the statements come with their published topics (``give_topics``)."""
+    With ``topics``, the statements come with their ``topic_ids`` (said.newest_by_topic):
+    those drawn get their topics from the tree then (``give_topics``), the kept ones never
+    need them."""
     statements = list(statements)
     keys = [f"brief-{topics:d}:{statement.pk}:{generation}" for statement in statements]
-    briefs = kept_fragments(
-        keys, statements, lambda missing: [brief_html(s, topics=topics) for s in missing]
-    )
+
+    def draw(missing: list[Statement]) -> list[str]:
+        if topics:
+            give_topics(missing, TopicTree.load())
+        return [brief_html(s, topics=topics) for s in missing]
+
+    briefs = kept_fragments(keys, statements, draw)
     return mark_safe("".join(f"\n<li>{brief}</li>" for brief in briefs))  # noqa: S308 -- brief_html
 
 

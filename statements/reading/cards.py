@@ -21,7 +21,8 @@ from ..models import (
 from ..models.base import count_per_row
 from . import visibility
 from .card_html import SNIPPET_SLOT, card_html, snippet_line
-from .card_relations import attach_card_relations
+from .card_relations import attach_card_relations, give_topics
+from .tree import TopicTree
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -141,15 +142,17 @@ def kept_fragments(
 
 def prefixed_cards(cards: list[tuple[Statement, str]], generation: int) -> list[SafeString]:
     """Each (statement, id prefix)'s card as HTML, for a page that shows cards among other
-    things and has given their statements their topics: the kept ones in one cache read,
-    the others rendered (what they show besides their row in one query, made only when a
-    card is missing) and kept. The HTML is handed over, not read again when the template
-    shows it, so a card dropped from the cache in between is never drawn without what it
-    shows."""
+    things and read their statements with their ``topic_ids`` (said.newest_by_topic):
+    the kept ones in one cache read, the others rendered (their topics from the tree,
+    what they show besides their row in one query, made only when a card is missing) and
+    kept. The HTML is handed over, not read again when the template shows it, so a card
+    dropped from the cache in between is never drawn without what it shows."""
 
     def draw(missing: list[tuple[Statement, str]]) -> list[SafeString]:
         # Each object once: one statement can have a card under two prefixes.
-        attach_card_relations({id(s): s for s, _prefix in missing}.values(), topics=False)
+        statements = {id(s): s for s, _prefix in missing}.values()
+        give_topics(statements, TopicTree.load())
+        attach_card_relations(statements, topics=False)
         return [card_html(statement, prefix) for statement, prefix in missing]
 
     keys = [card_key(statement.pk, generation, prefix) for statement, prefix in cards]

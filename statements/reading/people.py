@@ -38,7 +38,6 @@ from ..paging import COUNT_CAP
 from ..planning import joins_as_written
 from . import said, timeline_data, visibility
 from .attached import attach
-from .card_relations import give_topics
 from .cards import card_columns, prefixed_cards, sort_newest
 from .prepared import Argument, CompiledRead, Equals
 from .roles import roles_and_candidacies
@@ -273,14 +272,13 @@ def person_page(slug: str) -> dict:
         if topic.pk not in by_topic and (entry := found.said.get((person.pk, topic.pk))) is not None
     ]
 
-    # The cards: a statement read twice (in the window and among a topic's missed ones)
-    # is two objects, each given its topics. The statements under topics are entries
-    # (entry_html): they need nothing more.
+    # The cards, and the timeline's briefs, are given their topics when they are drawn (a
+    # statement read twice, in the window and among a topic's missed ones, is two
+    # objects). The statements under topics are entries (entry_html): they show none.
     cards = [
         *((s, "recent-") for s in recent),
         *((s, "position-") for entry in topic_positions for s in entry.current.public_statements),
     ]
-    give_topics([*(s for s, _prefix in cards), *timeline], tree)
     drawn = iter(prefixed_cards(cards, generation.current()))
     recent_cards = [next(drawn) for _ in recent]
     for on_topic in topic_positions:
