@@ -243,6 +243,8 @@ def document(
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        shared_buffers = cursor.fetchone()[0]
     import gunicorn
 
     after = machine()
@@ -264,8 +266,9 @@ def document(
         f"- Machine: {after['cpu']}, {after['ram']} RAM, {after['os']}. Load average "
         f"(1, 5, 15 min) at the start {before['load']}, at the end {after['load']}.",
         f"- Software: Python {after['python']}, Django {django.get_version()}, "
-        f"PostgreSQL {postgres}, gunicorn {gunicorn.__version__} (2 gthread workers of "
-        "8 threads per server, tracker/gunicorn_conf.py), DEBUG off; page cache: "
+        f"PostgreSQL {postgres} (shared_buffers {shared_buffers}), gunicorn "
+        f"{gunicorn.__version__} (2 gthread workers of 8 threads per server, "
+        "tracker/gunicorn_conf.py), DEBUG off; page cache: "
         f"{cache_name}.",
         f"- Driver: {driver}, {args.connections} connections, {args.seconds} s per run; "
         f"every request sends Accept-Encoding: {ACCEPT_ENCODING}, as browsers do.",
