@@ -22,7 +22,7 @@ from ..models import (
     PublicationState,
     Statement,
 )
-from ..models.base import BIGINT_MAX
+from ..models.base import BIGINT_MAX, ID_PATTERN
 from ..paging import NEWEST_FIRST, OLDEST_FIRST, in_order, order_by
 from ..reading import visibility
 from ..reading.listing import StatementList
@@ -33,8 +33,6 @@ from .pagination import KeysetPagination
 from .schema import StrictFilterExtension  # noqa: F401 -- registers the extension
 
 PUBLISHED = PublicationState.PUBLISHED
-# ASCII digits only: int() would read "١" (Arabic-Indic one) as 1.
-ID_PATTERN = "[0-9]+"
 
 # --------------------------------------------------------------------------- querysets
 

@@ -25,6 +25,9 @@ HISTORY_APP = "statements_history"
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 # The largest id a record can have (a bigint column): a larger number names no record.
 BIGINT_MAX = 2**63 - 1
+# A record's id in an address: ASCII digits only (int() would read "١", Arabic-Indic one,
+# as 1).
+ID_PATTERN = "[0-9]+"
 
 
 # How long free text may be, in characters. The desk's forms and the services

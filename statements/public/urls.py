@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.views.decorators.http import require_safe
 
-from ..models.base import BIGINT_MAX
+from ..models.base import BIGINT_MAX, ID_PATTERN
 from . import exports, feeds
 from .views import (
     compare,
@@ -27,7 +27,7 @@ class RecordId:
     naming an id a record can have. A larger one is no match, hence a 404, where it would
     otherwise reach the database and fail there."""
 
-    regex = "[0-9]+"
+    regex = ID_PATTERN
 
     def to_python(self, value: str) -> int:
         number = int(value)
