@@ -37,7 +37,7 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from statements.caching import charts, generation
+from statements.caching import generation
 from statements.models import (
     Affiliation,
     Event,
@@ -170,8 +170,7 @@ class Command(BaseCommand):
             )
             # The rows went in by COPY or executemany, which send no signals: every cached
             # page, fragment and chart is made obsolete here (caching/generation.py).
-            generation.bump_now_and_on_commit()
-            charts.every_chart_changes()
+            generation.bump_now_and_on_commit(generation.EVERY_SPEAKER)
         loaded = time.monotonic() - started
         # Fresh planner statistics: without them the planner picks poor plans for big tables.
         with connection.cursor() as cursor:
