@@ -76,26 +76,30 @@ def every_chart_changes() -> None:
 @dataclass
 class _Touched:
     """What a write touches: the statements whose speakers' charts it changes, the
-    retorts among them (the speakers they answer), and speakers seen only before it (a
-    statement's former speaker). Speakers are looked up when the write is made and again
-    when it commits: another transaction may have given one of these statements another
-    speaker meanwhile, and a reader may have drawn that speaker's chart in between."""
+    retorts among them (the speakers they answer), and speakers known without a lookup
+    (a saved statement's, as written, and its former one). Speakers are looked up when
+    the write is made and again when it commits: another transaction may have given one
+    of these statements another speaker meanwhile, and a reader may have drawn that
+    speaker's chart in between. A saved statement's own speaker is looked up at commit
+    only: at the write, the row in hand says it."""
 
     statements: set[int] = field(default_factory=set)
     retorts: set[int] = field(default_factory=set)
     speakers: set[int] = field(default_factory=set)
+    written: set[int] = field(default_factory=set)  # statements whose speaker is in hand
 
-    def speakers_now(self) -> set[int]:
-        return self.speakers | _speakers_of(self.statements) | _answered_by(self.retorts)
+    def speakers_now(self, *, committed: bool) -> set[int]:
+        looked_up = self.statements if committed else self.statements - self.written
+        return self.speakers | _speakers_of(looked_up) | _answered_by(self.retorts)
 
 
 def _change(touched: _Touched) -> None:
-    made = touched.speakers_now()
+    made = touched.speakers_now(committed=False)
     for person_id in made:
         generation.bump(scope(person_id))
 
     def at_commit() -> None:
-        for person_id in made | touched.speakers_now():
+        for person_id in made | touched.speakers_now(committed=True):
             generation.bump(scope(person_id))
 
     generation.on_commit_retried(at_commit)
@@ -121,6 +125,7 @@ def _touched(instance: models.Model, before: _Touched | None = None) -> _Touched
     touched = before or _Touched()
     if instance._meta.model_name == "statement":
         touched.statements.add(instance.pk)
+        touched.written.add(instance.pk)
         touched.retorts.add(instance.pk)
         touched.speakers.add(instance.speaker_id)  # type: ignore[attr-defined]
     else:
@@ -176,7 +181,11 @@ def _m2m_changed(sender, instance, action, **kwargs) -> None:
         return
     name = instance._meta.model_name
     if name == "statement":
-        _change(_Touched(statements={instance.pk}))
+        _change(
+            _Touched(
+                statements={instance.pk}, written={instance.pk}, speakers={instance.speaker_id}
+            )
+        )
     elif name not in CHART_FREE:
         every_chart_changes()
 
