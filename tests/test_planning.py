@@ -1,7 +1,8 @@
 """Reads planned with settings of their own (statements.planning): joins_as_written() for
 the reads that fetch what belongs to known records, index entries at their price for the
-search ranking, no merge joins for the timeline charts; each setting in the same round
-trip as its query, never outliving it."""
+search ranking, no merge joins for the timeline charts, one plan for the prepared reads
+of a record's rows; each setting in the same round trip as its query, never outliving
+it."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,15 +11,19 @@ from unittest import mock
 import pytest
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.db.models import F
+from django.test.utils import override_settings
 
 from statements import search
 from statements.planning import (
     AS_WRITTEN,
     INDEX_ENTRIES_AT_THEIR_PRICE,
     NO_MERGE_JOINS,
+    ONE_PLAN,
     joins_as_written,
 )
 from statements.reading import visibility
+from statements.reading.prepared import Argument, CompiledRead, Equals
 from statements.reading.timeline_data import read_marks
 
 from .factories import ReactionFactory, StatementFactory
@@ -159,3 +164,32 @@ def test_the_charts_count_reactions_without_merge_joins_for_their_query_alone():
         return
     assert len(seen) == 2 and all(sql.startswith(NO_MERGE_JOINS) for sql in seen)
     assert setting("enable_mergejoin") == "on"  # the default again, for the next query
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(DATABASE_PREPARED_STATEMENTS=True)
+def test_a_prepared_read_of_a_records_rows_keeps_one_plan_outside_a_transaction_alone():
+    statements = StatementFactory.create_batch(3)
+    read = CompiledRead(visibility.statements().filter(Equals(F("pk"), Argument)))
+    with sent_to_the_driver() as seen:
+        for statement in statements * 3:  # more calls than PostgreSQL plans for their own
+            assert read(statement.pk) == [statement]
+    with transaction.atomic(), sent_to_the_driver() as seen_inside:
+        assert read(statements[0].pk) == [statements[0]]  # planned as PostgreSQL chooses
+        if connection.vendor == "postgresql":
+            assert setting("plan_cache_mode") == "auto"
+    if connection.vendor != "postgresql":
+        assert not any(ONE_PLAN in sql for sql in seen + seen_inside)
+        return
+    executed = [sql for sql in seen if "EXECUTE " in sql]
+    assert len(executed) == 9 and all(sql.startswith(ONE_PLAN) for sql in executed)
+    assert seen_inside and not any(ONE_PLAN in sql for sql in seen_inside)
+    assert setting("plan_cache_mode") == "auto"  # the default again, for the next query
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = %s",
+            [read.compiled(connection.alias)[3]],
+        )
+        # Nine runs on the one plan kept; the tenth, in the transaction, planned for its
+        # argument, as PostgreSQL plans a read's first five when it chooses.
+        assert cursor.fetchone() == (9, 1)

@@ -5,13 +5,9 @@ the cards' ids being its one argument (``AnyOf``). PostgreSQL parses and plans a
 each time it gets one, and for that query planning cost more than running it: 2.2 ms a
 page at a million statements, of which 0.5 ms run as a prepared statement. So on
 PostgreSQL such a read is sent as ``PREPARE`` once per connection, then as ``EXECUTE``
-(``fetch_all``). (PostgreSQL plans the first executions for their arguments; when a plan
-for any argument costs no more, it keeps that one and plans no more. Forcing one plan for
-every call, with ``plan_cache_mode``, saved about 2 ms of a person page, but the plan a
-connection of the test suite kept for the statement page's reactions once ran for a
-quarter of an hour, until it was stopped: the choice is left to PostgreSQL.) The list's
-own rows are read the same way where their plan does not depend on the values that
-change from page to page (``prepared_reads``).
+(``fetch_all``), and planned once per connection (``planning.ONE_PLAN``). The list's own
+rows are read the same way where their plan does not depend on the values that change
+from page to page (``prepared_reads``); PostgreSQL chooses when to plan those once.
 
 A prepared statement belongs to its server connection. Behind a pooler that hands one
 server connection to several clients, transaction by transaction (PgBouncer in
@@ -46,6 +42,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Lookup, Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.models.sql.query import Query
+
+from ..planning import one_plan
 
 M = TypeVar("M", bound=Model)
 
@@ -140,7 +138,8 @@ class CompiledRead(Generic[M]):
         compiler, sql, params, name = self.compiled(using)
         if _preparing(using):
             _prepare(using, name, sql, params)
-            return _read_through(self._queryset, compiler, f"EXECUTE {name} (%s)", [argument])
+            with one_plan(using):
+                return _read_through(self._queryset, compiler, f"EXECUTE {name} (%s)", [argument])
         filled = [argument if param is Argument else param for param in params]
         return _read_through(self._queryset, compiler, sql, filled)
 
@@ -297,7 +296,7 @@ def fetch_all(
             return cursor.fetchall()
     name = _statement(sql)  # a fetch_all read's values are fixed with its SQL
     _prepare(connection.alias, name, sql, params, argument_type)
-    with connection.cursor() as cursor:
+    with one_plan(connection.alias), connection.cursor() as cursor:
         cursor.execute(f"EXECUTE {name} (%s)", [argument])
         return cursor.fetchall()
 
