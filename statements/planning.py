@@ -67,13 +67,14 @@ NO_MERGE_JOINS = "SET LOCAL enable_mergejoin = off; "
 # they were planned again on every call, at a million statements: a person's reactions
 # (0.73 ms planned, 0.46 run), their positions (0.34 ms, 0.01) and the cards' relations
 # without topics (1.1 ms, 0.18). Made to keep one plan, every such read ran as fast,
-# within 0.02 ms, the reactions in 0.29 ms, and a person's page cost PostgreSQL 3.7 to
-# 4.0 ms of CPU instead of 5.3 to 5.8. Only outside a transaction (``planned_with``): a
-# plan is kept for the connection's life, and the tests' connection, whose tables are
-# emptied and filled again from one test to the next, once kept one that ran for a
-# quarter of an hour on other rows than it was made for; the tests' transactions leave
-# the choice to PostgreSQL. A site's connection lives for CONN_MAX_AGE, and its plans are
-# made again whenever autovacuum analyzes a table they read.
+# within 0.02 ms, the reactions in 0.29 ms, and a person's page cost PostgreSQL 3.2 to
+# 3.3 ms of CPU instead of 4.5 to 4.7 (alternating runs over HTTP). Only outside a
+# transaction (``planned_with``): a plan is kept for the connection's life, and the
+# tests' connection, whose tables are emptied and filled again from one test to the
+# next, once kept one that ran for a quarter of an hour on other rows than it was made
+# for; the tests' transactions leave the choice to PostgreSQL. A site's connection lives
+# for CONN_MAX_AGE, and PostgreSQL plans a prepared read again once the statistics of a
+# table it reads are updated (autovacuum's ANALYZE).
 ONE_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan; "
 
 
