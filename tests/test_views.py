@@ -1381,6 +1381,33 @@ def test_route_tag_is_url_resolved_once_and_follows_the_script_prefix():
             Template("{% load tracker %}" + bad)
 
 
+def test_a_tree_topic_keeps_its_card_link_for_the_address_it_was_made_for():
+    """card_html.topic_link: a topic of the tree keeps its link with its breadcrumb, and
+    makes it again where its address differs (another script prefix)."""
+    from django.test.utils import override_script_prefix
+
+    from statements.reading.card_html import topic_link
+    from statements.reading.tree import TopicTree
+
+    broad = TopicFactory(name="Public <safety>", slug="public-safety")
+    narrow = TopicFactory(name="Policing", slug="policing", parent=broad)
+    topic = TopicTree(list(Topic.objects.order_by("pk"))).by_id[narrow.pk]
+    expected = '\n      <a href="/topics/policing/">Public &lt;safety&gt; › Policing</a>'
+    assert topic_link(topic) == expected
+    assert topic.card_link == ("/topics/policing/", expected)
+    topic.name = "Renamed in memory"  # the kept link is used, not made again
+    assert topic_link(topic) == expected
+    with override_script_prefix("/tracker/"):
+        assert topic_link(topic) == (
+            '\n      <a href="/tracker/topics/policing/">Public &lt;safety&gt; › '
+            "Renamed in memory</a>"
+        )
+    # A topic outside the tree (no trail) keeps nothing.
+    loose = Topic.objects.get(pk=narrow.pk)
+    assert "Public &lt;safety&gt; › Policing" in topic_link(loose)
+    assert not hasattr(loose, "card_link")
+
+
 def test_addresses_follow_the_script_prefix_and_urlconf_read_once_per_request(client, settings):
     """RoutesReadOnceMiddleware: a page under a script prefix links under it, and one
     with a urlconf of its own (request.urlconf, set by a middleware before it) links

@@ -16,28 +16,38 @@ from django.template.defaultfilters import pluralize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from ..models import QuoteKind, Rating, Statement
+from ..models import QuoteKind, Rating, Statement, Topic
 from ..models.base import address
+from .attached import attach
 from .dates import partial_date
 from .markup import escaped
 
 SNIPPET_SLOT = "<!--snippet-->"
 
 
+def topic_link(topic: Topic) -> str:
+    """A card's link to one of its topics, with its breadcrumb. A topic of the tree keeps
+    its link, with the address it was made for: the same on every card of every page
+    until a topic changes, which makes a new tree (tree.TopicTree.load)."""
+    url = topic.get_absolute_url()
+    kept = getattr(topic, "card_link", None)
+    if kept is not None and kept[0] == url:
+        return kept[1]
+    trail = getattr(topic, "trail", None)
+    if trail is not None:  # from the topic tree: published topics only, no query
+        broader = "".join(f"{escaped(b.name)} › " for b in trail)
+    elif topic.parent_id and topic.parent.is_published:
+        broader = f"{escaped(topic.parent.name)} › "
+    else:
+        broader = ""
+    link = f'\n      <a href="{escaped(url)}">{broader}{escaped(topic.name)}</a>'
+    if trail is not None:
+        attach(topic, card_link=(url, link))
+    return link
+
+
 def topic_links(statement: Statement) -> str:
-    links = []
-    for topic in statement.topics.all():
-        trail = getattr(topic, "trail", None)
-        if trail is not None:  # from the topic tree: published topics only, no query
-            broader = "".join(f"{escaped(b.name)} › " for b in trail)
-        elif topic.parent_id and topic.parent.is_published:
-            broader = f"{escaped(topic.parent.name)} › "
-        else:
-            broader = ""
-        links.append(
-            f'\n      <a href="{escaped(topic.get_absolute_url())}">'
-            f"{broader}{escaped(topic.name)}</a>"
-        )
+    links = [topic_link(topic) for topic in statement.topics.all()]
     if not links:
         return ""
     return '<span class="sep" aria-hidden="true">·</span>' + ", ".join(links)
