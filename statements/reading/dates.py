@@ -1,5 +1,7 @@
 """Dates as readers see them: no more precise than they are known."""
 
+import functools
+
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import DatePrecision, format_partial_date
@@ -18,6 +20,9 @@ def iso_partial(value, precision) -> str:
     return value.isoformat()
 
 
+# Kept per (date, precision): a page shows a few hundred dates, most of them more than
+# once, and formatting one (``strftime``) was a twentieth of a list page's cards.
+@functools.lru_cache(maxsize=4096)
 def partial_date(value, precision=DatePrecision.DAY) -> SafeString | str:
     """<time datetime="2020-06">June 2020</time>, or 'date not recorded'."""
     if value is None:
