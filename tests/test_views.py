@@ -1408,6 +1408,26 @@ def test_a_tree_topic_keeps_its_card_link_for_the_address_it_was_made_for():
     assert not hasattr(loose, "card_link")
 
 
+def test_related_reads_a_prefetch_as_it_was_left_and_queries_without_one(
+    django_assert_num_queries,
+):
+    from statements.reading.attached import as_prefetched, related
+
+    topic = TopicFactory()
+    statement = StatementFactory()
+    statement.topics.add(topic)
+    fresh = Statement.objects.get(pk=statement.pk)
+    with django_assert_num_queries(1):
+        assert related(fresh, "topics") == [topic]
+    given = [TopicFactory(), topic]
+    as_prefetched(fresh, "topics", given)
+    with django_assert_num_queries(0):
+        assert related(fresh, "topics") == given
+    prefetched = Statement.objects.prefetch_related("topics").get(pk=statement.pk)
+    with django_assert_num_queries(0):
+        assert related(prefetched, "topics") == [topic]
+
+
 def test_addresses_follow_the_script_prefix_and_urlconf_read_once_per_request(client, settings):
     """RoutesReadOnceMiddleware: a page under a script prefix links under it, and one
     with a urlconf of its own (request.urlconf, set by a middleware before it) links

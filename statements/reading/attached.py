@@ -34,3 +34,14 @@ def as_prefetched(record: models.Model, relation: str, objects: list) -> None:
     if not hasattr(record, "_prefetched_objects_cache"):
         record._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     record._prefetched_objects_cache[relation] = queryset  # type: ignore[attr-defined]
+
+
+def related(record: models.Model, relation: str) -> list:
+    """``list(record.<relation>.all())``, taken straight from what a prefetch (or
+    ``as_prefetched``) left on the record when there is one: Django makes a new related
+    manager on every ``record.<relation>`` (a fifth of the time of a card's markup), only for
+    ``all()`` to hand back that list."""
+    prefetched = getattr(record, "_prefetched_objects_cache", {}).get(relation)
+    if prefetched is not None and prefetched._result_cache is not None:
+        return prefetched._result_cache
+    return list(getattr(record, relation).all())

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import QuoteKind, Statement
+from .attached import related
 from .card_relations import give_topics
 from .cards import kept_fragments
 from .dates import partial_date
@@ -45,7 +46,7 @@ def brief_html(statement: Statement, *, topics: bool = False) -> SafeString:
     "on A, B"."""
     on = ""
     if topics:
-        names = [topic.name for topic in statement.topics.all()]
+        names = [topic.name for topic in related(statement, "topics")]
         if names:
             last = len(names) - 1
             on = ' <span class="small">on </span>' + "".join(

@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 
 from ..models import QuoteKind, Rating, Statement, Topic
 from ..models.base import address
-from .attached import attach
+from .attached import attach, related
 from .dates import partial_date
 from .markup import escaped
 
@@ -47,7 +47,7 @@ def topic_link(topic: Topic) -> str:
 
 
 def topic_links(statement: Statement) -> str:
-    links = [topic_link(topic) for topic in statement.topics.all()]
+    links = [topic_link(topic) for topic in related(statement, "topics")]
     if not links:
         return ""
     return '<span class="sep" aria-hidden="true">·</span>' + ", ".join(links)
