@@ -20,8 +20,8 @@ def iso_partial(value, precision) -> str:
     return value.isoformat()
 
 
-# Kept per (date, precision): a page shows a few hundred dates, most of them more than
-# once, and formatting one (``strftime``) was a twentieth of a list page's cards.
+# Kept per (date, precision): a page shows up to a few hundred dates, many of them more
+# than once, and formatting them (``strftime``) was about 2% of a cold list page.
 @functools.lru_cache(maxsize=4096)
 def partial_date(value, precision=DatePrecision.DAY) -> SafeString | str:
     """<time datetime="2020-06">June 2020</time>, or 'date not recorded'."""
