@@ -36,7 +36,7 @@ def topic_link(topic: Topic) -> str:
     trail = getattr(topic, "trail", None)
     if trail is not None:  # from the topic tree: published topics only, no query
         broader = "".join(f"{escaped(b.name)} › " for b in trail)
-    elif topic.parent_id and topic.parent is not None and topic.parent.is_published:
+    elif topic.parent is not None and topic.parent.is_published:
         broader = f"{escaped(topic.parent.name)} › "
     else:
         broader = ""

@@ -14,7 +14,7 @@ from ..models import (
     Topic,
 )
 from . import visibility
-from .attached import attach
+from .attached import attach, related
 
 COUNTS_CACHE_KEY = shared_key("statements:topic-statement-counts", "{generation}")
 # Counted exactly up to this many statements per topic; beyond, shown as "1,000+".
@@ -173,7 +173,7 @@ class TopicTree:
     def attach_trails(self, statements) -> None:
         """Give each card's topics their breadcrumb (`topic.trail`) from the tree."""
         for statement in statements:
-            for topic in statement.topics.all():
+            for topic in related(statement, "topics"):
                 attach(topic, trail=self.trail(topic))
 
 
