@@ -1065,6 +1065,29 @@ def test_person_page_finds_topics_beyond_the_newest_statements(client, prolific,
     assert "Quinn on tariffs." not in text
 
 
+def test_a_persons_count_is_exact_up_to_the_cap_and_says_more_beyond_it(
+    client, monkeypatch, uncached_pages
+):
+    """Counted up to COUNT_CAP + 1 in one walk of the index: exactly the cap reads as a
+    number, one more as "cap+", and only published statements count."""
+    from statements.caching import generation
+    from statements.reading import people
+
+    monkeypatch.setattr(people, "COUNT_CAP", 3)
+    speaker = PersonFactory(name="Cora Capped", slug="cora-capped")
+    for n in range(3):
+        StatementFactory(speaker=speaker, text=f"Counted remark {n}.")
+    StatementFactory(speaker=speaker, text="A draft.", state=PublicationState.DRAFT)
+    text = page_text(get_ok(client, "/people/cora-capped/"))
+    assert "All 3 statements by Cora Capped" in text
+    assert "3+" not in text
+
+    StatementFactory(speaker=speaker, text="One more remark.")
+    generation.bump()
+    text = page_text(get_ok(client, "/people/cora-capped/"))
+    assert "All 3+ statements by Cora Capped" in text
+
+
 def test_a_prolific_persons_page_keeps_its_budget_on_the_first_request_after_a_write(
     client, prolific, uncached_pages
 ):

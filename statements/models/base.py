@@ -273,6 +273,18 @@ def count_per_row(rows: QuerySet, field: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+class CountedUpTo(Subquery):
+    """How many rows a sliced subquery gives, as ``(SELECT COUNT(*) FROM (…))``: sliced
+    at ``[:cap + 1]``, a count that reads no more than that many rows, and says by
+    reaching cap + 1 that there are more (one walk of an index, where testing for more
+    and then counting took two)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+
+    def __init__(self, queryset: QuerySet, **extra):
+        super().__init__(queryset, output_field=IntegerField(), **extra)
+
+
 class ListField(models.Field):
     """What ``Collected`` reads: a list, from PostgreSQL's array or SQLite's JSON text."""
 

@@ -10,20 +10,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 from django.db.models import (
-    Case,
-    Exists,
     F,
     OuterRef,
     Prefetch,
     QuerySet,
-    Value,
-    When,
 )
 from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from .. import paging
 from ..caching import generation
 from ..models import (
     Organization,
@@ -33,7 +28,7 @@ from ..models import (
     Statement,
     Topic,
 )
-from ..models.base import count_per_row
+from ..models.base import CountedUpTo, count_per_row
 from ..paging import COUNT_CAP
 from ..planning import joins_as_written
 from . import said, timeline_data, visibility
@@ -59,8 +54,7 @@ if TYPE_CHECKING:
     class PersonShown(TypedDict):
         """What the person page annotates the person with."""
 
-        count_is_capped: bool
-        statement_count: int
+        statement_count: int  # up to COUNT_CAP + 1: more is "COUNT_CAP+"
         window_start: datetime.date | None
 
     class PositionShown(TypedDict):
@@ -143,19 +137,11 @@ class TopicStatements:
     more: bool  # more statements on the topic than are shown
 
 
-def more_than_cap(cap: int) -> Exists:
-    """For a person query: whether they have more than ``cap`` published statements
-    (reading no more than that many, newest first, from the index)."""
-    theirs = visibility.statements().filter(speaker=OuterRef("pk"))
-    return Exists(theirs.order_by(*paging.order_by(paging.NEWEST_FIRST))[cap : cap + 1])
-
-
-def statement_count_capped(cap: int) -> Case:
-    """For a person query: their published statements, counted up to ``cap``."""
-    return Case(
-        When(more_than_cap(cap), then=Value(cap)),
-        default=count_per_row(visibility.statements(), "speaker"),
-    )
+def statement_count_up_to(cap: int) -> CountedUpTo:
+    """For a person query: their published statements, counted up to ``cap`` + 1 (read
+    from the speaker index, no more than that many): more than ``cap`` reads "cap+"."""
+    theirs = visibility.statements().filter(speaker=OuterRef("pk")).order_by()
+    return CountedUpTo(theirs.values("pk")[: cap + 1])
 
 
 # The person page's three reads of records, built and compiled once per process and run
@@ -172,8 +158,7 @@ def _person_as_shown(
         visibility.people()
         .filter(Equals(F("slug"), Argument))
         .annotate(
-            count_is_capped=more_than_cap(count_cap),
-            statement_count=statement_count_capped(count_cap),
+            statement_count=statement_count_up_to(count_cap),
             window_start=said.window_start(window=timeline_length),
         )
     )
@@ -294,9 +279,10 @@ def person_page(slug: str) -> dict:
             months.append({"month": month, "statements": []})
         months[-1]["statements"].append(statement)
 
-    many = person.count_is_capped or person.statement_count > DENSITY
+    capped = person.statement_count > COUNT_CAP
+    many = capped or person.statement_count > DENSITY
     chart_stamp = timeline_data.person_stamp(person.pk, many)
-    count = f"{person.statement_count:,}" + ("+" if person.count_is_capped else "")
+    count = f"{COUNT_CAP:,}+" if capped else f"{person.statement_count:,}"
     return {
         "person": person,
         "statement_count": count,
@@ -305,7 +291,7 @@ def person_page(slug: str) -> dict:
         "recent_cards": recent_cards,
         "reactions": reactions,
         "timeline": months,
-        "timeline_cut": person.count_is_capped or person.statement_count > len(timeline),
+        "timeline_cut": person.statement_count > len(timeline),
         "timeline_shown": len(timeline),
         "timeline_chart": timeline_data.on_page(
             "person",
