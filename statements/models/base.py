@@ -274,10 +274,9 @@ def count_per_row(rows: QuerySet, field: str) -> Coalesce:
 
 
 class CountedUpTo(Subquery):
-    """How many rows a sliced subquery gives, as ``(SELECT COUNT(*) FROM (…))``: sliced
-    at ``[:cap + 1]``, a count that reads no more than that many rows, and says by
-    reaching cap + 1 that there are more (one walk of an index, where testing for more
-    and then counting took two)."""
+    """How many rows a sliced subquery gives, as ``(SELECT COUNT(*) FROM (…))``. Sliced
+    at ``[:cap + 1]``, it reads no more than that many rows, in one walk of an index, and
+    reaching cap + 1 says that there are more."""
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
 

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     class PersonShown(TypedDict):
         """What the person page annotates the person with."""
 
-        statement_count: int  # up to COUNT_CAP + 1: more is "COUNT_CAP+"
+        statement_count: int  # counted up to COUNT_CAP + 1, which reads "COUNT_CAP+"
         window_start: datetime.date | None
 
     class PositionShown(TypedDict):
