@@ -1484,3 +1484,51 @@ def test_addresses_follow_the_script_prefix_and_urlconf_read_once_per_request(cl
     assert link not in in_folder
     detail = reverse("statements:statement-detail", kwargs={"pk": statement.pk})
     assert address("statements:statement-detail", "pk", statement.pk) == detail == link[6:-1]
+
+
+def test_a_persons_sections_read_their_fragments_in_one_call_per_run_whatever_their_number(
+    client, monkeypatch, uncached_pages
+):
+    """The topics they spoke on, their timeline's months and the reactions they gave are
+    each one run of sections (reading.person_html): as the runs grow, the page reads the
+    fragments cache as many times, and shows every section."""
+    from statements.caching import generation
+    from statements.caching.fragments import FragmentCache
+
+    reads = []
+    real_get_many = FragmentCache.get_many
+
+    def counted(self, keys, version=None):
+        reads.append(len(keys))
+        return real_get_many(self, keys, version=version)
+
+    monkeypatch.setattr(FragmentCache, "get_many", counted)
+    speaker = PersonFactory(name="Rita Runs", slug="rita-runs")
+
+    def add(n: int) -> None:
+        topic = TopicFactory(name=f"Run topic {n}", slug=f"run-topic-{n}")
+        StatementFactory(
+            speaker=speaker,
+            topics=[topic],
+            text=f"Remark number {n} on its topic.",
+            said_on=datetime.date(2020, 1 + n, 10),
+        )
+        ReactionFactory(statement=StatementFactory(), respondent=speaker, text=f"Reply {n}.")
+
+    def page() -> tuple[str, int]:
+        generation.bump()
+        reads.clear()
+        text = page_text(get_ok(client, "/people/rita-runs/"))
+        return text, len(reads)
+
+    for n in range(2):
+        add(n)
+    _text, few = page()
+    for n in range(2, 6):
+        add(n)
+    text, many = page()
+    assert many == few
+    for n in range(6):
+        assert f"Run topic {n}" in text and f"Remark number {n} on its topic." in text
+        assert f"Reply {n}." in text
+        assert datetime.date(2020, 1 + n, 1).strftime("%B %Y") in text

@@ -91,11 +91,16 @@ def brief_items(
     statements: Iterable[Statement], generation: int, *, topics: bool = False
 ) -> SafeString:
     """The briefs of a list, each in its ``<li>``: one call for a list a page shows
-    whole (a person's timeline is a hundred), each brief kept per content ``generation``.
-    With ``topics``, the statements come with their ``topic_ids`` (said.newest_by_topic):
+    whole (a person's timeline is a hundred)."""
+    briefs = kept_briefs(list(statements), generation, topics=topics)
+    return mark_safe("".join(f"\n<li>{brief}</li>" for brief in briefs))  # noqa: S308 -- brief_html
+
+
+def kept_briefs(statements: list[Statement], generation: int, *, topics: bool = False) -> list[str]:
+    """Each statement's brief, kept per content ``generation``, read in one call. With
+    ``topics``, the statements come with their ``topic_ids`` (said.newest_by_topic):
     those drawn get their topics from the tree then (``give_topics``), the kept ones never
     need them."""
-    statements = list(statements)
     keys = [f"brief-{topics:d}:{statement.pk}:{generation}" for statement in statements]
 
     def draw(missing: list[Statement]) -> list[str]:
@@ -103,17 +108,22 @@ def brief_items(
             give_topics(missing, TopicTree.load())
         return [brief_html(s, topics=topics) for s in missing]
 
-    briefs = kept_fragments(keys, statements, draw)
-    return mark_safe("".join(f"\n<li>{brief}</li>" for brief in briefs))  # noqa: S308 -- brief_html
+    return kept_fragments(keys, statements, draw)
 
 
 def entry_items(
     statements: Iterable[Statement], generation: int, *, show_event: bool = False
 ) -> SafeString:
-    """The entries of a list, each in its ``<li>``, each kept per content ``generation``."""
-    statements = list(statements)
+    """The entries of a list, each in its ``<li>``."""
+    entries = kept_entries(list(statements), generation, show_event=show_event)
+    return mark_safe("".join(f"<li>{entry}</li>" for entry in entries))  # noqa: S308 -- entry_html
+
+
+def kept_entries(
+    statements: list[Statement], generation: int, *, show_event: bool = False
+) -> list[str]:
+    """Each statement's entry, kept per content ``generation``, read in one call."""
     keys = [f"entry-{show_event:d}:{statement.pk}:{generation}" for statement in statements]
-    entries = kept_fragments(
+    return kept_fragments(
         keys, statements, lambda missing: [entry_html(s, show_event=show_event) for s in missing]
     )
-    return mark_safe("".join(f"<li>{entry}</li>" for entry in entries))  # noqa: S308 -- entry_html

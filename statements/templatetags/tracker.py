@@ -3,15 +3,14 @@
 from urllib.parse import urlencode
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 
 from ..caching import generation
 from ..models import DatePrecision, Organization, Person, QuoteKind, Rating
 from ..models.base import route
+from ..reading import person_html
 from ..reading.brief_html import brief_items, entry_items
-from ..reading.cards import kept_fragments, rendered_card
+from ..reading.cards import rendered_card
 from ..reading.cards import surname as person_surname
 from ..reading.dates import partial_date
 
@@ -42,21 +41,21 @@ def route_tag(parser, token):
 
 
 @register.simple_tag
-def given_reaction(reaction, person):
-    """A reaction ``person`` gave to someone else's statement, on their page (which lists
-    twenty): its partial, kept per content generation in the fragments cache, as the
-    cards are."""
-    (html,) = kept_fragments(
-        [f"given-reaction:{reaction.pk}:{generation.current()}"],
-        [reaction],
-        lambda missing: [
-            render_to_string(
-                "statements/_partials/reaction_given.html", {"reaction": r, "person": person}
-            ).strip()
-            for r in missing
-        ],
-    )
-    return mark_safe(html)  # noqa: S308 -- rendered by the template, which escapes
+def given_reactions(reactions, person):
+    """The reactions ``person`` gave to others' statements, on their page."""
+    return person_html.given_reactions(reactions, person, generation.current())
+
+
+@register.simple_tag
+def person_topic_sections(sections, person):
+    """The topics ``person`` spoke on without a summary, a section each."""
+    return person_html.topic_sections(sections, person, generation.current())
+
+
+@register.simple_tag
+def person_timeline_months(months):
+    """A person's newest statements, a section per month."""
+    return person_html.timeline_months(months, generation.current())
 
 
 @register.simple_tag
