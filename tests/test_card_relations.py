@@ -103,3 +103,38 @@ def test_a_card_read_with_only_its_columns_needs_no_other_column():
     assert light == whole
     for expected in ("said the program", "(D)", "The article says: last Friday.", "<mark>"):
         assert expected in light
+
+
+@pytest.mark.django_db
+def test_joined_gives_statements_read_without_them_their_party_and_event_in_the_same_query():
+    """``mention_columns`` reads a statement's own columns and its speaker only; with
+    ``joined`` the one query also brings the party and the event, as ``select_related``
+    would (an unpublished one with its state, for the card to leave out), so a drawn
+    card is the same, and reading them makes no query of its own."""
+    from statements.reading.cards import mention_columns
+
+    from .factories import EventFactory
+
+    party = PartyFactory(name="Independent Party", abbreviation="IP")
+    town_hall = EventFactory(name="Town hall in Macon")
+    hidden = EventFactory(name="Unlisted dinner", state=PublicationState.DRAFT)
+    both = StatementFactory(speaker_party=party, event=town_hall)
+    draft_event = StatementFactory(speaker_party=None, event=hidden)
+    neither = StatementFactory(speaker_party=None, event=None)
+    ids = [both.pk, draft_event.pk, neither.pk]
+
+    expected = list(card_rows(public_statements().filter(pk__in=ids)).order_by("pk"))
+    attach_card_relations(expected)
+    shown = list(mention_columns(public_statements().filter(pk__in=ids)).order_by("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        attach_card_relations(shown, joined=True)
+        drawn = [card_html(statement) for statement in shown]
+    # The union, prepared first on PostgreSQL; nothing else.
+    assert len([q for q in queries.captured_queries if "PREPARE " not in q["sql"]]) == 1
+    assert drawn == [card_html(statement) for statement in expected]
+    by_pk = {statement.pk: statement for statement in shown}
+    assert by_pk[both.pk].speaker_party.abbreviation == "IP"
+    assert by_pk[both.pk].event.name == "Town hall in Macon"
+    assert by_pk[draft_event.pk].event.state == PublicationState.DRAFT
+    assert "Unlisted dinner" not in drawn[1] and "Town hall in Macon" in drawn[0]
+    assert by_pk[neither.pk].speaker_party is None and by_pk[neither.pk].event is None

@@ -1,7 +1,8 @@
 """What a statement card shows beyond the statement's own row, for any number of cards in
 one query: its published topics, its sources, and from the published reactions its
 reaction count, the first outlet's finding on it and the statement it answers (when it is
-a retort).
+a retort). For statements read without them (``cards.mention_columns``), the speaker's
+party and the event too.
 
 One query, a UNION ALL of one part per kind of row, each reading tuples rather than model
 rows. Correlated subqueries on the statements' own query would read the same, but they
@@ -24,10 +25,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import CharField, DateField, F, IntegerField, QuerySet, TextField, Value
+from django.db.models import (
+    CharField,
+    DateField,
+    F,
+    IntegerField,
+    Model,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Cast
 
-from ..models import Statement
+from ..models import Event, Organization, Statement
 from ..planning import joins_as_written
 from . import visibility
 from .attached import as_prefetched, attach
@@ -38,6 +48,13 @@ from .tree import TopicTree
 # record it names (a topic, a source, a reaction), another id, a date and three texts.
 COLUMNS = ("row_kind", "row_card", "row_record", "row_other", "row_day", "row_a", "row_b", "row_c")
 TOPIC, SOURCE, REACTION, ANSWER = "topic", "source", "reaction", "answer"
+PARTY, EVENT = "party", "event"
+# The party's and the event's columns a card shows (cards.CARD_COLUMNS), as the parts
+# read them: id, then row_a, row_b and row_c.
+JOINED = {
+    PARTY: ("speaker_party", Organization, ("name", "abbreviation", "state")),
+    EVENT: ("event", Event, ("name", "slug", "state")),
+}
 
 
 def typed_null(field) -> Cast:
@@ -109,16 +126,32 @@ def _parts() -> tuple[Part, ...]:
         _part(
             visibility.topic_links(known_public=["statement"]), TOPIC, "statement_id", "topic_id"
         ),
+        # As ``select_related`` reads them, whatever their state: the card checks it.
+        *(
+            _part(
+                Statement.objects.filter(**{f"{relation}__isnull": False}),
+                kind,
+                "id",
+                f"{relation}_id",
+                **{
+                    column: F(f"{relation}__{name}")
+                    for column, name in zip("abc", names, strict=True)
+                },
+            )
+            for kind, (relation, _model, names) in JOINED.items()
+        ),
     )
 
 
 @functools.cache
-def _compiled(vendor: str, topics: bool, sources: bool) -> tuple[str, tuple]:
+def _compiled(vendor: str, topics: bool, sources: bool, joined: bool) -> tuple[str, tuple]:
     """The union's SQL and parameters, with ``Argument`` where the cards' ids go."""
     parts = [
         part.of_the_cards()
         for part in _parts()
-        if (part.kind != SOURCE or sources) and (part.kind != TOPIC or topics)
+        if (part.kind != SOURCE or sources)
+        and (part.kind != TOPIC or topics)
+        and (part.kind not in JOINED or joined)
     ]
     _compiler, sql, params = compile_shared(parts[0].union(*parts[1:], all=True), DEFAULT_DB_ALIAS)
     return sql, params
@@ -134,7 +167,11 @@ class Extras:
 
 
 def attach_card_relations(
-    statements: Iterable[Statement], *, topics: bool = True, sources: bool = True
+    statements: Iterable[Statement],
+    *,
+    topics: bool = True,
+    sources: bool = True,
+    joined: bool = False,
 ) -> None:
     """Give the statements (from ``cards.card_rows()``) what their cards show besides
     their own row, published only: ``topics`` as a prefetch would (with their
@@ -142,21 +179,28 @@ def attach_card_relations(
     ``reaction_count``, ``finding_rating``/``finding_by``/``finding_words`` and
     ``answers_statement``/``answers_speaker``. With ``topics=False`` the statements'
     topics are left as the caller set them, and with ``sources=False`` their
-    ``card_sources``.
+    ``card_sources``. With ``joined``, also the statements' ``speaker_party`` and
+    ``event``, for statements read without them (``cards.mention_columns``).
     One query."""
     statements = list(statements)
     if not statements:
         return
     ids = sorted({statement.pk for statement in statements})
-    sql, params = _compiled(connection.vendor, topics, sources)
+    sql, params = _compiled(connection.vendor, topics, sources, joined)
     with joins_as_written():
         rows = fetch_all(sql, params, AnyOf.argument(ids), "bigint[]")
 
     topic_ids: dict[int, list[int]] = defaultdict(list)
     sources_of: dict[int, list[tuple]] = defaultdict(list)
     extras: dict[int, Extras] = defaultdict(Extras)
+    related: dict[tuple[str, int], Model] = {}
     for kind, card, record, other, day, a, b, c in rows:
-        if kind == TOPIC:
+        if kind in JOINED:
+            _relation, model, names = JOINED[kind]
+            related[(kind, card)] = model.from_db(
+                DEFAULT_DB_ALIAS, ["id", *names], [record, a, b, c]
+            )
+        elif kind == TOPIC:
             topic_ids[card].append(record)
         elif kind == SOURCE:
             if isinstance(day, str):  # SQLite's driver gives dates as text
@@ -177,6 +221,10 @@ def attach_card_relations(
             statement.topic_ids = topic_ids[statement.pk]  # type: ignore[attr-defined]
         give_topics(statements, TopicTree.load())
     for statement in statements:
+        if joined:
+            for kind, (relation, _model, _names) in JOINED.items():
+                field = Statement._meta.get_field(relation)
+                field.set_cached_value(statement, related.get((kind, statement.pk)))  # type: ignore[union-attr]
         if sources:
             attach(statement, card_sources=card_sources(sources_of[statement.pk]))
         extra = extras[statement.pk]

@@ -84,6 +84,22 @@ CARD_COLUMNS = (
 )
 
 
+# What a page that draws only a few of its statements as cards reads of all of them: the
+# statement's own columns a card shows, and its speaker, which every brief and entry
+# names. A person's page reads a hundred statements and draws at most a few cards, whose
+# party and event come with their relations (``prefixed_cards``): joining those for
+# every statement took 1.2 of the 3 ms its window's read cost, at a million statements.
+MENTION_COLUMNS = tuple(
+    column for column in CARD_COLUMNS if not column.startswith(("speaker_party__", "event__"))
+)
+
+
+def mention_columns(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
+    """The statements with ``MENTION_COLUMNS`` and their speaker, without their party
+    and event: for ``prefixed_cards``, briefs and entries (not with ``show_event``)."""
+    return queryset.select_related("speaker").only(*MENTION_COLUMNS)
+
+
 def card_columns(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
     """``card_rows()`` with only the columns the cards show: for a page that shows its
     statements as cards and nothing else (the list)."""
@@ -142,17 +158,18 @@ def kept_fragments(
 
 def prefixed_cards(cards: list[tuple[Statement, str]], generation: int) -> list[SafeString]:
     """Each (statement, id prefix)'s card as HTML, for a page that shows cards among other
-    things and read their statements with their ``topic_ids`` (said.newest_by_topic):
-    the kept ones in one cache read, the others rendered (their topics from the tree,
-    what they show besides their row in one query, made only when a card is missing) and
-    kept. The HTML is handed over, not read again when the template shows it, so a card
-    dropped from the cache in between is never drawn without what it shows."""
+    things and read their statements with their ``topic_ids`` (said.newest_by_topic),
+    with ``mention_columns``: the kept ones in one cache read, the others rendered (their
+    topics from the tree; what they show besides their row, their party and event
+    included, in one query, made only when a card is missing) and kept. The HTML is
+    handed over, not read again when the template shows it, so a card dropped from the
+    cache in between is never drawn without what it shows."""
 
     def draw(missing: list[tuple[Statement, str]]) -> list[SafeString]:
         # Each object once: one statement can have a card under two prefixes.
         statements = {id(s): s for s, _prefix in missing}.values()
         give_topics(statements, TopicTree.load())
-        attach_card_relations(statements, topics=False)
+        attach_card_relations(statements, topics=False, joined=True)
         return [card_html(statement, prefix) for statement, prefix in missing]
 
     keys = [card_key(statement.pk, generation, prefix) for statement, prefix in cards]

@@ -33,7 +33,7 @@ from ..paging import COUNT_CAP
 from ..planning import joins_as_written
 from . import said, timeline_data, visibility
 from .attached import attach
-from .cards import card_columns, prefixed_cards, sort_newest
+from .cards import mention_columns, prefixed_cards, sort_newest
 from .prepared import Argument, CompiledRead, Equals
 from .roles import roles_and_candidacies
 from .timeline import DENSITY
@@ -220,7 +220,7 @@ def person_page(slug: str) -> dict:
 
     # The newest statements, and the newest few on each topic (with a position or not).
     found = said.newest_by_topic(
-        card_columns(visibility.statements()),
+        mention_columns(visibility.statements()),
         {person.pk: person.window_start},
         tree.by_id,
         per=PER_TOPIC_ON_PERSON,
