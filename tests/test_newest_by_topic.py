@@ -79,7 +79,13 @@ def test_topics_beyond_the_window_are_looked_up_per_person_and_race_in_one_query
     said_on(ann, ann_there, 20)  # newer, but said in the other race
     bob_only = said_on(bob, bob_here, 2)
 
-    with CaptureQueriesContext(connection) as queries:
+    sent: list[str] = []  # as the ORM writes them, before PostgreSQL's are prepared
+
+    def spy(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(spy):
         found = said.newest_by_topic(
             card_rows(public_statements()),
             {ann.pk: start, bob.pk: start},
@@ -90,8 +96,50 @@ def test_topics_beyond_the_window_are_looked_up_per_person_and_race_in_one_query
     assert len(queries) == 2
     # Both people's in one subquery: ``id IN (…) OR id IN (…)`` has PostgreSQL read
     # every statement to test both (a second and more per page at a million).
-    assert queries[1]["sql"].count('"statements_statement"."id" IN (') == 1
+    assert sent[1].count('"statements_statement"."id" IN (') == 1
     ann_said, bob_said = found.said[(ann.pk, topic.pk)], found.said[(bob.pk, topic.pk)]
     assert [s.pk for s in ann_said.statements] == [ann_first.pk, ann_second.pk]
     assert ann_said.more and ann_old.pk not in [s.pk for s in ann_said.statements]
     assert [s.pk for s in bob_said.statements] == [bob_only.pk] and not bob_said.more
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+@pytest.mark.django_db(transaction=True)
+def test_both_reads_are_prepared_once_for_any_person_day_and_topics():
+    """Their people, days and lists of ids are arguments (said.PLANNED_ALIKE): another
+    person, another day, other topics or other statements to bring along are the same
+    prepared statements, each planned once per connection."""
+    trade, jobs, water = TopicFactory(), TopicFactory(), TopicFactory()
+    ann, bob = PersonFactory(), PersonFactory()
+    for person, topics in ((ann, [trade, jobs]), (bob, [jobs, water])):
+        for day in (1, 2, 3):
+            StatementFactory(speaker=person, topics=topics, said_on=datetime.date(2023, 5, day))
+    cited = StatementFactory(topics=[water])
+    connection.close()
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    def newest(person, start: datetime.date, topics) -> said.Found:
+        return said.newest_by_topic(
+            card_rows(public_statements()),
+            {person.pk: start},
+            [topic.pk for topic in topics],
+            per=2,
+            also=[cited.pk],
+        )
+
+    # A start after their statements: the window holds none, so both reads run.
+    first = newest(ann, datetime.date(2024, 1, 1), [trade, jobs])
+    after_first = prepared()
+    second = newest(bob, datetime.date(2024, 2, 1), [jobs, water, trade])
+    assert prepared() == after_first >= 2
+    assert [s.said_on.day for s in first.said[(ann.pk, trade.pk)].statements] == [3, 2]
+    assert first.said[(ann.pk, trade.pk)].more
+    assert [s.said_on.day for s in second.said[(bob.pk, water.pk)].statements] == [3, 2]
+    assert (bob.pk, trade.pk) not in second.said
+    assert cited.pk in first.statements and cited.pk in second.statements

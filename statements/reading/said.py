@@ -45,7 +45,7 @@ from .. import paging
 from ..models import Statement, StatementTopic, Topic
 from ..models.base import Collected
 from . import visibility
-from .prepared import read_by_shape
+from .prepared import AnyOf, prepared_reads, read_by_shape
 
 WINDOW = 100
 
@@ -101,12 +101,21 @@ class Found:
         )
 
 
+# The values of the reads below that are arguments of their prepared statements: people,
+# candidacies, days and lists of ids (topics, statements). Their plans are the same for
+# any of them (index walks from a person's newest statements, by id, by topic), so a read
+# is planned once per connection, not on every page: on a person's page at a million
+# statements, planning the two reads cost 1.1 ms of PostgreSQL's time.
+PLANNED_ALIKE = (int, datetime.date, list)
+
+
 def _with_links(queryset: QuerySet[Statement]) -> dict[int, Statement]:
     """The statements, each with ``topic_ids``: the topics it is linked to, read with it.
     Compiled once per shape (``read_by_shape``): the annotation is always this one."""
     links = StatementTopic.objects.filter(statement=OuterRef("pk")).values(value=F("topic_id"))
     annotated = queryset.annotate(topic_ids=Collected(links))
-    return {row.pk: row for row in read_by_shape(annotated, annotated_alike=True)}
+    with prepared_reads(PLANNED_ALIKE):
+        return {row.pk: row for row in read_by_shape(annotated, annotated_alike=True)}
 
 
 def newest_by_topic(
@@ -149,7 +158,7 @@ def newest_by_topic(
         window &= Q(Exists(on_them))
     also = set(also)
     if also:
-        window |= Q(pk__in=also)
+        window |= Q(AnyOf(F("pk"), AnyOf.argument(sorted(also))))
     found = _with_links(statements.filter(window))
 
     said: dict[tuple[int, int], Said] = defaultdict(Said)
@@ -229,7 +238,10 @@ def _newest_on_topics(asked: dict[int, set[int]], count: int, races: dict[int, i
                 .values(value=F("statement_id"))[:count]
             )
             unnested = Func(Collected(firsts), function="unnest", output_field=IntegerField())
-            each.append(Topic.objects.filter(pk__in=topics).order_by().values(statement=unnested))
+            ids = AnyOf.argument(sorted(topics))
+            each.append(
+                Topic.objects.filter(AnyOf(F("pk"), ids)).order_by().values(statement=unnested)
+            )
         return Q(pk__in=each[0].union(*each[1:], all=True) if len(each) > 1 else each[0])
     # SQLite has no unnest: every link of the people on their topics, ranked.
     asking = Q()
