@@ -53,7 +53,12 @@ def test_a_statement_page_refuses_trace(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("digits", ["%D9%A1", "%DB%B1", "%EF%BC%91", "%E0%A5%A7"])
+@pytest.mark.parametrize(
+    "digits",
+    # Other scripts' digits, and a line break or a tab before or among them (the API's
+    # catch-all once missed those and answered the site's HTML page).
+    ["%D9%A1", "%DB%B1", "%EF%BC%91", "%E0%A5%A7", "%0A0%25%F3%B1%90%9B", "1%0A", "%091"],
+)
 def test_api_ids_are_ascii_digits_only(client, digits):
     statement = StatementFactory()
     for resource in ("statements", "sources", "reactions"):

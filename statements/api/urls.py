@@ -31,7 +31,8 @@ urlpatterns = [
     path("docs/", docs_view, name="docs"),
     path("popolo.json", PopoloView.as_view(), name="popolo"),
     *router.urls,
-    # Last: anything else under /api/v1/ ending in a slash is a JSON 404. (Without the
-    # slash, CommonMiddleware first redirects to it, as for every address of the site.)
-    re_path(r"^.*/$", views.not_found),
+    # Last: anything else under /api/v1/ ending in a slash is a JSON 404, whatever its
+    # characters, line breaks (%0A) included. (Without the slash, CommonMiddleware first
+    # redirects to it, as for every address of the site.)
+    re_path(r"^[\s\S]*/$", views.not_found),
 ]
