@@ -464,14 +464,14 @@ def test_a_person_pages_reactions_given_are_kept_until_an_edit(world, publisher)
     from unittest import mock
 
     from statements.models import Reaction
-    from statements.templatetags import tracker
+    from statements.reading import person_html
 
     from .support import logged_in
 
     editor = logged_in(publisher)
     reaction = Reaction.objects.get(respondent__slug="bhavin-patel")
     said = reaction.text
-    drawn = mock.patch.object(tracker, "render_to_string", wraps=tracker.render_to_string)
+    drawn = mock.patch.object(person_html, "render_to_string", wraps=person_html.render_to_string)
     with drawn as partials:
         first = editor.get("/people/bhavin-patel/").content.decode()
         assert f'id="given-{reaction.pk}"' in first and said in first
