@@ -108,7 +108,7 @@ def test_topics_beyond_the_window_are_looked_up_per_person_and_race_in_one_query
 )
 @pytest.mark.django_db(transaction=True)
 def test_both_reads_are_prepared_once_for_any_person_day_and_topics():
-    """Their people, days and lists of ids are arguments (said.PLANNED_ALIKE): another
+    """Their people, days and lists of ids are arguments (said.ARGUMENTS): another
     person, another day, other topics or other statements to bring along are the same
     prepared statements, each planned once per connection."""
     trade, jobs, water = TopicFactory(), TopicFactory(), TopicFactory()

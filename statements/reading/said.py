@@ -106,7 +106,7 @@ class Found:
 # any of them (index walks from a person's newest statements, by id, by topic), so a read
 # is planned once per connection, not on every page: on a person's page at a million
 # statements, planning the two reads cost 1.1 ms of PostgreSQL's time.
-PLANNED_ALIKE = (int, datetime.date, list)
+ARGUMENTS = (int, datetime.date, list)
 
 
 def _with_links(queryset: QuerySet[Statement]) -> dict[int, Statement]:
@@ -114,7 +114,7 @@ def _with_links(queryset: QuerySet[Statement]) -> dict[int, Statement]:
     Compiled once per shape (``read_by_shape``): the annotation is always this one."""
     links = StatementTopic.objects.filter(statement=OuterRef("pk")).values(value=F("topic_id"))
     annotated = queryset.annotate(topic_ids=Collected(links))
-    with prepared_reads(PLANNED_ALIKE):
+    with prepared_reads(ARGUMENTS):
         return {row.pk: row for row in read_by_shape(annotated, annotated_alike=True)}
 
 
