@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -358,6 +359,13 @@ def route(viewname: str) -> str:
     script prefix): the pages name two dozen (``{% route %}``), and each ``{% url %}``
     costs as much as a card's whole markup."""
     return _route(viewname, *_resolving())
+
+
+def statements_address(**filters: str) -> str:
+    """/statements/ with the ``filters`` that have a value, e.g. speaker and topic."""
+    query = urlencode({name: value for name, value in filters.items() if value})
+    url = route("statements:statement-list")
+    return f"{url}?{query}" if query else url
 
 
 def address(viewname: str, key: str, value: int | str) -> str:

@@ -14,13 +14,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import DatePrecision, Person, Reaction
-from ..models.base import route
+from ..models.base import statements_address
 from .brief_html import kept_briefs, kept_entries
 from .cards import kept_fragments
 from .dates import partial_date
@@ -39,7 +38,6 @@ def topic_sections(
     entries = iter(
         kept_entries([s for section in sections for s in section.statements], generation)
     )
-    listed = route("statements:statement-list")
     out = []
     for section in sections:
         topic = section.topic
@@ -48,9 +46,9 @@ def topic_sections(
         items = "".join(f"<li>{next(entries)}</li>" for _ in section.statements)
         more = ""
         if section.more:
-            query = urlencode({"speaker": person.slug, "topic": topic.slug})
+            listed = statements_address(speaker=person.slug, topic=topic.slug)
             more = (
-                f'<p><a href="{escaped(f"{listed}?{query}")}">All statements by '
+                f'<p><a href="{escaped(listed)}">All statements by '
                 f"{escaped(person.name)} on {escaped(topic.name)}</a></p>\n"
             )
         out.append(

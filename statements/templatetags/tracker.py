@@ -1,13 +1,11 @@
 """Small helpers for the reading pages: dates with their precision, attribution phrases."""
 
-from urllib.parse import urlencode
-
 from django import template
 from django.utils.html import conditional_escape
 
 from ..caching import generation
 from ..models import DatePrecision, Organization, Person, QuoteKind, Rating
-from ..models.base import route
+from ..models.base import route, statements_address
 from ..reading import person_html
 from ..reading.brief_html import brief_items, entry_items
 from ..reading.cards import rendered_card
@@ -134,9 +132,7 @@ def comment_request_sentence(request) -> str:
 @register.simple_tag
 def statements_url(**params):
     """/statements/ with filters, e.g. {% statements_url speaker=p.slug topic=t.slug %}."""
-    query = urlencode({name: value for name, value in params.items() if value})
-    url = route("statements:statement-list")
-    return f"{url}?{query}" if query else url
+    return statements_address(**params)
 
 
 @register.filter
