@@ -479,6 +479,49 @@ def test_a_chart_is_drawn_once_per_content_generation(client, settings, monkeypa
     assert len(marks_of(svg_of(third))) == 2
 
 
+@pytest.mark.django_db
+def test_a_worker_shows_a_drawing_again_from_its_memory_until_a_write_changes_it(
+    client, settings, monkeypatch
+):
+    """A prolific speaker's drawing is about 400 kB: a worker that has shown it shows it
+    again without reading it from the shared cache, and a write shows the new one on the
+    very next page."""
+    settings.MIDDLEWARE = [
+        name for name in settings.MIDDLEWARE if not name.endswith("AnonymousPageCacheMiddleware")
+    ]
+    speaker = PersonFactory(name="Ada Speaker", slug="ada")
+    topic = TopicFactory(name="Trade", slug="trade")
+    StatementFactory(speaker=speaker, topics=[topic], said_on=datetime.date(2020, 1, 2))
+    shared_reads = []
+    real_get_or_build = timeline_data.get_or_build
+
+    def watched(cache, key, build, timeout):
+        shared_reads.append(key)
+        return real_get_or_build(cache, key, build, timeout)
+
+    monkeypatch.setattr(timeline_data, "get_or_build", watched)
+    drawn_key = timeline_data.DRAWN_KEY.split("{")[0]
+    first = client.get("/people/ada/").content.decode()
+    assert sum(key.startswith(drawn_key) for key in shared_reads) == 1
+    shared_reads.clear()
+    second = client.get("/people/ada/?again=1").content.decode()
+    assert shared_reads == []
+    assert ET.tostring(svg_of(second)) == ET.tostring(svg_of(first))
+
+    StatementFactory(speaker=speaker, topics=[topic], said_on=datetime.date(2020, 2, 3))
+    third = client.get("/people/ada/").content.decode()
+    assert sum(key.startswith(drawn_key) for key in shared_reads) == 1
+    assert len(marks_of(svg_of(third))) == 2
+
+    # Another worker, which has not shown it: read from the shared cache, not drawn again.
+    timeline_data.drawn_here().clear()
+    shared_reads.clear()
+    monkeypatch.setattr(timeline_data, "draw", lambda chart: pytest.fail("drawn again"))
+    elsewhere = client.get("/people/ada/?elsewhere=1").content.decode()
+    assert ET.tostring(svg_of(elsewhere)) == ET.tostring(svg_of(third))
+    assert sum(key.startswith(drawn_key) for key in shared_reads) == 1
+
+
 @given(st.one_of(st.text(alphabet=st.sampled_from(list("ab é&<>\"';#x\n\t\r"))), st.integers()))
 def test_an_attribute_reads_back_as_the_value_given(value):
     """What ``attribute`` writes is read back by an XML parser as the value, as what

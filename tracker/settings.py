@@ -246,6 +246,16 @@ CACHES["fragments"] = {
     "TIMEOUT": 24 * 3600,
     "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FRAGMENT_CACHE_ENTRIES", 20000))},
 }
+# The timeline charts last drawn, kept by each process as well as in the shared cache:
+# a prolific speaker's drawing is about 400 kB, and reading it from Redis on every
+# uncached view of their page cost more than a twentieth of it. A few dozen, so that a
+# process holds a few megabytes of them at most (statements/reading/timeline_data.py).
+CACHES["charts"] = {
+    "BACKEND": "statements.caching.fragments.FragmentCache",
+    "LOCATION": "charts",
+    "TIMEOUT": 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CHART_CACHE_ENTRIES", 64))},
+}
 # The anonymous page cache (statements/caching/pages.py). Never for these paths: the
 # editors' desk, the benchmark's reference views, the health check, files served whole, and
 # /data/, which lists the bulk files: a build changes it without changing the content

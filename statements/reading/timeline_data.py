@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import (
     BooleanField,
     Case,
@@ -403,7 +403,10 @@ def on_page(
         chart = chart_of()
         return Drawn(draw(chart), table(chart), bool(chart.marks), chart.monthly, chart.note)
 
-    drawn = get_or_build(cache, key, drawing, CACHE_TTL)
+    drawn = drawn_here().get(key)
+    if drawn is None:
+        drawn = get_or_build(cache, key, drawing, CACHE_TTL)
+        drawn_here().set(key, drawn, CACHE_TTL)
     return {
         "drawn": drawn,
         "density": DENSITY,
@@ -411,6 +414,14 @@ def on_page(
         "table": as_markup(drawn.table),
         "download": reverse(url_name, args=[slug]) + "?download=1",
     }
+
+
+def drawn_here():
+    """The drawings last shown by this process (the "charts" cache: tracker/settings.py),
+    under the same keys as in the shared cache: a key holds the stamp the page read
+    before anything else, so a drawing kept here is never older than the last write that
+    changed it."""
+    return caches["charts"]
 
 
 def as_markup(built: str) -> SafeString:
