@@ -246,10 +246,10 @@ CACHES["fragments"] = {
     "TIMEOUT": 24 * 3600,
     "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FRAGMENT_CACHE_ENTRIES", 20000))},
 }
-# The timeline charts last drawn, kept by each process as well as in the shared cache:
-# a prolific speaker's drawing is about 400 kB, and reading it from Redis on every
-# uncached view of their page cost more than a twentieth of it. A few dozen, so that a
-# process holds a few megabytes of them at most (statements/reading/timeline_data.py).
+# The timeline charts last shown, kept by each process as well as in the shared cache: a
+# prolific speaker's drawing is about 400 kB, and reading it from Redis cost about 0.4 ms
+# of every uncached view of their page. A few dozen, so that a process holds at most
+# about 30 MB of them (statements/reading/timeline_data.py).
 CACHES["charts"] = {
     "BACKEND": "statements.caching.fragments.FragmentCache",
     "LOCATION": "charts",

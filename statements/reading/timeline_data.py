@@ -418,9 +418,9 @@ def on_page(
 
 def drawn_here():
     """The drawings last shown by this process (the "charts" cache: tracker/settings.py),
-    under the same keys as in the shared cache: a key holds the stamp the page read
-    before anything else, so a drawing kept here is never older than the last write that
-    changed it."""
+    under their keys in the shared cache: a key holds the stamp the page read before the
+    chart's data, so a drawing kept here is never older than the last write that changed
+    it."""
     return caches["charts"]
 
 
