@@ -441,17 +441,25 @@ def test_topic_page_shows_a_notes_published_sources_only(client):
     assert body.index("Quotas") < body.index("Tariffs")  # by title, as before
 
 
-@pytest.mark.django_db
-def test_a_chart_is_drawn_once_per_content_generation(client, settings, monkeypatch):
-    """The drawn SVG and table are kept with the chart's data: a second uncached page
-    neither draws again nor reads the chart's data back, and a write draws the new state
-    at once."""
+@pytest.fixture
+def ada_uncached(settings):
+    """One speaker with one statement on one topic, her page rendered on every request
+    (no page cache): what the charts keep is what is looked at."""
     settings.MIDDLEWARE = [
         name for name in settings.MIDDLEWARE if not name.endswith("AnonymousPageCacheMiddleware")
     ]
     speaker = PersonFactory(name="Ada Speaker", slug="ada")
     topic = TopicFactory(name="Trade", slug="trade")
     StatementFactory(speaker=speaker, topics=[topic], said_on=datetime.date(2020, 1, 2))
+    return speaker, topic
+
+
+@pytest.mark.django_db
+def test_a_chart_is_drawn_once_per_content_generation(client, ada_uncached, monkeypatch):
+    """The drawn SVG and table are kept with the chart's data: a second uncached page
+    neither draws again nor reads the chart's data back, and a write draws the new state
+    at once."""
+    speaker, topic = ada_uncached
     drawn = []
     real_draw = timeline_data.draw
 
@@ -481,17 +489,12 @@ def test_a_chart_is_drawn_once_per_content_generation(client, settings, monkeypa
 
 @pytest.mark.django_db
 def test_a_worker_shows_a_drawing_again_from_its_memory_until_a_write_changes_it(
-    client, settings, monkeypatch
+    client, ada_uncached, monkeypatch
 ):
     """A prolific speaker's drawing is about 400 kB: a worker that has shown it shows it
     again without reading it from the shared cache, and a write shows the new one on the
     very next page."""
-    settings.MIDDLEWARE = [
-        name for name in settings.MIDDLEWARE if not name.endswith("AnonymousPageCacheMiddleware")
-    ]
-    speaker = PersonFactory(name="Ada Speaker", slug="ada")
-    topic = TopicFactory(name="Trade", slug="trade")
-    StatementFactory(speaker=speaker, topics=[topic], said_on=datetime.date(2020, 1, 2))
+    speaker, topic = ada_uncached
     shared_reads = []
     real_get_or_build = timeline_data.get_or_build
 
