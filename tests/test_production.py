@@ -520,7 +520,7 @@ def test_gunicorn_serves_hashed_static_files_and_strict_headers(tmp_path):
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.2)
         assert status == 200
-        assert json.loads(body) == {"status": "ok", "database": "ok"}
+        assert json.loads(body) == {"status": "ok", "database": "ok", "cache": "ok"}
         assert headers["X-Frame-Options"] == "DENY"
         assert "Strict-Transport-Security" in headers
         assert parse_csp(headers["Content-Security-Policy"])["script-src"] == ["'self'"]

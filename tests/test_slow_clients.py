@@ -348,7 +348,7 @@ def test_nginx_serves_static_files_and_passes_the_request_on(behind_nginx, site)
     env, _ = site
     port = behind_nginx.port
     status, headers, body = request(port, "/healthz", **{"X-Request-ID": "from-the-client"})
-    assert status == 200 and body == b'{"status": "ok", "database": "ok"}'
+    assert status == 200 and body == b'{"status": "ok", "database": "ok", "cache": "ok"}'
     # nginx's own request id, not the client's, reaches the app and comes back.
     assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"])
     assert headers["Server"] == "nginx"  # no version

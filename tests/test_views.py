@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from statements import editorial
+from statements.caching import generation
 from statements.models import (
     Affiliation,
     BackgroundNote,
@@ -564,7 +565,7 @@ def test_unknown_addresses_get_the_friendly_404(client, demo):
 def test_healthz(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["database"] == "ok"
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
     def broken_cursor(*args, **kwargs):
         raise RuntimeError("database is down")
@@ -573,6 +574,20 @@ def test_healthz(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
+    assert response.json()["database"] == "down"
+
+
+def test_healthz_answers_503_when_the_shared_cache_is_down(client, monkeypatch):
+    """Every public page reads the content generation from the shared cache: a server
+    that cannot reach it cannot serve them, and the load balancer must be told."""
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to the cache. Connection refused.")
+
+    monkeypatch.setattr(caches[generation.CACHE_ALIAS], "get", unreachable)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "down"}
 
 
 # --------------------------------------------------------------------------- query budgets
@@ -1070,7 +1085,6 @@ def test_a_persons_count_is_exact_up_to_the_cap_and_says_more_beyond_it(
 ):
     """Counted up to COUNT_CAP + 1 in one walk of the index: exactly the cap reads as a
     number, one more as "cap+", and only published statements count."""
-    from statements.caching import generation
     from statements.reading import people
 
     monkeypatch.setattr(people, "COUNT_CAP", 3)
