@@ -584,7 +584,8 @@ def test_healthz_answers_503_when_the_shared_cache_is_down(client, monkeypatch):
     def unreachable(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to the cache. Connection refused.")
 
-    monkeypatch.setattr(caches[generation.CACHE_ALIAS], "get", unreachable)
+    for method in ("get", "get_many", "add"):
+        monkeypatch.setattr(caches[generation.CACHE_ALIAS], method, unreachable)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "ok", "cache": "down"}

@@ -220,11 +220,14 @@ def attach_card_relations(
         for statement in statements:
             statement.topic_ids = topic_ids[statement.pk]  # type: ignore[attr-defined]
         give_topics(statements, TopicTree.load())
+    joined_fields = (
+        [(kind, Statement._meta.get_field(relation)) for kind, (relation, *_) in JOINED.items()]
+        if joined
+        else []
+    )
     for statement in statements:
-        if joined:
-            for kind, (relation, _model, _names) in JOINED.items():
-                field = Statement._meta.get_field(relation)
-                field.set_cached_value(statement, related.get((kind, statement.pk)))  # type: ignore[union-attr]
+        for kind, field in joined_fields:
+            field.set_cached_value(statement, related.get((kind, statement.pk)))  # type: ignore[union-attr]
         if sources:
             attach(statement, card_sources=card_sources(sources_of[statement.pk]))
         extra = extras[statement.pk]

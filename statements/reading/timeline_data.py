@@ -403,10 +403,11 @@ def on_page(
         chart = chart_of()
         return Drawn(draw(chart), table(chart), bool(chart.marks), chart.monthly, chart.note)
 
-    drawn = drawn_here().get(key)
+    here = drawn_here()
+    drawn = here.get(key)
     if drawn is None:
         drawn = get_or_build(cache, key, drawing, CACHE_TTL)
-        drawn_here().set(key, drawn, CACHE_TTL)
+        here.set(key, drawn, CACHE_TTL)
     return {
         "drawn": drawn,
         "density": DENSITY,
