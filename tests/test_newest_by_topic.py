@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from statements.models import Candidacy
+from statements.models import Candidacy, Position, PublicationState
 from statements.reading import said
 from statements.reading.cards import card_rows
 from statements.reading.visibility import statements as public_statements
@@ -143,3 +143,106 @@ def test_both_reads_are_prepared_once_for_any_person_day_and_topics():
     assert [s.said_on.day for s in second.said[(bob.pk, water.pk)].statements] == [3, 2]
     assert (bob.pk, trade.pk) not in second.said
     assert cited.pk in first.statements and cited.pk in second.statements
+
+
+@pytest.fixture
+def pages_rendered(settings):
+    """Person pages rendered on every request (no page cache): what the process keeps of
+    what people said is what is looked at."""
+    settings.MIDDLEWARE = [
+        name for name in settings.MIDDLEWARE if not name.endswith("AnonymousPageCacheMiddleware")
+    ]
+
+
+@pytest.fixture
+def reads_of_what_was_said(monkeypatch):
+    """The people whose statements the person page reads, one entry per read."""
+    read = []
+    real = said.newest_by_topic
+
+    def counted(statements, starts, *args, **kwargs):
+        read.extend(starts)
+        return real(statements, starts, *args, **kwargs)
+
+    monkeypatch.setattr(said, "newest_by_topic", counted)
+    return read
+
+
+@pytest.mark.django_db
+def test_a_worker_reads_what_a_person_said_again_only_after_a_write_that_changes_it(
+    client, pages_rendered, reads_of_what_was_said
+):
+    """A write to someone else's statements leaves what the page read of this person's
+    kept; an edit, a new statement or an unpublished one of theirs shows on the very next
+    page."""
+    trade = TopicFactory(name="Trade")
+    ada, bob = PersonFactory(slug="ada"), PersonFactory(slug="bob")
+    first = StatementFactory(
+        speaker=ada, topics=[trade], text="Tariffs hurt farmers.", said_on=datetime.date(2020, 1, 2)
+    )
+    theirs = StatementFactory(speaker=bob, topics=[trade], said_on=datetime.date(2020, 1, 3))
+
+    assert "Tariffs hurt farmers." in client.get("/people/ada/").content.decode()
+    assert reads_of_what_was_said == [ada.pk]
+    client.get("/people/ada/?again=1")
+    theirs.text = "Bob's words, edited."
+    theirs.save()
+    client.get("/people/ada/?after=bob")
+    assert reads_of_what_was_said == [ada.pk]
+
+    first.text = "Tariffs hurt farmers and ranchers."
+    first.save()
+    assert "Tariffs hurt farmers and ranchers." in client.get("/people/ada/").content.decode()
+    StatementFactory(
+        speaker=ada, topics=[trade], text="Trade deals first.", said_on=datetime.date(2020, 2, 3)
+    )
+    assert "Trade deals first." in client.get("/people/ada/").content.decode()
+    first.state = PublicationState.WITHDRAWN
+    first.save()
+    page = client.get("/people/ada/").content.decode()
+    assert "Tariffs hurt" not in page and "Trade deals first." in page
+    assert reads_of_what_was_said == [ada.pk] * 4
+
+
+@pytest.mark.django_db
+def test_a_position_resting_on_another_speakers_statement_shows_its_words_as_they_are_now(
+    client, pages_rendered, reads_of_what_was_said
+):
+    """Only the person's own statements are kept under their stamps: one by someone else
+    that their position rests on is read on every page, so an edit of it shows at once."""
+    trade = TopicFactory(name="Trade")
+    ada, bob = PersonFactory(slug="ada"), PersonFactory(slug="bob")
+    StatementFactory(speaker=ada, topics=[trade], said_on=datetime.date(2020, 1, 2))
+    quoted = StatementFactory(
+        speaker=bob, topics=[trade], text="Ada backs the deal.", said_on=datetime.date(2020, 1, 3)
+    )
+    position = Position.objects.create(
+        person=ada,
+        topic=trade,
+        summary="Backs the trade deal",
+        as_of=datetime.date(2020, 1, 3),
+        state=PublicationState.PUBLISHED,
+    )
+    position.statements.add(quoted)
+
+    assert "Ada backs the deal." in client.get("/people/ada/").content.decode()
+    quoted.text = "Ada backs the new deal."
+    quoted.save()
+    assert "Ada backs the new deal." in client.get("/people/ada/").content.decode()
+    assert reads_of_what_was_said == [ada.pk]
+
+
+@pytest.mark.django_db
+def test_a_card_drawn_from_kept_statements_leaves_them_as_they_were(client, pages_rendered):
+    """A card hangs what it shows besides its row (sources, reactions, the party) on the
+    statement it is drawn from; the kept statements are shared by the process's threads
+    and outlive a content generation, so cards are drawn from copies."""
+    from statements.reading.people import said_here
+
+    ada = PersonFactory(slug="ada")
+    StatementFactory(speaker=ada, topics=[TopicFactory()], said_on=datetime.date(2020, 1, 2))
+    client.get("/people/ada/")
+    (kept,) = [found for found in said_here()._cache.values()]
+    (statement,) = kept.statements.values()
+    assert not hasattr(statement, "card_sources")
+    assert "speaker_party" not in statement._state.fields_cache

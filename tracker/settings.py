@@ -256,6 +256,17 @@ CACHES["charts"] = {
     "TIMEOUT": 24 * 3600,
     "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CHART_CACHE_ENTRIES", 64))},
 }
+# Each person's newest statements as their page last read them, kept by each process as
+# model instances under the person's own stamps (statements/reading/people.py): a write
+# to someone else's statements leaves them kept. A prolific speaker's are about a hundred
+# statements, which took 5 ms of their page to read; a few dozen people, so that a
+# process holds at most about 20 MB of them.
+CACHES["said"] = {
+    "BACKEND": "statements.caching.fragments.ObjectCache",
+    "LOCATION": "said",
+    "TIMEOUT": 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SAID_CACHE_ENTRIES", 64))},
+}
 # The anonymous page cache (statements/caching/pages.py). Never for these paths: the
 # editors' desk, the benchmark's reference views, the health check, files served whole, and
 # /data/, which lists the bulk files: a build changes it without changing the content

@@ -9,6 +9,10 @@ string cannot be changed, so this cache keeps strings as they are (a ``SafeStrin
 one) and pickles anything else, as Django's does. The keys are the site's own, so they
 are made, not checked; a read of many keys takes the lock once. Expiry and eviction
 (least recently used first) are Django's.
+
+``ObjectCache`` keeps every value as it is, unpickled: for values that their readers
+never change (a person's newest statements, read as model instances: unpickling them
+cost as much as reading them again).
 """
 
 from __future__ import annotations
@@ -41,6 +45,9 @@ class FragmentCache(LocMemCache):
     _delete: Callable[[str], bool]
     _has_expired: Callable[[str], bool]
 
+    _kept = staticmethod(_kept)
+    _read = staticmethod(_read)
+
     def get_many(self, keys, version=None) -> dict[str, Any]:
         made = [(key, self.make_key(key, version=version)) for key in keys]
         now = time.time()
@@ -55,14 +62,16 @@ class FragmentCache(LocMemCache):
                     continue
                 found[key] = self._cache[internal]
                 self._cache.move_to_end(internal, last=False)
-        return {key: _read(stored) for key, stored in found.items()}
+        return {key: self._read(stored) for key, stored in found.items()}
 
     def get(self, key, default=None, version=None) -> Any:
         found = self.get_many([key], version=version)
         return found[key] if key in found else default
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
-        kept = [(self.make_key(key, version=version), _kept(value)) for key, value in data.items()]
+        kept = [
+            (self.make_key(key, version=version), self._kept(value)) for key, value in data.items()
+        ]
         with self._lock:
             for internal, stored in kept:
                 self._set(internal, stored, timeout)
@@ -72,7 +81,7 @@ class FragmentCache(LocMemCache):
         self.set_many({key: value}, timeout, version=version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
-        internal, stored = self.make_key(key, version=version), _kept(value)
+        internal, stored = self.make_key(key, version=version), self._kept(value)
         with self._lock:
             if self._has_expired(internal):
                 self._set(internal, stored, timeout)
@@ -85,7 +94,15 @@ class FragmentCache(LocMemCache):
             if self._has_expired(internal):
                 self._delete(internal)
                 raise ValueError(f"Key '{key}' not found")
-            value = _read(self._cache[internal]) + delta
-            self._cache[internal] = _kept(value)
+            value = self._read(self._cache[internal]) + delta
+            self._cache[internal] = self._kept(value)
             self._cache.move_to_end(internal, last=False)
         return value
+
+
+class ObjectCache(FragmentCache):
+    """Values kept as they are: a reader gets the very object another one kept, so it
+    must never change it."""
+
+    _kept = staticmethod(lambda value: value)
+    _read = staticmethod(lambda stored: stored)

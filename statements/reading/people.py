@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 from collections import defaultdict
@@ -9,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, TypedDict
 
+from django.core.cache import caches
 from django.db.models import (
     F,
     OuterRef,
@@ -19,7 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from ..caching import generation
+from ..caching import charts, generation
 from ..models import (
     Organization,
     Person,
@@ -190,6 +192,51 @@ def _reactions_given(count: int) -> CompiledRead[Reaction]:
     )
 
 
+def said_here():
+    """What this process last read of people's statements (the "said" cache:
+    tracker/settings.py)."""
+    return caches["said"]
+
+
+def _said_by(
+    person: WithAnnotations[Person, PersonShown], tree: TopicTree, stamps: str, *, also: set[int]
+) -> said.Found:
+    """The person's newest statements and their newest few on each topic (``window_start``
+    annotated), with the statements ``also`` (those their positions rest on).
+
+    What they said is kept by this process under their chart's ``stamps``, read before it:
+    every write that can change it (one of their statements, its topics, a topic, a
+    person: caching/charts.py) moves those on, and a write to anyone else's statements
+    does not. The statements in ``also`` that are not theirs are never kept (their
+    speaker's stamps say when they change) but read on each page, in one query. The kept
+    statements are shared by the process's threads: nothing may change them, and a card
+    is drawn from a copy (``_own_copy``)."""
+    statements = mention_columns(visibility.statements())
+    key = f"said:{person.pk}:{person.window_start}:{stamps}"
+    kept = said_here().get(key)
+    if kept is not None:
+        return kept.with_statements(statements, also)
+    found = said.newest_by_topic(
+        statements,
+        {person.pk: person.window_start},
+        tree.by_id,
+        per=PER_TOPIC_ON_PERSON,
+        also=also,
+    )
+    said_here().set(key, found.of_speaker(person.pk))
+    return found
+
+
+def _own_copy(statement: Statement) -> Statement:
+    """A kept statement (``_said_by``) to draw a card from: drawing it hangs what the
+    card shows besides its row, for this content generation, on the statement."""
+    copied = copy.copy(statement)
+    prefetched = getattr(statement, "_prefetched_objects_cache", None)
+    if prefetched is not None:
+        copied._prefetched_objects_cache = dict(prefetched)  # type: ignore[attr-defined]
+    return copied
+
+
 def person_page(slug: str) -> dict:
     """At most eight queries, whatever the number of statements: the person (with a
     bounded count and the start of their newest statements), their roles and candidacies,
@@ -219,13 +266,8 @@ def person_page(slug: str) -> dict:
     current_cited = {pk for found in by_topic.values() for pk in cited[found[0].pk]}
 
     # The newest statements, and the newest few on each topic (with a position or not).
-    found = said.newest_by_topic(
-        mention_columns(visibility.statements()),
-        {person.pk: person.window_start},
-        tree.by_id,
-        per=PER_TOPIC_ON_PERSON,
-        also=current_cited,
-    )
+    stamps = charts.stamp(person.pk)
+    found = _said_by(person, tree, stamps, also=current_cited)
     newest = found.newest_of(person.pk)
     recent = newest[:RECENT_ON_PERSON]
     timeline = newest[:TIMELINE_LENGTH]
@@ -261,8 +303,12 @@ def person_page(slug: str) -> dict:
     # statement read twice, in the window and among a topic's missed ones, is two
     # objects). The statements under topics are entries (entry_html): they show none.
     cards = [
-        *((s, "recent-") for s in recent),
-        *((s, "position-") for entry in topic_positions for s in entry.current.public_statements),
+        *((_own_copy(s), "recent-") for s in recent),
+        *(
+            (_own_copy(s), "position-")
+            for entry in topic_positions
+            for s in entry.current.public_statements
+        ),
     ]
     drawn = iter(prefixed_cards(cards, generation.current()))
     recent_cards = [next(drawn) for _ in recent]
@@ -281,7 +327,7 @@ def person_page(slug: str) -> dict:
 
     capped = person.statement_count > COUNT_CAP
     many = capped or person.statement_count > DENSITY
-    chart_stamp = timeline_data.person_stamp(person.pk, many)
+    chart_stamp = timeline_data.person_stamp(person.pk, many, stamps)
     count = f"{COUNT_CAP:,}+" if capped else f"{person.statement_count:,}"
     return {
         "person": person,

@@ -100,6 +100,20 @@ class Found:
             key=paging.newest_first_key,
         )
 
+    def of_speaker(self, person_id: int) -> Found:
+        """What the person said, without the statements of others read with it (``also``)."""
+        theirs = {pk: s for pk, s in self.statements.items() if s.speaker_id == person_id}
+        return Found(theirs, self.said)
+
+    def with_statements(self, statements: QuerySet[Statement], ids: Iterable[int]) -> Found:
+        """This, with the statements ``ids`` it lacks read from ``statements`` (as
+        ``newest_by_topic`` reads its own): at most one query."""
+        missing = set(ids) - self.statements.keys()
+        if not missing:
+            return self
+        read = _with_links(statements.filter(AnyOf(F("pk"), AnyOf.argument(sorted(missing)))))
+        return Found({**self.statements, **read}, self.said)
+
 
 # The values of the reads below that are arguments of their prepared statements: people,
 # candidacies, days and lists of ids (topics, statements). Their plans are the same for

@@ -231,11 +231,11 @@ def topic_rows(tree: TopicTree, ids: set[int]) -> list[Row]:
     return rows
 
 
-def person_stamp(person_id: int, many: bool) -> str:
-    """What a person's chart is kept under: its stamps (caching/charts.py), and its form,
-    which the count read with the person decides: read before the stamps, that count
-    may be older than they are."""
-    return f"{charts.stamp(person_id)}-{'months' if many else 'marks'}"
+def person_stamp(person_id: int, many: bool, stamps: str | None = None) -> str:
+    """What a person's chart is kept under: its stamps (caching/charts.py; ``stamps``, if
+    the page has read them already), and its form, which the count read with the person
+    decides: read before the stamps, that count may be older than they are."""
+    return f"{stamps or charts.stamp(person_id)}-{'months' if many else 'marks'}"
 
 
 def person_chart(person: Person, many: bool, tree: TopicTree, stamp: str | None = None) -> Chart:
