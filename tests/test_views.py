@@ -577,20 +577,6 @@ def test_healthz(client, monkeypatch):
     assert response.json()["database"] == "down"
 
 
-def test_healthz_answers_503_when_the_shared_cache_is_down(client, monkeypatch):
-    """Every public page reads the content generation from the shared cache: a server
-    that cannot reach it cannot serve them, and the load balancer must be told."""
-
-    def unreachable(*args, **kwargs):
-        raise ConnectionError("Error 111 connecting to the cache. Connection refused.")
-
-    for method in ("get", "get_many", "add"):
-        monkeypatch.setattr(caches[generation.CACHE_ALIAS], method, unreachable)
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "down"}
-
-
 # --------------------------------------------------------------------------- query budgets
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from tracker.security import client_ip
 
+from ..caching.shared import UNREACHABLE
 from . import mail, searches, subscriptions, throttle, tokens
 from .forms import SubscribeForm
 from .models import SavedSearch, Subscriber
@@ -81,7 +82,18 @@ def new(request: HttpRequest) -> HttpResponse:
         return render(request, "alerts/new.html", context, status=400)
     if request.method != "POST" or not form.is_valid():
         return render(request, "alerts/new.html", context)
-    if not throttle.client_allowed(client_ip(request)):
+    try:
+        allowed = throttle.client_allowed(client_ip(request))
+        address_allowed = throttle.address_allowed(form.cleaned_data["email"]) if allowed else False
+    except UNREACHABLE:  # nothing to count the requests with: none is taken
+        logger.exception("The alerts' request counts could not be read")
+        return message(
+            request,
+            "Alerts cannot be taken just now",
+            "Nothing was sent. Try again in a few minutes.",
+            status=503,
+        )
+    if not allowed:
         response = message(
             request,
             "Too many requests",
@@ -94,7 +106,7 @@ def new(request: HttpRequest) -> HttpResponse:
     # Within the limit for the address, the mail goes; beyond it, nothing is sent. The
     # page is the same either way, and the same for any address: it does not tell
     # whether an address is subscribed already.
-    if throttle.address_allowed(email):
+    if address_allowed:
         request_ = tokens.Request(
             email=email, query=checked.query, label=form.cleaned_data["label"]
         )

@@ -26,11 +26,14 @@ it reads the chart's data. Reading the stamps before the content is also the saf
 order: what a request caches under a stamp was read from the database after that stamp
 was set. (A request that writes keeps its first reading: what it draws after its write
 is kept under a stamp the write made obsolete, and the editor's forms redirect to a new
-request after a write.)
+request after a write.) A request that cannot read them, the cache being down, runs with
+stamps that nothing was ever kept under (``unread``; caching/shared.py).
 """
 
 from __future__ import annotations
 
+import itertools
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
@@ -91,6 +94,38 @@ def read_once(read: Mapping[str, int]) -> Iterator[None]:
         yield
     finally:
         _read.reset(token)
+
+
+class _Unread(dict):
+    """The stamps of a request that could not read them (``unread``): for each scope it
+    asks for, a stamp that nothing was ever kept under, made at its first asking."""
+
+    def __contains__(self, scope: object) -> bool:
+        return True
+
+    def __missing__(self, scope: str) -> int:
+        stamp = self[scope] = _never_kept()
+        return stamp
+
+
+_made = itertools.count(1)
+
+
+def _never_kept() -> int:
+    # Negative, so never a stamp the cache held; unique to this process and moment.
+    return -int(f"{time.time_ns()}{os.getpid():08d}{next(_made):06d}")
+
+
+def unread() -> Mapping[str, int]:
+    """For ``read_once()`` when the shared cache cannot be read: every scope gets a stamp
+    that nothing was ever kept under, so no kept copy is shown (in any process's memory
+    either), and what the request keeps is never read by another."""
+    return _Unread()
+
+
+def is_unread() -> bool:
+    """Whether this request runs without the shared cache (``unread``)."""
+    return isinstance(_read.get(), _Unread)
 
 
 def current(scope: str = "") -> int:

@@ -53,6 +53,7 @@ from typing import cast
 import brotli
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -176,6 +177,13 @@ def is_signed_in(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
+def keep_entry(*, cache: BaseCache, key: str, entry: Entry, timeout: int) -> None:
+    try:
+        cache.set(key, entry, timeout)
+    except Exception:  # the cache went down: the page is shown, not kept
+        logger.exception("The page cache could not be written")
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -206,7 +214,7 @@ class AnonymousPageCacheMiddleware:
             stamps = generation.stamps(found)
         except Exception:  # the cache is down: serve uncached rather than fail
             logger.exception("The page cache could not be read; serving without it")
-            return self.get_response(request)
+            return self.without_cache(request)
         version = Version.now(stamps[""])
 
         entry = found.get(key)
@@ -279,10 +287,16 @@ class AnonymousPageCacheMiddleware:
         a write committed in between would be kept under its own stamp, stale."""
         try:
             stamps = generation.stamps(self.cache.get_many(generation.stamp_keys()))
-        except Exception:  # the cache is down: the fragments read it, and fail, alone
+        except Exception:  # the cache is down
             logger.exception("The content generation could not be read")
-            return self.get_response(request)
+            return self.without_cache(request)
         with generation.read_once(stamps):
+            return self.get_response(request)
+
+    def without_cache(self, request: HttpRequest) -> HttpResponseBase:
+        """The response read from the database alone, when the cache cannot be read: no
+        kept copy of anything is shown, and nothing is kept (caching/shared.py)."""
+        with generation.read_once(generation.unread()):
             return self.get_response(request)
 
     def applies_to(self, request: HttpRequest) -> bool:
@@ -339,8 +353,8 @@ class AnonymousPageCacheMiddleware:
         response["Content-Length"] = str(len(body))
         if len(body) <= self.max_entry_bytes:
             entry = Entry(version, response.status_code, self.headers(response), body)
-            self.cache.set(key, entry, self.timeout)
             response[CACHE_STATUS_HEADER] = "miss"
+            keep_entry(cache=self.cache, key=key, entry=entry, timeout=self.timeout)
 
     def store_when_streamed(
         self, key: str, version: Version, response: HttpResponseBase, encoding: str
@@ -375,7 +389,8 @@ class AnonymousPageCacheMiddleware:
                 stored["Content-Encoding"] = content_encoding
             stored["Content-Length"] = str(len(body))
             if len(body) <= limit:
-                cache.set(key, Entry(version, status, tuple(stored.items()), body), timeout)
+                entry = Entry(version, status, tuple(stored.items()), body)
+                keep_entry(cache=cache, key=key, entry=entry, timeout=timeout)
 
         response.streaming_content = tee()
         response[CACHE_STATUS_HEADER] = "miss"

@@ -20,11 +20,17 @@ the waiter had built it.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import BaseCache
+
+from . import generation
+from .shared import UNREACHABLE
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -41,7 +47,26 @@ def pause(seconds: float) -> None:
 
 def get_or_build(cache: BaseCache, key: str, build: Callable[[], T], timeout: int) -> T:
     """The value kept under ``key``, or ``build()``'s, kept for ``timeout`` seconds; while
-    another request builds it, that one's. ``build`` must not return None."""
+    another request builds it, that one's. ``build`` must not return None. Without the
+    cache (caching/shared.py), ``build()``'s alone."""
+    if generation.is_unread():
+        return build()
+    started = []
+
+    def building() -> T:
+        started.append(True)
+        return build()
+
+    try:
+        return _get_or_build(cache, key, building, timeout)
+    except UNREACHABLE:
+        if started:  # the build's own error: the cache's after it are let pass
+            raise
+        logger.warning("The shared cache could not be read; building %s", key, exc_info=True)
+        return build()
+
+
+def _get_or_build(cache: BaseCache, key: str, build: Callable[[], T], timeout: int) -> T:
     value = cache.get(key)
     if value is not None:
         return value
@@ -54,7 +79,10 @@ def get_or_build(cache: BaseCache, key: str, build: Callable[[], T], timeout: in
                 value = cache.get(key)
                 return value if value is not None else _build_and_keep(cache, key, build, timeout)
             finally:
-                cache.delete(lock)
+                try:
+                    cache.delete(lock)
+                except UNREACHABLE:  # the lock lapses by itself (LOCK_TTL)
+                    logger.warning("The shared cache could not be written", exc_info=True)
         value = wait(cache, key, lock, deadline)
         if value is not None:
             return value
@@ -85,5 +113,8 @@ def wait(
 
 def _build_and_keep(cache: BaseCache, key: str, build: Callable[[], T], timeout: int) -> T:
     value = build()
-    cache.set(key, value, timeout)
+    try:
+        cache.set(key, value, timeout)
+    except UNREACHABLE:  # shown, not kept
+        logger.warning("The shared cache could not be written; %s not kept", key, exc_info=True)
     return value

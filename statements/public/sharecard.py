@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from importlib import resources
 
 from django.conf import settings
-from django.core.cache import cache
 from PIL import Image, ImageDraw, ImageFont
 
+from ..caching import shared
 from ..models import QuoteKind, Statement
 from ..reading import embed as reading
 from ..templatetags.tracker import kind_label
@@ -122,11 +122,7 @@ def share_card_png(statement: Statement, permalink: str) -> bytes:
     """The card as PNG bytes: from the cache, or drawn and cached."""
     content = card_content(statement, permalink)
     key = f"share-card:{statement.pk}:{content.digest()}"
-    png = cache.get(key)
-    if png is None:
-        png = draw(content)
-        cache.set(key, png, CARD_TIMEOUT)
-    return png
+    return shared.kept(key, lambda: draw(content), CARD_TIMEOUT)
 
 
 # Drawing -------------------------------------------------------------------------------

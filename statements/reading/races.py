@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.core.cache import cache
 from django.db.models import (
     Exists,
     F,
@@ -20,7 +19,7 @@ from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..caching import generation
+from ..caching import generation, shared
 from ..caching.release import shared_key
 from ..models import (
     SLUG_PATTERN,
@@ -199,20 +198,19 @@ def people_to_compare() -> list[tuple[str, str]]:
 
     The same for every comparison, and thousands long: kept in the shared cache under the
     content generation."""
-    key = CHOICES_CACHE_KEY.format(generation=generation.current())
-    choices = cache.get(key)
-    if choices is None:
+
+    def read() -> list[tuple[str, str]]:
         spoke = visibility.statements().filter(speaker=OuterRef("pk"))
         runs = visibility.candidacies().filter(person=OuterRef("pk"))
-        choices = [
+        return [
             (escape(slug), escape(name))
             for slug, name in visibility.people()
             .filter(Exists(spoke) | Exists(runs))
             .order_by("sort_name", "id")
             .values_list("slug", "name")
         ]
-        cache.set(key, choices, CHOICES_TTL)
-    return choices
+
+    return shared.kept(CHOICES_CACHE_KEY.format(generation=generation.current()), read, CHOICES_TTL)
 
 
 def people_checkboxes(choices: list[tuple[str, str]], chosen: set[str]) -> str:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.core.cache import cache
 from django.db import connection
 from django.http import Http404
 
-from ..caching import generation
+from ..caching import generation, shared
 from ..caching.release import shared_key
 from ..models import (
     Topic,
@@ -73,11 +72,11 @@ class TopicTree:
         kept = cls._kept
         if kept is not None and kept[0] == stamp:
             return kept[1]
-        key = TREE_CACHE_KEY.format(generation=stamp)
-        topics = cache.get(key)
-        if topics is None:
-            topics = list(visibility.topics().order_by("name", "id"))
-            cache.set(key, topics, TREE_TTL)
+        topics = shared.kept(
+            TREE_CACHE_KEY.format(generation=stamp),
+            lambda: list(visibility.topics().order_by("name", "id")),
+            TREE_TTL,
+        )
         tree = cls(topics)
         cls._kept = (stamp, tree)
         return tree
@@ -128,11 +127,7 @@ class TopicTree:
         scans all its links, seconds at a million statements, on every change. Cached
         under the content generation, so a count is never older than the last write."""
         key = COUNTS_CACHE_KEY.format(generation=generation.current())
-        counts = cache.get(key)
-        if counts is None:
-            counts = self.count_statements()
-            cache.set(key, counts, TREE_TTL)
-        return counts
+        return shared.kept(key, self.count_statements, TREE_TTL)
 
     def count_statements(self) -> dict[int, int]:
         """For each topic, the distinct statements of its links and its narrower topics'
