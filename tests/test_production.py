@@ -196,6 +196,30 @@ def test_redis_url_gives_every_server_one_shared_cache():
     assert len(default["KEY_PREFIX"]) == 8
 
 
+def test_a_redis_that_stops_answering_is_given_up_on_not_waited_for():
+    """A Redis that takes connections but never answers (hung, or behind a full network
+    queue) makes each cache read fail after REDIS_TIMEOUT, so that the page is read from
+    the database (caching/shared.py) rather than held with no end."""
+    import socket
+
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    from statements.caching.redis_backend import RedisCache
+
+    silent = socket.create_server(("127.0.0.1", 0))  # the system takes connections: no reply
+    try:
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        found = settings_in_subprocess(["CACHES"], REDIS_URL=url, REDIS_TIMEOUT="0.2")
+        params = dict(found["CACHES"]["default"])
+        params["OPTIONS"] = {name: float(value) for name, value in params["OPTIONS"].items()}
+        assert params["OPTIONS"]["socket_timeout"] == 0.2
+        cache = RedisCache(params.pop("LOCATION"), params)
+        with pytest.raises(RedisTimeoutError):
+            cache.get_many(["content-generation"])
+    finally:
+        silent.close()
+
+
 def test_the_static_storage_works_out_each_address_once(tmp_path, settings):
     """The hashed address of a file comes from the manifest read at start: worked out on
     the first page that asks, then given as it was. With DEBUG on, the plain name, as

@@ -221,6 +221,13 @@ if REDIS_URL:
             "BACKEND": "statements.caching.redis_backend.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # Without Redis the pages are read from the database (caching/shared.py); a
+            # Redis that stops answering, rather than refusing, must not hold each request
+            # for the system's connect timeout (two minutes on Linux) first.
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", 0.5)),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", 2)),
+            },
         }
     }
 elif not DEBUG:
