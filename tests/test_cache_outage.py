@@ -165,3 +165,26 @@ def test_an_alert_is_not_taken_while_its_requests_cannot_be_counted(client, worl
     shared_cache.back()
     assert client.post("/alerts/new/", form).status_code == 200
     assert len(mail.outbox) == 1
+
+
+def test_an_editors_save_while_the_cache_is_down_is_refused_with_a_503_and_saves_nothing(
+    world, shared_cache, publisher
+):
+    """The editor is told that nothing was saved and to submit again (the browser keeps
+    the form); the record is as it was, and the same form saves once the cache is back."""
+    from .support import admin_url, form_errors, page_form_data
+
+    editor = logged_in(publisher)
+    statement = Statement.objects.get(pk=world["ossoff_economy"])
+    url = admin_url(Statement, "change", statement.pk)
+    data = {**page_form_data(editor.get(url)), "context": "Said in the second debate."}
+    shared_cache.down()
+    refused = editor.post(url, data)
+    assert refused.status_code == 503
+    assert refused["Retry-After"] and "no-store" in refused["Cache-Control"]
+    assert "Nothing was saved" in refused.content.decode()
+    assert Statement.objects.get(pk=statement.pk).context != "Said in the second debate."
+    shared_cache.back()
+    saved = editor.post(url, data)
+    assert saved.status_code == 302, form_errors(saved)
+    assert Statement.objects.get(pk=statement.pk).context == "Said in the second debate."

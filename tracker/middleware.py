@@ -17,6 +17,9 @@ with TRUSTED_PROXIES / TRUSTED_PROXY_COUNT (``tracker.security.check_forwarding_
 ran past PostgreSQL's statement_timeout (set for the site's requests by
 tracker/gunicorn_conf.py), instead of a 500.
 
+``CacheOutageMiddleware`` answers 503 with Retry-After when a request needed the shared
+cache while it could not be reached (a write, whose stamps must change), instead of a 500.
+
 ``RoutesReadOnceMiddleware`` lets the view and its templates read the request's script
 prefix and urlconf once, for every address they write.
 """
@@ -32,6 +35,7 @@ from django.template.loader import render_to_string
 from django.utils.encoding import escape_uri_path
 from psycopg2 import errorcodes
 
+from statements.caching.shared import UNREACHABLE
 from statements.models.base import resolving_read_once
 
 from .logging import redact_query, request_id_var
@@ -120,6 +124,39 @@ class QueryTimeLimitMiddleware:
             response = JsonResponse({"detail": detail}, status=503)
         else:
             response = HttpResponse(render_to_string("503.html", request=request), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class CacheOutageMiddleware:
+    """A write while the shared cache cannot be reached is refused (its stamps must change:
+    statements/caching/shared.py), and so is anything else that needs the cache then: a
+    503 with Retry-After that says nothing was saved, not a 500. Reading pages does without
+    the cache and never gets here."""
+
+    RETRY_AFTER_SECONDS = 120
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, UNREACHABLE):
+            return None
+        logger.error(
+            "the shared cache could not be reached: path=%s",
+            escape_uri_path(request.path),
+            exc_info=exception,
+        )
+        response: HttpResponse
+        if request.path_info.startswith("/api/"):
+            detail = "The site cannot save changes just now. Please try again in a few minutes."
+            response = JsonResponse({"detail": detail}, status=503)
+        else:
+            response = HttpResponse(render_to_string("503_cache.html", request=request), status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response

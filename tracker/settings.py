@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "tracker.middleware.ForwardingHeadersCheckMiddleware",
     # A query past PostgreSQL's statement_timeout: 503 with Retry-After, not 500.
     "tracker.middleware.QueryTimeLimitMiddleware",
+    # A write while the shared cache is down: 503 with Retry-After, not 500.
+    "tracker.middleware.CacheOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
