@@ -109,11 +109,13 @@ def test_axe_finds_no_violations(page: Page, demo_site, path):
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.mark.parametrize("status", [404, 500, 503])
-def test_error_pages_pass_axe_and_fit_a_phone(page: Page, demo_site, monkeypatch, status):
-    """What a reader gets when an address is wrong (404), the site fails (500) or a query
-    runs out of time (503): a page that says so, accessible and readable on a phone."""
+@pytest.mark.parametrize("failure", ["404", "500", "503", "503 cache"])
+def test_error_pages_pass_axe_and_fit_a_phone(page: Page, demo_site, monkeypatch, failure):
+    """What a reader gets when an address is wrong (404), the site fails (500), a query
+    runs out of time (503) or a write cannot reach the shared cache (503 cache): a page
+    that says so, accessible and readable on a phone."""
     from django.db import OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
 
     from statements.public.views import home as home_view
 
@@ -121,10 +123,13 @@ def test_error_pages_pass_axe_and_fit_a_phone(page: Page, demo_site, monkeypatch
         pgcode = "57014"  # query_canceled: how PostgreSQL ends a query past its time limit
 
     def fail(*args, **kwargs):
-        if status == 500:
+        if failure == "500":
             raise RuntimeError("boom")
+        if failure == "503 cache":
+            raise RedisConnectionError("Error 111 connecting to the cache. Connection refused.")
         raise OperationalError("canceling statement due to statement timeout") from Cancelled()
 
+    status = int(failure.split()[0])
     if status != 404:
         monkeypatch.setattr(home_view.reading, "home_page", fail)
     page.set_viewport_size(PHONE)
@@ -136,7 +141,7 @@ def test_error_pages_pass_axe_and_fit_a_phone(page: Page, demo_site, monkeypatch
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    assert overflow <= 0, f"the {status} page scrolls sideways by {overflow}px at 360px wide"
+    assert overflow <= 0, f"the {failure} page scrolls sideways by {overflow}px at 360px wide"
 
 
 @pytest.fixture
