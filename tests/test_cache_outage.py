@@ -1,11 +1,14 @@
 """Without the shared cache (caching/shared.py): pages are read from the database alone,
 none of them shows a kept copy of anything, and no write is saved."""
 
+import logging
+import math
+
 import pytest
 from django.core.cache import caches
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from statements.caching import generation
+from statements.caching import generation, shared
 from statements.models import Statement
 from statements.reading.cards import fragments
 from statements.reading.tree import TopicTree
@@ -188,3 +191,27 @@ def test_an_editors_save_while_the_cache_is_down_is_refused_with_a_503_and_saves
     saved = editor.post(url, data)
     assert saved.status_code == 302, form_errors(saved)
     assert Statement.objects.get(pk=statement.pk).context == "Said in the second debate."
+
+
+def test_an_outage_is_logged_once_a_minute_per_process_not_once_a_request(
+    client, world, shared_cache, caplog, monkeypatch
+):
+    """Each request during an outage would log a traceback: a busy site's logs would
+    fill with them. A process tells of it once every REPORT_EVERY seconds, then says how
+    many times it went untold."""
+    monkeypatch.setattr(shared, "_last_report", -math.inf)
+    monkeypatch.setattr(shared, "_untold", 0)
+    shared_cache.down()
+
+    def told() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if r.name.startswith("statements.caching")]
+
+    with caplog.at_level(logging.ERROR):
+        for url in ("/", "/statements/", "/people/jon-ossoff/"):
+            assert client.get(url).status_code == 200
+        assert len(told()) == 1 and told()[0].exc_info
+        caplog.clear()
+        monkeypatch.setattr(shared, "_last_report", -math.inf)  # a minute later
+        assert client.get("/topics/").status_code == 200
+    (report,) = told()
+    assert "2 more times since the last report" in report.getMessage()

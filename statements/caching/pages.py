@@ -67,7 +67,7 @@ from django.utils.http import http_date
 
 from tracker.middleware import REQUEST_ID_HEADER, incoming_request_id
 
-from . import generation, single_flight
+from . import generation, shared, single_flight
 from .release import RELEASE
 
 CACHEABLE_STATUSES = frozenset({200, 301, 404})
@@ -181,7 +181,7 @@ def keep_entry(*, cache: BaseCache, key: str, entry: Entry, timeout: int) -> Non
     try:
         cache.set(key, entry, timeout)
     except Exception:  # the cache went down: the page is shown, not kept
-        logger.exception("The page cache could not be written")
+        shared.report(logger, "The page cache could not be written")
 
 
 class AnonymousPageCacheMiddleware:
@@ -213,7 +213,7 @@ class AnonymousPageCacheMiddleware:
             found = self.cache.get_many([*generation.stamp_keys(), key])
             stamps = generation.stamps(found)
         except Exception:  # the cache is down: serve uncached rather than fail
-            logger.exception("The page cache could not be read; serving without it")
+            shared.report(logger, "The page cache could not be read; serving without it")
             return self.without_cache(request)
         version = Version.now(stamps[""])
 
@@ -229,7 +229,7 @@ class AnonymousPageCacheMiddleware:
         try:
             first = self.cache.add(rendering, True, single_flight.LOCK_TTL)
         except Exception:  # the cache is down: render, as when it cannot be read
-            logger.exception("The page cache could not be written; rendering alone")
+            shared.report(logger, "The page cache could not be written; rendering alone")
             return self.render(request, key, version, stamps, encoding)
         if not first:
             entry = self.awaited(key, rendering, version)
@@ -242,7 +242,7 @@ class AnonymousPageCacheMiddleware:
             try:
                 self.cache.delete(rendering)
             except Exception:  # the lock lapses by itself (LOCK_TTL)
-                logger.exception("The page cache could not be written")
+                shared.report(logger, "The page cache could not be written")
 
     def render(
         self,
@@ -277,7 +277,7 @@ class AnonymousPageCacheMiddleware:
                 usable=lambda entry: entry.version == version,
             )
         except Exception:  # the cache went down: render, as when it cannot be read
-            logger.exception("The page cache could not be read; rendering alone")
+            shared.report(logger, "The page cache could not be read; rendering alone")
             return None
 
     def uncached(self, request: HttpRequest) -> HttpResponseBase:
@@ -288,7 +288,7 @@ class AnonymousPageCacheMiddleware:
         try:
             stamps = generation.stamps(self.cache.get_many(generation.stamp_keys()))
         except Exception:  # the cache is down
-            logger.exception("The content generation could not be read")
+            shared.report(logger, "The content generation could not be read")
             return self.without_cache(request)
         with generation.read_once(stamps):
             return self.get_response(request)

@@ -15,6 +15,10 @@ raises, and the write is not made).
 from __future__ import annotations
 
 import logging
+import math
+import sys
+import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -32,6 +36,35 @@ T = TypeVar("T")
 UNREACHABLE: tuple[type[Exception], ...] = (RedisError, OSError)
 
 
+# An outage would write a traceback for every request: each process tells of it at most
+# once a minute, with how many times it went untold since.
+REPORT_EVERY = 60.0  # seconds
+_reports = threading.Lock()
+_last_report = -math.inf
+_untold = 0
+
+
+def report(log: logging.Logger, message: str, *args: object) -> None:
+    """Log the error being handled, ``message`` saying what was done about it: an error
+    reaching the cache (``UNREACHABLE``) at most once every REPORT_EVERY seconds per
+    process, any other every time."""
+    global _last_report, _untold
+    if isinstance(_handled(), UNREACHABLE):
+        now = time.monotonic()
+        with _reports:
+            if now - _last_report < REPORT_EVERY:
+                _untold += 1
+                return
+            untold, _untold, _last_report = _untold, 0, now
+        if untold:
+            message += f" ({untold} more times since the last report)"
+    log.error(message, *args, exc_info=True)
+
+
+def _handled() -> BaseException | None:
+    return sys.exc_info()[1]
+
+
 def shared_cache():
     return caches[generation.CACHE_ALIAS]
 
@@ -46,7 +79,7 @@ def kept(key: str, build: Callable[[], T], timeout: int) -> T:
     try:
         value = cache.get(key)
     except UNREACHABLE:
-        logger.warning("The shared cache could not be read; building %s", key, exc_info=True)
+        report(logger, "The shared cache could not be read; building %s", key)
         return build()
     if value is None:
         value = build()
@@ -59,4 +92,4 @@ def keep(key: str, value: object, timeout: int) -> None:
     try:
         shared_cache().set(key, value, timeout)
     except UNREACHABLE:
-        logger.warning("The shared cache could not be written; %s not kept", key, exc_info=True)
+        report(logger, "The shared cache could not be written; %s not kept", key)

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from django.core.cache.backends.base import BaseCache
 
 from . import generation
-from .shared import UNREACHABLE
+from .shared import UNREACHABLE, report
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def get_or_build(cache: BaseCache, key: str, build: Callable[[], T], timeout: in
     except UNREACHABLE:
         if started:  # the build's own error: the cache's after it are let pass
             raise
-        logger.warning("The shared cache could not be read; building %s", key, exc_info=True)
+        report(logger, "The shared cache could not be read; building %s", key)
         return build()
 
 
@@ -82,7 +82,7 @@ def _get_or_build(cache: BaseCache, key: str, build: Callable[[], T], timeout: i
                 try:
                     cache.delete(lock)
                 except UNREACHABLE:  # the lock lapses by itself (LOCK_TTL)
-                    logger.warning("The shared cache could not be written", exc_info=True)
+                    report(logger, "The shared cache could not be written")
         value = wait(cache, key, lock, deadline)
         if value is not None:
             return value
@@ -116,5 +116,5 @@ def _build_and_keep(cache: BaseCache, key: str, build: Callable[[], T], timeout:
     try:
         cache.set(key, value, timeout)
     except UNREACHABLE:  # shown, not kept
-        logger.warning("The shared cache could not be written; %s not kept", key, exc_info=True)
+        report(logger, "The shared cache could not be written; %s not kept", key)
     return value
