@@ -118,15 +118,25 @@ class QueryTimeLimitMiddleware:
         if not ran_out_of_time(exception):
             return None
         logger.warning("query ran out of time: path=%s", escape_uri_path(request.path))
-        response: HttpResponse
-        if request.path_info.startswith("/api/"):
-            detail = "The database took too long to answer. Please try again in a minute."
-            response = JsonResponse({"detail": detail}, status=503)
-        else:
-            response = HttpResponse(render_to_string("503.html", request=request), status=503)
-        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
-        return response
+        return unavailable(
+            request,
+            "The database took too long to answer. Please try again in a minute.",
+            "503.html",
+            self.RETRY_AFTER_SECONDS,
+        )
+
+
+def unavailable(request, detail: str, template: str, retry_after: int) -> HttpResponse:
+    """A 503 that no cache keeps, with Retry-After: ``detail`` for the API, ``template``
+    for the pages."""
+    response: HttpResponse
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse({"detail": detail}, status=503)
+    else:
+        response = HttpResponse(render_to_string(template, request=request), status=503)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class CacheOutageMiddleware:
@@ -151,15 +161,12 @@ class CacheOutageMiddleware:
             escape_uri_path(request.path),
             exc_info=exception,
         )
-        response: HttpResponse
-        if request.path_info.startswith("/api/"):
-            detail = "The site cannot save changes just now. Please try again in a few minutes."
-            response = JsonResponse({"detail": detail}, status=503)
-        else:
-            response = HttpResponse(render_to_string("503_cache.html", request=request), status=503)
-        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
-        return response
+        return unavailable(
+            request,
+            "The site cannot save changes just now. Please try again in a few minutes.",
+            "503_cache.html",
+            self.RETRY_AFTER_SECONDS,
+        )
 
 
 class RoutesReadOnceMiddleware:

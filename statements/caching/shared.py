@@ -35,7 +35,6 @@ T = TypeVar("T")
 # file system for the directory cache.
 UNREACHABLE: tuple[type[Exception], ...] = (RedisError, OSError)
 
-
 # An outage would write a traceback for every request: each process tells of it at most
 # once a minute, with how many times it went untold since.
 REPORT_EVERY = 60.0  # seconds
@@ -49,7 +48,7 @@ def report(log: logging.Logger, message: str, *args: object) -> None:
     reaching the cache (``UNREACHABLE``) at most once every REPORT_EVERY seconds per
     process, any other every time."""
     global _last_report, _untold
-    if isinstance(_handled(), UNREACHABLE):
+    if isinstance(sys.exc_info()[1], UNREACHABLE):
         now = time.monotonic()
         with _reports:
             if now - _last_report < REPORT_EVERY:
@@ -59,10 +58,6 @@ def report(log: logging.Logger, message: str, *args: object) -> None:
         if untold:
             message += f" ({untold} more times since the last report)"
     log.error(message, *args, exc_info=True)
-
-
-def _handled() -> BaseException | None:
-    return sys.exc_info()[1]
 
 
 def shared_cache():

@@ -60,7 +60,7 @@ def get_or_build(cache: BaseCache, key: str, build: Callable[[], T], timeout: in
     try:
         return _get_or_build(cache, key, building, timeout)
     except UNREACHABLE:
-        if started:  # the build's own error: the cache's after it are let pass
+        if started:  # the build's own: the cache's errors after a build are caught there
             raise
         report(logger, "The shared cache could not be read; building %s", key)
         return build()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.db.models import (
     F,
     OuterRef,
@@ -192,7 +193,7 @@ def _reactions_given(count: int) -> CompiledRead[Reaction]:
     )
 
 
-def said_here():
+def said_here() -> BaseCache:
     """What this process last read of people's statements (the "said" cache:
     tracker/settings.py)."""
     return caches["said"]
@@ -209,8 +210,9 @@ def _said_by(
     person: caching/charts.py) moves those on, and a write to anyone else's statements
     does not. The statements in ``also`` that are not theirs are never kept (their
     speaker's stamps say when they change) but read on each page, in one query. The kept
-    statements are shared by the process's threads: nothing may change them, and a card
-    is drawn from a copy (``_own_copy``)."""
+    statements are shared by the process's threads: nothing may change them but their
+    topics, which drawing a brief sets from the tree (the same for one set of stamps), and
+    a card is drawn from a copy (``_own_copy``)."""
     statements = mention_columns(visibility.statements())
     key = f"said:{person.pk}:{person.window_start}:{stamps}"
     kept = said_here().get(key)
@@ -241,7 +243,8 @@ def person_page(slug: str) -> dict:
     """At most eight queries, whatever the number of statements: the person (with a
     bounded count and the start of their newest statements), their roles and candidacies,
     positions with the statements they rest on, the newest statements with their topics,
-    the topics the window missed (only for prolific speakers), what the cards show besides
+    the topics the window missed (only for prolific speakers; those two kept by the
+    process until a write changes them: ``_said_by``), what the cards show besides
     (sources, reactions), reactions given, and the chart once per change of it."""
     found_person = _person_as_shown(TIMELINE_LENGTH, COUNT_CAP)(slug)
     if not found_person:
