@@ -97,6 +97,20 @@ def test_without_the_cache_no_page_shows_a_copy_kept_before_or_during_the_outage
     assert "the economy is mended" in client.get("/statements/").content.decode()
 
 
+def test_without_the_cache_a_worker_keeps_nothing_in_its_memory(client, world, shared_cache):
+    """What a page keeps in the worker's memory is keyed on stamps that, without the
+    cache, no other request reads: kept, it would only push out what others will read."""
+    from statements.reading.people import said_here
+    from statements.reading.timeline_data import drawn_here
+
+    shared_cache.down()
+    for url in ("/people/jon-ossoff/", "/statements/", "/topics/immigration/"):
+        assert client.get(url).status_code == 200
+    assert not fragments()._cache
+    assert not said_here()._cache
+    assert not drawn_here()._cache
+
+
 def test_a_signed_in_editor_reads_pages_and_the_desk_without_the_cache(world, shared_cache, editor):
     reader = logged_in(editor)
     shared_cache.down()

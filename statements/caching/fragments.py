@@ -10,6 +10,10 @@ one) and pickles anything else, as Django's does. The keys are the site's own, s
 are made, not checked; a read of many keys takes the lock once. Expiry and eviction
 (least recently used first) are Django's.
 
+A request made without the shared cache keeps nothing here: its keys hold stamps that no
+other request reads (generation.unread), so what it kept would only push out what others
+will read.
+
 ``ObjectCache`` keeps every value as it is, unpickled: for values that their readers
 never change (a person's newest statements, read as model instances: unpickling them
 cost as much as reading them again).
@@ -26,6 +30,8 @@ from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
+
+from . import generation
 
 
 def _kept(value: Any) -> Any:
@@ -69,6 +75,8 @@ class FragmentCache(LocMemCache):
         return found[key] if key in found else default
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
+        if generation.is_unread():
+            return []
         kept = [
             (self.make_key(key, version=version), self._kept(value)) for key, value in data.items()
         ]
@@ -81,6 +89,8 @@ class FragmentCache(LocMemCache):
         self.set_many({key: value}, timeout, version=version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        if generation.is_unread():
+            return False
         internal, stored = self.make_key(key, version=version), self._kept(value)
         with self._lock:
             if self._has_expired(internal):
