@@ -58,7 +58,7 @@ COMMIT_BUMP_TRIES = 3
 COMMIT_BUMP_PAUSE = 0.05  # seconds, times the try's number
 
 
-def _cache():
+def shared_cache():
     return caches[CACHE_ALIAS]
 
 
@@ -136,7 +136,7 @@ def current(scope: str = "") -> int:
     read = _read.get()
     if read is not None and scope in read:
         return read[scope]
-    cache, key = _cache(), _key(scope)
+    cache, key = shared_cache(), _key(scope)
     value = cache.get(key)
     if value is None:
         cache.add(key, time.time_ns(), timeout=None)
@@ -150,7 +150,7 @@ def bump(scope: str = "") -> int:
     once may land in either order (a read, then a write): either way the stamp is one
     that no copy is kept under yet, so neither leaves an older copy current; only
     Last-Modified may then step back, and the ETag, which holds the stamp, still differs."""
-    cache, key = _cache(), _key(scope)
+    cache, key = shared_cache(), _key(scope)
     previous = cache.get(key) or 0
     value = max(time.time_ns(), int(previous) + 1)
     cache.set(key, value, timeout=None)

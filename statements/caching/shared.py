@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.cache import caches
 from redis.exceptions import RedisError
 
 from . import generation
@@ -60,17 +59,13 @@ def report(log: logging.Logger, message: str, *args: object) -> None:
     log.error(message, *args, exc_info=True)
 
 
-def shared_cache():
-    return caches[generation.CACHE_ALIAS]
-
-
 def kept(key: str, build: Callable[[], T], timeout: int) -> T:
     """The value kept under ``key``, or ``build()``'s, then kept for ``timeout`` seconds
     (``key`` holds the stamp it depends on). Without the cache, ``build()``'s alone.
     ``build`` must not return None."""
     if generation.is_unread():
         return build()
-    cache = shared_cache()
+    cache = generation.shared_cache()
     try:
         value = cache.get(key)
     except UNREACHABLE:
@@ -85,6 +80,6 @@ def kept(key: str, build: Callable[[], T], timeout: int) -> T:
 def keep(key: str, value: object, timeout: int) -> None:
     """Keep ``value`` if the cache can be written; otherwise it is only not kept."""
     try:
-        shared_cache().set(key, value, timeout)
+        generation.shared_cache().set(key, value, timeout)
     except UNREACHABLE:
         report(logger, "The shared cache could not be written; %s not kept", key)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.db import connection
 from django.http import JsonResponse
 
-from ...caching import generation, shared
+from ...caching import generation
 
 
 def query_database() -> None:
@@ -20,7 +20,7 @@ def query_database() -> None:
 def read_cache() -> None:
     # The stamps every request reads first; asked of the cache itself, not of the
     # request's reading (which, without the cache, is made up: generation.unread).
-    shared.shared_cache().get_many(generation.stamp_keys())
+    generation.shared_cache().get_many(generation.stamp_keys())
 
 
 def reached(check: Callable[[], None]) -> bool:
