@@ -99,13 +99,10 @@ def ranked(
         newest = list(in_order.values_list("pk", flat=True)[: int(limit) + 1])
         return Ranking(ids=newest[:limit], capped=len(newest) > limit)
     # Unordered on purpose: in the index's order, with no sort of all the matches.
-    first = candidates.order_by().values("pk")[: int(limit) + 1]
     try:
-        first_sql, first_params = first.query.get_compiler(using=queryset.db).as_sql()
+        sql, params = backend(queryset).ranking_sql(candidates, parsed, int(limit) + 1)
     except EmptyResultSet:  # e.g. queryset.none(): nothing to rank, nothing to ask
         return Ranking()
-    table = queryset.model._meta.db_table
-    sql, params = backend(queryset).ranking_sql(table, parsed, first_sql, list(first_params))
     with index_entries_at_their_price(queryset.db), connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]

@@ -49,11 +49,13 @@ def matching(queryset: QuerySet, parsed: SearchQuery) -> QuerySet:
     return queryset.filter(pk__in=ids)
 
 
-def ranking_sql(
-    table: str, parsed: SearchQuery, candidates_sql: str, candidates_params: list
-) -> tuple[str, list]:
-    """Ids of the candidates that match, best first (bm25 is lower-is-better)."""
+def ranking_sql(candidates: QuerySet, parsed: SearchQuery, limit: int) -> tuple[str, list]:
+    """Ids of the first ``limit`` candidates that match, best first (bm25 is
+    lower-is-better)."""
+    first = candidates.order_by().values("pk")[:limit]
+    candidates_sql, candidates_params = first.query.get_compiler(using=first.db).as_sql()
     weights = ", ".join(repr(float(w)) for w in BM25_WEIGHTS)
+    table = candidates.model._meta.db_table
     sql = (
         f"SELECT s.id FROM {FTS_TABLE} JOIN {table} s ON s.id = {FTS_TABLE}.rowid "
         # "+rowid": scan the matches once and test each against the candidate ids. Left
