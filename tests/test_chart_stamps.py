@@ -1,6 +1,7 @@
-"""A person's timeline chart is kept under stamps of its own (statements/caching/charts.py):
-every write that changes what the chart shows must make the kept one obsolete, and a write
-that changes only other people's charts leaves it kept.
+"""A person's timeline chart, and a topic's, is kept under stamps of its own
+(statements/caching/charts.py): every write that changes what the chart shows must make
+the kept one obsolete, and a write that changes only other people's and topics' charts
+leaves it kept.
 
 Each case keeps the chart, makes one write (its commit included), reads the chart again
 through the cache, and compares it with one built from nothing."""
@@ -308,3 +309,144 @@ def test_a_retort_is_looked_up_again_when_its_write_commits(
     for callback in callbacks:
         callback()
     assert own_stamp(scene["ossoff"]) != drawn_under
+
+
+# Topics' charts ------------------------------------------------------------------------
+
+
+def topic_chart(topic, many=False):
+    tree = TopicTree.load()
+    return timeline_data.topic_chart(tree.by_slug[topic.slug], tree, many)
+
+
+def topic_from_nothing(topic, many=False):
+    cache.clear()
+    return topic_chart(topic, many)
+
+
+def link_moved(s):
+    link = StatementTopic.objects.get(statement=s["said"], topic=s["economy"])
+    link.topic = s["border"]
+    link.save()
+
+
+def removed_through_the_relation(s):
+    s["said"].topics.remove(s["economy"])
+
+
+def cleared_through_the_relation(s):
+    s["said"].topics.clear()
+
+
+# Each write, with the topic whose chart it changes.
+TOPIC_WRITES = [
+    (new_statement, "economy"),
+    (to_another_speaker, "economy"),
+    (redated, "economy"),
+    (linked, "border"),
+    (linked_through_the_relation, "border"),
+    (unlinked, "economy"),
+    (link_moved, "economy"),
+    (link_moved, "border"),
+    (removed_through_the_relation, "economy"),
+    (cleared_through_the_relation, "economy"),
+    (reacted, "economy"),
+    (reaction_withdrawn, "economy"),
+    (reaction_deleted, "economy"),
+    (respondent_unpublished, "economy"),
+    (source_unpublished, "economy"),
+    (outlet_unpublished, "economy"),
+    (retort_withdrawn, "economy"),
+    (retort_withdrawn, "border"),
+    (statement_deleted, "economy"),
+    (topic_renamed, "economy"),
+    (person_renamed, "economy"),
+]
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["statements", "months"])
+@pytest.mark.parametrize(
+    ("write", "topic"), TOPIC_WRITES, ids=[f"{w.__name__}-{t}" for w, t in TOPIC_WRITES]
+)
+def test_a_write_that_changes_a_topics_chart_makes_the_kept_one_obsolete(
+    scene, write, topic, many, django_capture_on_commit_callbacks
+):
+    before = topic_chart(scene[topic], many)
+    written(lambda: write(scene), django_capture_on_commit_callbacks)
+    after = topic_chart(scene[topic], many)
+    rebuilt = topic_from_nothing(scene[topic], many)
+    assert rebuilt != before, "the write should change the chart"
+    assert after == rebuilt
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["statements", "months"])
+def test_a_statement_on_a_narrower_topic_changes_the_broader_ones_chart(
+    scene, many, django_capture_on_commit_callbacks
+):
+    economy = scene["economy"]
+    jobs = TopicFactory(name="Jobs", parent=economy)
+    before = topic_chart(economy, many)
+
+    def said():
+        # With an event already there, and no new source: those would change every chart.
+        StatementFactory(
+            speaker=scene["perdue"],
+            topics=[jobs],
+            said_on=datetime.date(2020, 7, 2),
+            event=scene["said"].event,
+            sources=[],
+        )
+
+    written(said, django_capture_on_commit_callbacks)
+    assert topic_chart(economy, many) == topic_from_nothing(economy, many) != before
+
+
+def test_a_write_on_one_topics_statements_leaves_anothers_chart_kept(
+    scene, django_capture_on_commit_callbacks
+):
+    economy, border = scene["economy"], scene["border"]
+    kept, stamp = topic_chart(economy), charts.topic_stamp(economy.pk)
+    borders_stamp = charts.topic_stamp(border.pk)
+
+    def writes():
+        # By people already there, with an event and a source already there (as above).
+        said = scene["said"]
+        new = StatementFactory(
+            speaker=scene["ossoff"], topics=[border], event=said.event, sources=[]
+        )
+        StatementSource.objects.create(statement=new, source=said.sources.get())
+        new.text = "A new wording."
+        new.save()
+
+    written(writes, django_capture_on_commit_callbacks)
+    assert charts.topic_stamp(economy.pk) == stamp
+    assert topic_chart(economy) is not kept and topic_chart(economy) == kept
+    assert charts.topic_stamp(border.pk) != borders_stamp
+
+
+def test_a_topic_page_shows_the_chart_as_it_is_after_a_write(
+    client, scene, django_capture_on_commit_callbacks
+):
+    url = scene["economy"].get_absolute_url()
+    first = svg_of(client.get(url).content.decode())
+    written(lambda: new_statement(scene), django_capture_on_commit_callbacks)
+    shown = svg_of(client.get(url).content.decode())
+    assert shown != first
+    cache.clear()
+    assert svg_of(client.get(url).content.decode()) == shown
+
+
+def test_whose_topic_chart_a_write_changes_is_looked_up_again_when_it_commits(
+    scene, django_capture_on_commit_callbacks
+):
+    # Another transaction links the statement to another topic while this one publishes
+    # a reaction on it: a reader may draw that topic's chart (without the reaction)
+    # before this one commits.
+    said, border = scene["said"], scene["border"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        ReactionFactory(statement=said, respondent=scene["perdue"], source=said.sources.get())
+    StatementTopic.objects.bulk_create([StatementTopic(statement=said, topic=border)])
+    drawn_under = generation.current(charts.topic_scope(border.pk))
+    for callback in callbacks:
+        callback()
+    assert generation.current(charts.topic_scope(border.pk)) != drawn_under

@@ -387,7 +387,7 @@ def test_chart_pages_keep_a_constant_query_count(client, uncached_pages, monkeyp
     # The drawn charts are kept per generation, and a person's per its own stamps: draw
     # them again.
     generation.bump()
-    generation.bump(generation.EVERY_SPEAKER)
+    generation.bump(generation.EVERY_CHART)
     monthly = {url: queries_for(client, url) for url in urls}
     assert monthly == many
     body = client.get("/people/p0/").content.decode()

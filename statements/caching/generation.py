@@ -50,10 +50,11 @@ KEY = "content-generation"
 WATCHED_APP_LABELS = frozenset({"statements"})
 # model name -> scope: a write to the model changes the scope's stamp as well.
 SCOPES = {"topic": "topics"}
-# Every person's timeline chart (caching/charts.py): changed by writes it cannot pin on
-# a few people. Each person's own is "speaker:<id>", read only by the pages that need it.
-EVERY_SPEAKER = "speakers"
-ALL_SCOPES = ("", *sorted({*SCOPES.values(), EVERY_SPEAKER}))
+# Every person's and topic's timeline chart (caching/charts.py): changed by writes it
+# cannot pin on a few people and topics. Each one's own is "speaker:<id>" or "topic:<id>",
+# read only by the pages that need it.
+EVERY_CHART = "charts"
+ALL_SCOPES = ("", *sorted({*SCOPES.values(), EVERY_CHART}))
 COMMIT_BUMP_TRIES = 3
 COMMIT_BUMP_PAUSE = 0.05  # seconds, times the try's number
 

@@ -8,8 +8,8 @@ reads a prolific speaker's statements once and sends back a few hundred rows.
 
 The marks are kept in the shared cache under the content generation, as the topic tree's
 counts are: a chart of 50,000 statements is counted once per change, not once per view.
-A person's chart is kept under stamps of its own (caching/charts.py), which only the
-writes that change it change.
+A person's chart, and a topic's, is kept under stamps of its own (caching/charts.py),
+which only the writes that change it change.
 """
 
 from __future__ import annotations
@@ -88,8 +88,8 @@ def capped_count(person: str = "pk", cap: int = DENSITY) -> Subquery:
 
 def cached(what: str, pk: int, build: Callable[[], Chart], stamp: int | str | None = None) -> Chart:
     """The chart ``build()`` reads, kept per content generation (or ``stamp``: a person's
-    chart has its own, caching/charts.py); built by one request at a time (readers who
-    miss it together wait for the first: ``single_flight``)."""
+    chart and a topic's have their own, caching/charts.py); built by one request at a
+    time (readers who miss it together wait for the first: ``single_flight``)."""
     stamp = generation.current() if stamp is None else stamp
     key = CACHE_KEY.format(what=what, pk=pk, generation=stamp)
     return get_or_build(cache, key, build, CACHE_TTL)
@@ -238,6 +238,12 @@ def person_stamp(person_id: int, many: bool, stamps: str | None = None) -> str:
     return f"{stamps or charts.stamp(person_id)}-{'months' if many else 'marks'}"
 
 
+def topic_stamp(topic_id: int, many: bool) -> str:
+    """What a topic's chart is kept under: its stamps (caching/charts.py) and its form,
+    which the topic tree's counts decide."""
+    return f"{charts.topic_stamp(topic_id)}-{'months' if many else 'marks'}"
+
+
 def person_chart(person: Person, many: bool, tree: TopicTree, stamp: str | None = None) -> Chart:
     """One row per topic the person spoke on; ``many``: whether they have more than
     DENSITY published statements (the page knows it already). ``stamp``: the
@@ -277,8 +283,9 @@ def person_chart(person: Person, many: bool, tree: TopicTree, stamp: str | None 
     return cached("person", person.pk, build, stamp or person_stamp(person.pk, many))
 
 
-def topic_chart(topic: Topic, tree: TopicTree, many: bool) -> Chart:
-    """One row per speaker on the topic (narrower topics included)."""
+def topic_chart(topic: Topic, tree: TopicTree, many: bool, stamp: str | None = None) -> Chart:
+    """One row per speaker on the topic (narrower topics included). ``stamp``: the
+    ``topic_stamp`` the page has read already."""
     within = tree.descendant_ids(topic)
 
     def build() -> Chart:
@@ -315,7 +322,7 @@ def topic_chart(topic: Topic, tree: TopicTree, many: bool) -> Chart:
             note=cut_note(cut, many),
         )
 
-    return cached("topic", topic.pk, build)
+    return cached("topic", topic.pk, build, stamp or topic_stamp(topic.pk, many))
 
 
 def race_chart(

@@ -107,6 +107,7 @@ def topic_page(slug: str) -> dict:
     notes = notes_with_sources(within)
     counts = tree.statement_counts()
     many = counts.get(topic.pk, 0) > DENSITY
+    chart_stamp = timeline_data.topic_stamp(topic.pk, many)
     return {
         "tree": tree,
         "topic": topic,
@@ -118,9 +119,10 @@ def topic_page(slug: str) -> dict:
         "timeline_chart": timeline_data.on_page(
             "topic",
             topic.pk,
-            lambda: timeline_data.topic_chart(topic, tree, many),
+            lambda: timeline_data.topic_chart(topic, tree, many, chart_stamp),
             "statements:topic-timeline",
             topic.slug,
+            chart_stamp,
         ),
         # On the topic or a narrower one, as the (cached) tree has them: no query for that.
         # Their cards' relations are read for the page shown (``load_cards``).

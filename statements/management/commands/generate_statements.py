@@ -170,7 +170,7 @@ class Command(BaseCommand):
             )
             # The rows went in by COPY or executemany, which send no signals: every cached
             # page, fragment and chart is made obsolete here (caching/generation.py).
-            generation.bump_now_and_on_commit(generation.EVERY_SPEAKER)
+            generation.bump_now_and_on_commit(generation.EVERY_CHART)
         loaded = time.monotonic() - started
         # Fresh planner statistics: without them the planner picks poor plans for big tables.
         with connection.cursor() as cursor:
