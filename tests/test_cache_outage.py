@@ -130,14 +130,15 @@ def test_a_write_is_refused_while_the_cache_is_down_and_saved_once_it_is_back(wo
     assert Statement.objects.get(pk=statement.pk).text == "the economy is mended"
 
 
+@pytest.mark.parametrize("page", ["/topics/immigration/", "/people/jon-ossoff/"])
 def test_a_cache_that_fails_after_the_stamps_were_read_is_only_not_written(
-    client, world, shared_cache, monkeypatch
+    client, world, shared_cache, monkeypatch, page
 ):
     """The shared cache going down while a page is made, after its stamps were read: what
-    the page reads there (the topic tree, the chart) is built instead, and the page is
-    shown, not kept."""
+    the page reads there (the topic tree, the chart and its own stamps) is built instead,
+    and the page is shown, not kept."""
     cache = shared_cache.cache
-    expected = client.get("/topics/immigration/?before").content.decode()
+    expected = client.get(f"{page}?before").content.decode()
     for each in caches.all():  # nothing kept, in the shared cache or in memory
         each.clear()
     TopicTree._kept = None
@@ -149,7 +150,7 @@ def test_a_cache_that_fails_after_the_stamps_were_read_is_only_not_written(
         return {key: read(key) for key in keys if key.startswith(generation.KEY)}
 
     monkeypatch.setattr(cache, "get_many", stamps_only)
-    response = client.get("/topics/immigration/?before")
+    response = client.get(f"{page}?before")
     assert response.status_code == 200
     assert response.content.decode() == expected
     assert not generation.is_unread()

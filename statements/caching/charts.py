@@ -33,6 +33,7 @@ with the speakers and topics looked up again then (``_Touched``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -41,7 +42,9 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_sav
 
 from ..models import Reaction, Statement, StatementTopic, Topic
 from ..models.topics import descendants
-from . import generation
+from . import generation, shared
+
+logger = logging.getLogger(__name__)
 
 # Models of the app whose rows no chart reads (topics have their own stamp).
 CHART_FREE = frozenset(
@@ -89,7 +92,11 @@ def topic_stamp(topic_id: int) -> str:
 
 def _joined(own: str) -> str:
     scopes = (generation.EVERY_CHART, own, generation.SCOPES["topic"])
-    return "-".join(str(generation.current(s)) for s in scopes)
+    try:
+        return "-".join(str(generation.current(s)) for s in scopes)
+    except shared.UNREACHABLE:  # gone since the request read its stamps: keep nothing
+        shared.report(logger, "The shared cache could not be read; the chart is not kept")
+        return str(generation.unread()[own])
 
 
 def every_chart_changes() -> None:
