@@ -165,7 +165,7 @@ class Bench:
 
         from benchmarks.scenarios import EVERY_CHART
         from statements.caching import charts, generation
-        from statements.models import Person
+        from statements.models import Person, Topic
 
         client = Client(HTTP_HOST="localhost")
         overrides = {}
@@ -183,8 +183,11 @@ class Bench:
             if scenario.charts_changed == EVERY_CHART:
                 generation.bump(generation.EVERY_CHART)
             elif scenario.charts_changed:
-                person = Person.objects.get(slug=scenario.charts_changed)
-                generation.bump(charts.scope(person.pk))
+                kind, slug = scenario.charts_changed.split(":", 1)
+                if kind == "person":
+                    generation.bump(charts.scope(Person.objects.get(slug=slug).pk))
+                else:
+                    generation.bump(charts.topic_scope(Topic.objects.get(slug=slug).pk))
             for run in ("cold", "warm"):
                 with CaptureQueriesContext(connection) as queries:
                     response = client.get(scenario.warm)

@@ -24,7 +24,7 @@ class Scenario:
     stock: str | None = None  # the stock scenario it is compared with
     group: str = ""
     # Whose timeline charts the write before the runs changes (statements/caching/
-    # charts.py): EVERY_CHART, or a person's slug; none besides, by default.
+    # charts.py): EVERY_CHART, "person:<slug>" or "topic:<slug>"; none besides, by default.
     charts_changed: str = ""
 
     def runs(self) -> list[tuple[str, str | list[str]]]:
@@ -132,14 +132,23 @@ def build_scenarios(t: Targets, seed: int = 0) -> list[Scenario]:
             )
             for after, query_string, changed in (
                 ("", "", EVERY_CHART),
-                (", after a write to one person's statements", "?after=one", top),
+                (", after a write to one person's statements", "?after=one", f"person:{top}"),
             )
         ),
-        Scenario(
-            f"Topic page ({topic})",
-            f"/topics/{topic}/",
-            [f"/topics/{slug}/" for slug in t.topics],
-            group="pages",
+        # As for the person pages: the first after a write that changes every chart, the
+        # second after a write to statements on one topic.
+        *(
+            Scenario(
+                f"Topic page ({topic}){after}",
+                f"/topics/{topic}/{query_string}",
+                [f"/topics/{slug}/{query_string}" for slug in t.topics],
+                group="pages",
+                charts_changed=changed,
+            )
+            for after, query_string, changed in (
+                ("", "", EVERY_CHART),
+                (", after a write to one topic's statements", "?after=one", f"topic:{topic}"),
+            )
         ),
         Scenario(
             "Race page",
