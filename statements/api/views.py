@@ -1,10 +1,13 @@
 """Read-only viewsets for /api/v1/. Published records only, nested ones included.
 
 Each list runs a fixed number of queries whatever its page size: related rows come
-through select_related, and nested lists through Prefetch(queryset=...published()...).
+through select_related, and nested lists through Prefetch(queryset=...published()...);
+a statement's, through one compiled read each (nested.py).
 """
 
 from __future__ import annotations
+
+from contextlib import nullcontext
 
 from django.db.models import F, Prefetch
 from django.http import Http404, JsonResponse
@@ -26,53 +29,15 @@ from ..models.base import BIGINT_MAX, ID_PATTERN
 from ..paging import NEWEST_FIRST, OLDEST_FIRST, in_order, order_by
 from ..reading import visibility
 from ..reading.listing import StatementList
+from ..reading.prepared import prepared_reads
 from ..reading.redirects import redirect_for
 from . import serializers as s
 from .filters import PersonFilter, StrictFilterBackend
+from .nested import attach_nested, with_related
 from .pagination import KeysetPagination
 from .schema import StrictFilterExtension  # noqa: F401 -- registers the extension
 
 PUBLISHED = PublicationState.PUBLISHED
-
-# --------------------------------------------------------------------------- querysets
-
-
-def with_everything(statements):
-    """Everything a statement's JSON holds, in six queries whatever the number of rows."""
-    return statements.select_related(
-        "speaker", "speaker_party", "event", "candidacy__race__election"
-    ).prefetch_related(
-        Prefetch(
-            "topics",
-            queryset=visibility.topics().select_related("parent").order_by("name", "id"),
-            to_attr="public_topics",
-        ),
-        Prefetch(
-            "statementsource_set",
-            queryset=visibility.source_links(["statement"]).order_by(
-                "source__published_on", "source_id"
-            ),
-            to_attr="public_source_links",
-        ),
-        Prefetch(
-            "reactions",
-            queryset=visibility.reactions(["statement"]).order_by("id"),
-            to_attr="public_reactions",
-        ),
-        Prefetch(
-            "comment_requests",
-            queryset=visibility.comment_requests(["statement"]).order_by(
-                F("requested_on").asc(nulls_last=True), "id"
-            ),
-            to_attr="public_comment_requests",
-        ),
-        Prefetch(
-            "positions",
-            queryset=visibility.positions().order_by("-as_of", "id"),
-            to_attr="public_positions",
-        ),
-    )
-
 
 # --------------------------------------------------------------------------- schema pieces
 
@@ -200,7 +165,12 @@ class StatementViewSet(ReadOnlyViewSet):
     lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
-        return with_everything(visibility.statements())
+        return with_related(visibility.statements())
+
+    def get_object(self):
+        statement = super().get_object()
+        attach_nested([statement])
+        return statement
 
     def get_keyset_ordering(self, request):
         oldest = self.filterset.ordering_choice == Ordering.OLDEST
@@ -212,11 +182,16 @@ class StatementViewSet(ReadOnlyViewSet):
         paginator = self.paginator
         if listing.ranked:
             ids = paginator.paginate_ranked_ids(listing.ranked_ids(), request)
-            page = in_order(ids, with_everything(Statement.objects.filter(pk__in=ids)))
+            page = in_order(ids, with_related(Statement.objects.filter(pk__in=ids)))
         else:
-            page = paginator.paginate_queryset(
-                results, request, view=self, load=with_everything, ids_first=listing.searching
-            )
+            # Prepared where the page's plan never depends on the values (as the page's).
+            by_cursor = paginator.cursor_query_param in request.query_params
+            arguments = listing.prepared_arguments(by_cursor=by_cursor)
+            with prepared_reads(arguments) if arguments else nullcontext():
+                page = paginator.paginate_queryset(
+                    results, request, view=self, load=with_related, ids_first=listing.searching
+                )
+        attach_nested(page)
         serializer = self.get_serializer(page, many=True)
         return paginator.get_paginated_response(serializer.data)
 
