@@ -40,6 +40,26 @@ def _listed(value) -> list:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
+def before_and_after_one_write(
+    name: str, prefix: str, slugs: list[str], kind: str, one: str
+) -> list[Scenario]:
+    """A page's two rows: after a write that changes every chart, then after a write to
+    the statements of ``one`` (a person's or a topic's: ``kind``), which changes its."""
+    return [
+        Scenario(
+            f"{name}{after}",
+            f"/{prefix}/{one}/{query_string}",
+            [f"/{prefix}/{slug}/{query_string}" for slug in slugs],
+            group="pages",
+            charts_changed=changed,
+        )
+        for after, query_string, changed in (
+            ("", "", EVERY_CHART),
+            (f", after a write to one {kind}'s statements", "?after=one", f"{kind}:{one}"),
+        )
+    ]
+
+
 def build_scenarios(t: Targets, seed: int = 0) -> list[Scenario]:
     rng = random.Random(seed)
 
@@ -120,36 +140,12 @@ def build_scenarios(t: Targets, seed: int = 0) -> list[Scenario]:
             [f"/statements/{pk}/" for pk in t.statements],
             group="pages",
         ),
-        # The second runs right after the first, at addresses not asked before: the
-        # charts are drawn by then, and the write before it changes one of them.
-        *(
-            Scenario(
-                f"Person page, most prolific speaker{after}",
-                f"/people/{top}/{query_string}",
-                [f"/people/{slug}/{query_string}" for slug in t.speakers],
-                group="pages",
-                charts_changed=changed,
-            )
-            for after, query_string, changed in (
-                ("", "", EVERY_CHART),
-                (", after a write to one person's statements", "?after=one", f"person:{top}"),
-            )
+        # The second of each runs right after the first, at addresses not asked before:
+        # the charts are drawn by then, and the write before it changes one of them.
+        *before_and_after_one_write(
+            "Person page, most prolific speaker", "people", t.speakers, "person", top
         ),
-        # As for the person pages: the first after a write that changes every chart, the
-        # second after a write to statements on one topic.
-        *(
-            Scenario(
-                f"Topic page ({topic}){after}",
-                f"/topics/{topic}/{query_string}",
-                [f"/topics/{slug}/{query_string}" for slug in t.topics],
-                group="pages",
-                charts_changed=changed,
-            )
-            for after, query_string, changed in (
-                ("", "", EVERY_CHART),
-                (", after a write to one topic's statements", "?after=one", f"topic:{topic}"),
-            )
-        ),
+        *before_and_after_one_write(f"Topic page ({topic})", "topics", t.topics, "topic", topic),
         Scenario(
             "Race page",
             f"/races/{t.races[0]}/",

@@ -211,6 +211,17 @@ def test_a_statement_moved_to_another_speaker_shows_on_their_chart(
     assert chart(scene["perdue"]) == from_nothing(scene["perdue"]) != before
 
 
+def said_elsewhere(s, speaker, topic):
+    """A new statement by ``speaker`` on ``topic``, and an edit of it. With an event and a
+    source already there: a new source (or outlet) could hide or show reactions on
+    anyone's words, and changes every chart."""
+    said = s["said"]
+    new = StatementFactory(speaker=speaker, topics=[topic], event=said.event, sources=[])
+    StatementSource.objects.create(statement=new, source=said.sources.get())
+    new.text = "A new wording."
+    new.save()
+
+
 def test_a_write_on_one_persons_statements_leaves_anothers_chart_kept(
     scene, django_capture_on_commit_callbacks
 ):
@@ -218,18 +229,9 @@ def test_a_write_on_one_persons_statements_leaves_anothers_chart_kept(
     kept, stamp = chart(ossoff), charts.stamp(ossoff.pk)
     perdues_stamp = charts.stamp(perdue.pk)
 
-    def writes():
-        # With an event and a source already there: a new source (or outlet) could hide
-        # or show reactions on anyone's words, and changes every chart.
-        said = scene["said"]
-        new = StatementFactory(
-            speaker=perdue, topics=[scene["border"]], event=said.event, sources=[]
-        )
-        StatementSource.objects.create(statement=new, source=said.sources.get())
-        new.text = "A new wording."
-        new.save()
-
-    written(writes, django_capture_on_commit_callbacks)
+    written(
+        lambda: said_elsewhere(scene, perdue, scene["border"]), django_capture_on_commit_callbacks
+    )
     assert charts.stamp(ossoff.pk) == stamp
     assert chart(ossoff) is not kept and chart(ossoff) == kept  # read back from the cache
     assert charts.stamp(perdue.pk) != perdues_stamp
@@ -240,10 +242,11 @@ def svg_of(page: str) -> str:
     return page[start : page.index("</svg>", start)]
 
 
-def test_a_person_page_shows_the_chart_as_it_is_after_a_write(
-    client, scene, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("shown_on", ["ossoff", "economy"], ids=["person", "topic"])
+def test_a_page_shows_the_chart_as_it_is_after_a_write(
+    client, scene, shown_on, django_capture_on_commit_callbacks
 ):
-    url = scene["ossoff"].get_absolute_url()
+    url = scene[shown_on].get_absolute_url()
     first = svg_of(client.get(url).content.decode())
     written(lambda: new_statement(scene), django_capture_on_commit_callbacks)
     shown = svg_of(client.get(url).content.decode())
@@ -408,32 +411,12 @@ def test_a_write_on_one_topics_statements_leaves_anothers_chart_kept(
     kept, stamp = topic_chart(economy), charts.topic_stamp(economy.pk)
     borders_stamp = charts.topic_stamp(border.pk)
 
-    def writes():
-        # By people already there, with an event and a source already there (as above).
-        said = scene["said"]
-        new = StatementFactory(
-            speaker=scene["ossoff"], topics=[border], event=said.event, sources=[]
-        )
-        StatementSource.objects.create(statement=new, source=said.sources.get())
-        new.text = "A new wording."
-        new.save()
-
-    written(writes, django_capture_on_commit_callbacks)
+    written(
+        lambda: said_elsewhere(scene, scene["ossoff"], border), django_capture_on_commit_callbacks
+    )
     assert charts.topic_stamp(economy.pk) == stamp
     assert topic_chart(economy) is not kept and topic_chart(economy) == kept
     assert charts.topic_stamp(border.pk) != borders_stamp
-
-
-def test_a_topic_page_shows_the_chart_as_it_is_after_a_write(
-    client, scene, django_capture_on_commit_callbacks
-):
-    url = scene["economy"].get_absolute_url()
-    first = svg_of(client.get(url).content.decode())
-    written(lambda: new_statement(scene), django_capture_on_commit_callbacks)
-    shown = svg_of(client.get(url).content.decode())
-    assert shown != first
-    cache.clear()
-    assert svg_of(client.get(url).content.decode()) == shown
 
 
 def test_whose_topic_chart_a_write_changes_is_looked_up_again_when_it_commits(
