@@ -246,3 +246,27 @@ def test_a_card_drawn_from_kept_statements_leaves_them_as_they_were(client, page
     (statement,) = kept.statements.values()
     assert not hasattr(statement, "card_sources")
     assert "speaker_party" not in statement._state.fields_cache
+
+
+@pytest.mark.django_db
+def test_what_a_process_keeps_of_a_person_holds_their_speaker_and_each_set_of_topics_once(
+    client, pages_rendered
+):
+    """Kept until a write changes them, a person's statements are objects the garbage
+    collector walks at every full collection: they share one copy of their speaker, and
+    those on the same topics one list of those topics."""
+    from statements.reading.people import said_here
+
+    trade, jobs = TopicFactory(name="Trade"), TopicFactory(name="Jobs")
+    ada = PersonFactory(slug="ada", name="Ada Lovelace")
+    for day, topics in ((2, [trade]), (3, [trade]), (4, [trade, jobs])):
+        StatementFactory(speaker=ada, topics=topics, said_on=datetime.date(2020, 1, day))
+    client.get("/people/ada/")
+    (kept,) = [found for found in said_here()._cache.values()]
+    statements = sorted(kept.statements.values(), key=lambda statement: statement.said_on)
+    assert len({id(statement.speaker) for statement in statements}) == 1
+    assert statements[0].speaker.name == "Ada Lovelace"
+    topics = [statement._prefetched_objects_cache["topics"] for statement in statements]
+    assert topics[0] is topics[1]
+    assert [topic.name for topic in topics[0]] == ["Trade"]
+    assert [topic.name for topic in topics[2]] == ["Jobs", "Trade"]

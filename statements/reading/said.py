@@ -101,8 +101,17 @@ class Found:
         )
 
     def of_speaker(self, person_id: int) -> Found:
-        """What the person said, without the statements of others read with it (``also``)."""
+        """What the person said, without the statements of others read with it (``also``),
+        all of them given one copy of their speaker (read with each, the same row): kept by
+        a process (people._said_by), a copy per statement is five more objects each for
+        the garbage collector to walk at every full collection."""
         theirs = {pk: s for pk, s in self.statements.items() if s.speaker_id == person_id}
+        speaker = Statement._meta.get_field("speaker")
+        shared = None
+        for statement in theirs.values():
+            if speaker.is_cached(statement):
+                shared = shared or speaker.get_cached_value(statement)
+                speaker.set_cached_value(statement, shared)
         return Found(theirs, self.said)
 
     def with_statements(self, statements: QuerySet[Statement], ids: Iterable[int]) -> Found:
