@@ -138,3 +138,35 @@ def test_joined_gives_statements_read_without_them_their_party_and_event_in_the_
     assert by_pk[draft_event.pk].event.state == PublicationState.DRAFT
     assert "Unlisted dinner" not in drawn[1] and "Town hall in Macon" in drawn[0]
     assert by_pk[neither.pk].speaker_party is None and by_pk[neither.pk].event is None
+
+
+def test_statements_on_the_same_topics_share_one_prefetched_list_of_them(monkeypatch):
+    """What ``statement.topics.all()`` returns for a card: one queryset per set of topics,
+    in name order, kept by the tree up to a bound and made afresh past it."""
+    from statements.models import Statement, Topic
+    from statements.reading import tree as tree_module
+    from statements.reading.card_relations import give_topics
+    from statements.reading.tree import TopicTree
+
+    jobs = Topic(pk=1, name="Jobs", slug="jobs")
+    trade = Topic(pk=2, name="Trade", slug="trade")
+    water = Topic(pk=3, name="Water", slug="water")
+    tree = TopicTree([jobs, trade, water])
+    monkeypatch.setattr(tree_module, "SHARED_TOPIC_SETS", 2)
+    statements = [Statement(pk=pk) for pk in range(1, 6)]
+    for statement, topic_ids in zip(statements, ([2, 1], [1, 2], [2], [3], [1, 3, 4]), strict=True):
+        statement.topic_ids = topic_ids  # type: ignore[attr-defined]
+    give_topics(statements, tree)
+
+    given = [statement._prefetched_objects_cache["topics"] for statement in statements]
+    assert [[topic.name for topic in topics] for topics in given] == [
+        ["Jobs", "Trade"],
+        ["Jobs", "Trade"],
+        ["Trade"],
+        ["Water"],
+        ["Jobs", "Water"],  # a topic not in the tree (unpublished) is left out
+    ]
+    assert [topic.name for topic in statements[0].topics.all()] == ["Jobs", "Trade"]
+    assert given[0] is given[1]
+    assert len(tree._prefetched) == 2  # the bound: Water's set was made for its statement
+    assert tree.prefetched_topics((3,)) is not given[3]

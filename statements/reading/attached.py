@@ -24,13 +24,24 @@ def as_prefetched(record: models.Model, relation: str, objects: list) -> None:
     """Make ``record.<relation>.all()`` return ``objects`` without a query, as
     ``prefetch_related`` would have: for related rows a page has read another way.
     ``relation`` is a field of the record's own model (a many-to-many): its name is where
-    the related manager looks for prefetched rows. The queryset is made bare, not through
-    the related manager, whose filtered queryset a card page would build a hundred times
-    only to replace it."""
-    related = cast("type[models.Model]", record._meta.get_field(relation).related_model)
-    queryset: Any = related._default_manager.get_queryset()
+    the related manager looks for prefetched rows."""
+    related_model = cast("type[models.Model]", record._meta.get_field(relation).related_model)
+    give_prefetched(record, relation, prefetched(related_model, objects))
+
+
+def prefetched(model: type[models.Model], objects: list) -> Any:
+    """A queryset of ``model`` that is ``objects``, as a prefetch leaves it. Made bare, not
+    through the related manager, whose filtered queryset a card page would build a
+    hundred times only to replace it. Never changed once made, so records may share one
+    (``give_prefetched``)."""
+    queryset: Any = model._default_manager.get_queryset()
     queryset._result_cache = list(objects)
     queryset._prefetch_done = True
+    return queryset
+
+
+def give_prefetched(record: models.Model, relation: str, queryset: Any) -> None:
+    """``as_prefetched`` with the queryset made already (``prefetched``)."""
     if not hasattr(record, "_prefetched_objects_cache"):
         record._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     record._prefetched_objects_cache[relation] = queryset  # type: ignore[attr-defined]

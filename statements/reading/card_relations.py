@@ -40,7 +40,7 @@ from django.db.models.functions import Cast
 from ..models import Event, Organization, Statement
 from ..planning import joins_as_written
 from . import visibility
-from .attached import as_prefetched, attach
+from .attached import attach, give_prefetched
 from .prepared import AnyOf, Argument, compile_shared, fetch_all
 from .tree import TopicTree
 
@@ -263,4 +263,4 @@ def give_topics(statements: Iterable[Statement], tree: TopicTree) -> None:
     by_id, by_name = tree.by_id, tree.name_order.__getitem__
     for statement in statements:
         shown = sorted((pk for pk in statement.topic_ids if pk in by_id), key=by_name)  # type: ignore[attr-defined]
-        as_prefetched(statement, "topics", [by_id[pk] for pk in shown])
+        give_prefetched(statement, "topics", tree.prefetched_topics(tuple(shown)))
