@@ -12,7 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from statements.caching import generation
-from statements.models import PublicationState, QuoteKind, Statement, StatementTopic
+from statements.models import (
+    DatePrecision,
+    PublicationState,
+    QuoteKind,
+    Statement,
+    StatementTopic,
+)
 from statements.reading import timeline_data
 from statements.reading.markup import attribute
 from statements.reading.timeline import (
@@ -249,7 +255,7 @@ def test_undated_statements_are_read_apart(client, monkeypatch):
     topic = TopicFactory()
     dated = StatementFactory(speaker=speaker, topics=[topic], said_on=datetime.date(2020, 1, 1))
     undated = StatementFactory(speaker=speaker, topics=[topic], said_on=datetime.date(2020, 6, 1))
-    Statement.objects.filter(pk=undated.pk).update(date_precision=timeline_data.UNDATED_PRECISION)
+    Statement.objects.filter(pk=undated.pk).update(date_precision=DatePrecision.NONE)
     root = parse(client.get("/people/ada/timeline.svg").content.decode())
     titles = dict(zip([a.get("href") for a in marks_of(root)], mark_titles(root), strict=True))
     assert "date not given" in titles[f"http://testserver{undated.get_absolute_url()}"]
@@ -261,7 +267,7 @@ def test_a_thousand_statements_are_counted_by_month_in_a_bounded_chart(client):
     speaker = PersonFactory(name="Pat Prolific", slug="pat")
     topic = TopicFactory(name="Trade", slug="trade")
     made = published_statements(speaker, topic, 1000)
-    Statement.objects.filter(pk=made[0].pk).update(date_precision=timeline_data.UNDATED_PRECISION)
+    Statement.objects.filter(pk=made[0].pk).update(date_precision=DatePrecision.NONE)
     ReactionFactory(statement=made[1])
     assert 1000 > DENSITY
 

@@ -44,7 +44,7 @@ from .. import paging
 from ..caching import charts, generation
 from ..caching.release import shared_key
 from ..caching.single_flight import get_or_build
-from ..models import Person, QuoteKind, Race, Statement, StatementTopic, Topic
+from ..models import DatePrecision, Person, QuoteKind, Race, Statement, StatementTopic, Topic
 from ..planning import without_merge_joins
 from . import visibility
 from .cards import reaction_count
@@ -52,9 +52,6 @@ from .timeline import DENSITY, Chart, Mark, Row, draw
 from .timeline_table import table
 from .tree import TopicTree
 
-# Statements whose source gives no date: said_on then holds the date it was reported.
-# (DatePrecision has no such value yet; this is the value it is to have.)
-UNDATED_PRECISION = "none"
 # Rows read for a chart of single statements (a statement on two topics is two rows).
 MAX_ROWS = 3 * DENSITY
 MAX_GROUPS = 600  # row-months: about 200 kB of SVG at most
@@ -102,7 +99,7 @@ def month_bounds(month: datetime.date) -> tuple[str, str]:
 
 def undated() -> Case:
     return Case(
-        When(date_precision=UNDATED_PRECISION, then=Value(True)),
+        When(date_precision=DatePrecision.NONE, then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
     )
@@ -138,7 +135,7 @@ def read_marks(
             row = row_of(values)
             if row is None:
                 continue
-            none = values["date_precision"] == UNDATED_PRECISION
+            none = values["date_precision"] == DatePrecision.NONE
             words = values["words"]
             marks.append(
                 Mark(
