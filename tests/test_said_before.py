@@ -430,6 +430,51 @@ def test_the_nearest_repeats_are_shown_and_the_first_time(client, refrain):
     assert not found.earlier and found.first is None
 
 
+@pytest.mark.django_db
+def test_the_repeats_found_are_kept_until_a_write_to_the_speakers_statements(
+    client, uncached_pages, refrain, monkeypatch
+):
+    """Looking for the candidates is most of a statement page's cost, so the repeats found
+    are kept under the speaker's stamps: a write to anyone else's statements leaves them
+    kept, and a new repeat by the speaker, or the speaker's edit, shows on the next page."""
+    from statements.reading import refrains
+
+    looked: list[int] = []
+    real = refrains.candidate_ids
+
+    def counted(statement):
+        looked.append(statement.pk)
+        return real(statement)
+
+    monkeypatch.setattr(refrains, "candidate_ids", counted)
+    elsewhere = StatementFactory(text="Someone else's remark, said on another day entirely.")
+    latest = refrain[13]
+    url = latest.get_absolute_url()
+    text = page_text(get_ok(client, url))
+    assert text.count("Said again on") == 1 and "Rally 14" in text
+    assert looked == [latest.pk]
+
+    elsewhere.text = "Someone else's remark, corrected."
+    elsewhere.save()
+    assert page_text(get_ok(client, url)) == text
+    assert looked == [latest.pk]
+
+    StatementFactory(
+        speaker=latest.speaker,
+        text=refrain[1].text,
+        said_on=refrain[14].said_on + datetime.timedelta(weeks=1),
+        event=EventFactory(name="Rally at the capitol"),
+    )
+    text = page_text(get_ok(client, url))
+    assert text.count("Said again on") == 2 and "Rally at the capitol" in text
+    assert looked == [latest.pk] * 2
+
+    latest.speaker.name = "Stump Speaker, Jr."
+    latest.speaker.save()
+    assert page_text(get_ok(client, url)).count("Said again on") == 2
+    assert looked == [latest.pk] * 3
+
+
 def count_queries(client, url) -> int:
     get_ok(client, url)
     with CaptureQueriesContext(connection) as queries:

@@ -33,7 +33,7 @@ from .attached import as_prefetched, attach
 from .card_relations import attach_card_relations
 from .cards import card_rows, newest_first
 from .prepared import Argument, CompiledRead, Equals
-from .refrains import refrains_among, with_repeat_candidates
+from .refrains import keep_repeats, kept_repeats, refrains_among, with_repeat_candidates
 from .tree import TopicTree
 
 if TYPE_CHECKING:
@@ -172,9 +172,10 @@ def statement_page(pk: int) -> dict:
         )
         .exclude(pk=statement.pk)
     ).values("pk")[:ALSO_SAID]
+    kept_key, kept = kept_repeats(statement)
     others = list(
         card_rows(visibility.statements())
-        .filter(pk__in=with_repeat_candidates(statement, also_ids))
+        .filter(pk__in=with_repeat_candidates(statement, also_ids, kept))
         .annotate(
             also_said=Case(
                 When(pk__in=also_ids, then=Value(True)),
@@ -185,6 +186,8 @@ def statement_page(pk: int) -> dict:
     )
     also_said = sorted((other for other in others if other.also_said), key=newest_first_key)
     refrains = refrains_among(statement, others)
+    if kept is None:
+        keep_repeats(kept_key, refrains)
     everything = [statement, *others]
     attach_card_relations(everything, sources=False)
     # The sources with the note on where in each the words appear; the cards list the
