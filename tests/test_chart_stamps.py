@@ -24,8 +24,10 @@ from statements.reading import timeline_data
 from statements.reading.tree import TopicTree
 
 from .factories import (
+    OrganizationFactory,
     PersonFactory,
     ReactionFactory,
+    SourceFactory,
     StatementFactory,
     TopicFactory,
 )
@@ -135,6 +137,12 @@ def outlet_unpublished(s):
     outlet.save()
 
 
+def source_moved_to_a_draft_outlet(s):
+    source = Reaction.objects.filter(statement=s["said"], response_statement=None).get().source
+    source.outlet = OrganizationFactory(state=DRAFT)
+    source.save()
+
+
 def retort_withdrawn(s):
     # The retort is the other speaker's statement: hiding it hides the reaction it makes
     # on this person's words.
@@ -174,6 +182,7 @@ WRITES = [
     respondent_unpublished,
     source_unpublished,
     outlet_unpublished,
+    source_moved_to_a_draft_outlet,
     retort_withdrawn,
     statement_deleted,
     topic_renamed,
@@ -266,6 +275,16 @@ def test_writes_no_chart_reads_leave_every_chart_kept(scene, django_capture_on_c
         StatementSource.objects.create(
             statement=scene["said"], source=scene["answer"].sources.get()
         )
+        # A source and an organization are read only for whether they are public: an
+        # edit that keeps their state (and a source its outlet) changes no chart, and a
+        # new one none either, as nothing refers to it yet.
+        reaction = Reaction.objects.filter(statement=scene["said"], response_statement=None)
+        source = reaction.get().source
+        source.title = "A corrected headline"
+        source.save()
+        source.outlet.name = "A renamed outlet"
+        source.outlet.save()
+        SourceFactory(outlet=OrganizationFactory())
 
     written(writes, django_capture_on_commit_callbacks)
     assert charts.stamp(ossoff.pk) == stamp

@@ -19,9 +19,12 @@ topics under it by speaker, month and kind, with their reactions. So a write cha
 - a reaction: the charts of its statement's speaker and topics, as it was and as it is;
 - a topic: the topics' own stamp (generation.SCOPES), which is part of every chart's;
 - a record no chart reads (``CHART_FREE``): none;
-- any other record (a person, an organization, a source: each can hide or show
-  reactions on many people's statements), and a write a service makes without model
-  signals (``every_chart_changes``): every chart (``generation.EVERY_CHART``).
+- a source or an organization (``SEEN_BY_VISIBILITY``): every chart if its state
+  changes, or a source's outlet (each can hide or show reactions on many people's
+  statements); none otherwise, nor when one is made;
+- any other record (a person, whose name a topic's chart shows and whose statements
+  their state hides or shows), and a write a service makes without model signals
+  (``every_chart_changes``): every chart (``generation.EVERY_CHART``).
 
 A topic's chart counts the topics under it too, so a change to a topic's chart changes
 those of the topics above it (``with_broader``).
@@ -67,7 +70,13 @@ CHART_FREE = frozenset(
 )
 # Models whose rows a chart reads, each pinned on one statement's speaker and topics.
 PINNED = frozenset({"statement", "statementtopic", "reaction"})
+# Models a chart reads only for whether they are public (a reaction is shown only with its
+# source, the source's outlet and the organization it speaks for public), by the fields
+# that decide it: an edit that keeps these (a source's title corrected, an outlet's name)
+# changes no chart. Their new rows change none either: nothing refers to them yet.
+SEEN_BY_VISIBILITY = {"source": ("state", "outlet_id"), "organization": ("state",)}
 _TOUCHED_BEFORE = "_chart_touched_before"
+_VISIBILITY_BEFORE = "_chart_visibility_before"
 
 
 def scope(person_id: int) -> str:
@@ -216,8 +225,15 @@ def _watched(sender) -> bool:
 def _before_save(sender, instance, **kwargs) -> None:
     # By its id, not by whether Django thinks it new: a fixture or a backup being loaded
     # saves rows with their ids, over rows that may be there.
-    if _watched(sender) and sender._meta.model_name in PINNED and instance.pk is not None:
+    if not _watched(sender) or instance.pk is None:
+        return
+    name = sender._meta.model_name
+    if name in PINNED:
         setattr(instance, _TOUCHED_BEFORE, _as_stored(instance))
+    elif name in SEEN_BY_VISIBILITY:
+        fields = SEEN_BY_VISIBILITY[name]
+        stored = sender._base_manager.filter(pk=instance.pk).values_list(*fields).first()
+        setattr(instance, _VISIBILITY_BEFORE, stored)
 
 
 def _saved(sender, instance, **kwargs) -> None:
@@ -226,6 +242,12 @@ def _saved(sender, instance, **kwargs) -> None:
     name = sender._meta.model_name
     if name in PINNED:
         _change(_touched(instance, instance.__dict__.pop(_TOUCHED_BEFORE, None)))
+    elif name in SEEN_BY_VISIBILITY:
+        if _VISIBILITY_BEFORE not in instance.__dict__:
+            return  # saved without an id: a new row, which nothing refers to yet
+        stored = instance.__dict__.pop(_VISIBILITY_BEFORE)
+        if stored != tuple(getattr(instance, field) for field in SEEN_BY_VISIBILITY[name]):
+            every_chart_changes()
     elif name not in CHART_FREE:
         every_chart_changes()
 
