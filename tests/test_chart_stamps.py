@@ -275,9 +275,9 @@ def test_writes_no_chart_reads_leave_every_chart_kept(scene, django_capture_on_c
         StatementSource.objects.create(
             statement=scene["said"], source=scene["answer"].sources.get()
         )
-        # A source and an organization are read only for whether they are public: an
-        # edit that keeps their state (and a source its outlet) changes no chart, and a
-        # new one none either, as nothing refers to it yet.
+        # A source, an organization or a person is read only for whether it is public
+        # (and a source's outlet, a person's names): an edit that keeps those changes no
+        # chart, and a new one none either, as nothing refers to it yet.
         reaction = Reaction.objects.filter(statement=scene["said"], response_statement=None)
         source = reaction.get().source
         source.title = "A corrected headline"
@@ -285,6 +285,9 @@ def test_writes_no_chart_reads_leave_every_chart_kept(scene, django_capture_on_c
         source.outlet.name = "A renamed outlet"
         source.outlet.save()
         SourceFactory(outlet=OrganizationFactory())
+        ossoff.summary = "Candidate for the Senate in Georgia."
+        ossoff.save()
+        PersonFactory()
 
     written(writes, django_capture_on_commit_callbacks)
     assert charts.stamp(ossoff.pk) == stamp

@@ -19,11 +19,11 @@ topics under it by speaker, month and kind, with their reactions. So a write cha
 - a reaction: the charts of its statement's speaker and topics, as it was and as it is;
 - a topic: the topics' own stamp (generation.SCOPES), which is part of every chart's;
 - a record no chart reads (``CHART_FREE``): none;
-- a source or an organization (``SEEN_BY_VISIBILITY``): every chart if its state
-  changes, or a source's outlet (each can hide or show reactions on many people's
-  statements); none otherwise, nor when one is made;
-- any other record (a person, whose name a topic's chart shows and whose statements
-  their state hides or shows), and a write a service makes without model signals
+- a person, an organization or a source (``CHART_FIELDS``): every chart if what a chart
+  reads of it changes (whether it is public, which can hide or show many people's
+  statements or reactions; a source's outlet; a person's names); none otherwise, nor when
+  one is made;
+- any other record, and a write a service makes without model signals
   (``every_chart_changes``): every chart (``generation.EVERY_CHART``).
 
 A topic's chart counts the topics under it too, so a change to a topic's chart changes
@@ -70,11 +70,18 @@ CHART_FREE = frozenset(
 )
 # Models whose rows a chart reads, each pinned on one statement's speaker and topics.
 PINNED = frozenset({"statement", "statementtopic", "reaction"})
-# Models a chart reads only for whether they are public (a reaction is shown only with its
-# source, the source's outlet and the organization it speaks for public), by the fields
-# that decide it: an edit that keeps these (a source's title corrected, an outlet's name)
-# changes no chart. Their new rows change none either: nothing refers to them yet.
-SEEN_BY_VISIBILITY = {"source": ("state", "outlet_id"), "organization": ("state",)}
+# Models of which the charts, and what is kept under their stamps, read only these fields:
+# whether a record is public (a reaction is shown only with its respondent, its source,
+# the source's outlet and the organization it speaks for public; a statement only with
+# its speaker), and a person's names and address (a topic's chart, and a person's kept
+# statements, show them). An edit that keeps them (a headline corrected, an outlet
+# renamed, a person's summary) changes no chart; a new row none either, as nothing
+# refers to it yet.
+CHART_FIELDS = {
+    "source": ("state", "outlet_id"),
+    "organization": ("state",),
+    "person": ("state", "name", "sort_name", "slug"),
+}
 _TOUCHED_BEFORE = "_chart_touched_before"
 _VISIBILITY_BEFORE = "_chart_visibility_before"
 
@@ -230,8 +237,8 @@ def _before_save(sender, instance, **kwargs) -> None:
     name = sender._meta.model_name
     if name in PINNED:
         setattr(instance, _TOUCHED_BEFORE, _as_stored(instance))
-    elif name in SEEN_BY_VISIBILITY:
-        fields = SEEN_BY_VISIBILITY[name]
+    elif name in CHART_FIELDS:
+        fields = CHART_FIELDS[name]
         stored = sender._base_manager.filter(pk=instance.pk).values_list(*fields).first()
         setattr(instance, _VISIBILITY_BEFORE, stored)
 
@@ -242,11 +249,11 @@ def _saved(sender, instance, **kwargs) -> None:
     name = sender._meta.model_name
     if name in PINNED:
         _change(_touched(instance, instance.__dict__.pop(_TOUCHED_BEFORE, None)))
-    elif name in SEEN_BY_VISIBILITY:
+    elif name in CHART_FIELDS:
         if _VISIBILITY_BEFORE not in instance.__dict__:
             return  # saved without an id: a new row, which nothing refers to yet
         stored = instance.__dict__.pop(_VISIBILITY_BEFORE)
-        if stored != tuple(getattr(instance, field) for field in SEEN_BY_VISIBILITY[name]):
+        if stored != tuple(getattr(instance, field) for field in CHART_FIELDS[name]):
             every_chart_changes()
     elif name not in CHART_FREE:
         every_chart_changes()
