@@ -83,7 +83,7 @@ CHART_FIELDS = {
     "person": ("state", "name", "sort_name", "slug"),
 }
 _TOUCHED_BEFORE = "_chart_touched_before"
-_VISIBILITY_BEFORE = "_chart_visibility_before"
+_FIELDS_BEFORE = "_chart_fields_before"
 
 
 def scope(person_id: int) -> str:
@@ -240,7 +240,7 @@ def _before_save(sender, instance, **kwargs) -> None:
     elif name in CHART_FIELDS:
         fields = CHART_FIELDS[name]
         stored = sender._base_manager.filter(pk=instance.pk).values_list(*fields).first()
-        setattr(instance, _VISIBILITY_BEFORE, stored)
+        setattr(instance, _FIELDS_BEFORE, stored)
 
 
 def _saved(sender, instance, **kwargs) -> None:
@@ -250,9 +250,9 @@ def _saved(sender, instance, **kwargs) -> None:
     if name in PINNED:
         _change(_touched(instance, instance.__dict__.pop(_TOUCHED_BEFORE, None)))
     elif name in CHART_FIELDS:
-        if _VISIBILITY_BEFORE not in instance.__dict__:
+        if _FIELDS_BEFORE not in instance.__dict__:
             return  # saved without an id: a new row, which nothing refers to yet
-        stored = instance.__dict__.pop(_VISIBILITY_BEFORE)
+        stored = instance.__dict__.pop(_FIELDS_BEFORE)
         if stored != tuple(getattr(instance, field) for field in CHART_FIELDS[name]):
             every_chart_changes()
     elif name not in CHART_FREE:

@@ -19,7 +19,7 @@ statements hold the key words thousands of times, each compared with the words (
 million statements, 19 ms on average, up to 290 ms). So the repeats found are kept in the
 shared cache, by id, under the speaker's chart stamps (caching/charts.py), which every
 write that can change them moves on: one of the speaker's statements saved or deleted
-(its words, state, day, event or speaker), and a person's edit (the search vector holds
+(its words, state, day, event or speaker), and a person renamed (the search vector holds
 the speaker's name). A write to anyone else's statements leaves them kept, and the page
 then reads the kept repeats by id instead of looking for candidates, in the same query.
 """
