@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from redis.exceptions import RedisError
 
@@ -63,18 +63,25 @@ def kept(key: str, build: Callable[[], T], timeout: int) -> T:
     """The value kept under ``key``, or ``build()``'s, then kept for ``timeout`` seconds
     (``key`` holds the stamp it depends on). Without the cache, ``build()``'s alone.
     ``build`` must not return None."""
-    if generation.is_unread():
-        return build()
-    cache = generation.shared_cache()
-    try:
-        value = cache.get(key)
-    except UNREACHABLE:
-        report(logger, "The shared cache could not be read; building %s", key)
-        return build()
+    readable, value = found(key)
     if value is None:
         value = build()
-        keep(key, value, timeout)
+        if readable:
+            keep(key, value, timeout)
     return value
+
+
+def found(key: str) -> tuple[bool, Any]:
+    """Whether the shared cache can be read for this request, and the value kept under
+    ``key`` (None when there is none). Unreadable, nothing may be kept either: the request
+    runs without the cache (generation.unread), or it has just gone."""
+    if generation.is_unread():
+        return False, None
+    try:
+        return True, generation.shared_cache().get(key)
+    except UNREACHABLE:
+        report(logger, "The shared cache could not be read; building %s", key)
+        return False, None
 
 
 def keep(key: str, value: object, timeout: int) -> None:

@@ -26,14 +26,13 @@ then reads the kept repeats by id instead of looking for candidates, in the same
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from ..caching import charts, generation, shared
+from ..caching import charts, shared
 from ..caching.release import shared_key
 from ..models import PublicationState, Statement
 from ..search import backend, similar
@@ -44,7 +43,6 @@ CANDIDATES = 50
 SHOWN = 5
 KEPT_KEY = shared_key("statements:repeats", "{pk}:{stamps}")
 KEPT_TTL = 24 * 3600
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -118,8 +116,8 @@ def with_repeat_candidates(
             return ids
         sql, params = found
     elif kept:
-        table = Statement._meta.db_table
-        sql, params = f"SELECT id FROM {table} WHERE id IN ({', '.join(['%s'] * len(kept))})", kept
+        by_id = Statement._base_manager.filter(pk__in=kept).values("pk")
+        sql, params = by_id.query.get_compiler(using=ids.db).as_sql()
     else:
         return ids
     ids_sql, ids_params = ids.query.get_compiler(using=ids.db).as_sql()
@@ -130,22 +128,17 @@ def with_repeat_candidates(
     )
 
 
-def kept_repeats(statement: Statement) -> tuple[str, list[int] | None]:
-    """Where the ids of ``statement``'s repeats are kept (see the module), and those ids,
-    or None when they are not kept (or the shared cache cannot be read)."""
+def kept_repeats(statement: Statement) -> tuple[str | None, list[int] | None]:
+    """Where the ids of ``statement``'s repeats are to be kept (see the module; None when
+    the shared cache cannot be read), and those ids, or None when they are not kept."""
     key = KEPT_KEY.format(pk=statement.pk, stamps=charts.stamp(statement.speaker_id))
-    if generation.is_unread():
-        return key, None
-    try:
-        return key, generation.shared_cache().get(key)
-    except shared.UNREACHABLE:
-        shared.report(logger, "The shared cache could not be read; looking for repeats")
-        return key, None
+    readable, ids = shared.found(key)
+    return (key if readable else None), ids
 
 
-def keep_repeats(key: str, refrains: Refrains) -> None:
-    """Keep the ids of every repeat found (``kept_repeats``'s key)."""
-    if not generation.is_unread():
+def keep_repeats(key: str | None, refrains: Refrains) -> None:
+    """Keep the ids of every repeat found, under ``kept_repeats``'s key if it gave one."""
+    if key is not None:
         shared.keep(key, [repeat.pk for repeat in refrains.every], KEPT_TTL)
 
 
