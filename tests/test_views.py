@@ -675,7 +675,17 @@ class World:
                 interpretation="a reading" if i % 2 else "",
                 text="First fragment.\n\nSecond fragment.",
             )
-            ReactionFactory(statement=theirs, respondent=self.main, source=source)
+            # Reactions the main person gives, as their page shows them: some as a
+            # party's member, with a reading of the words, or with how they were given.
+            ReactionFactory(
+                statement=theirs,
+                respondent=self.main,
+                source=source,
+                respondent_role="spokesman" if i % 3 == 1 else "",
+                respondent_organization=self.party if i % 2 else None,
+                interpretation="his reading" if i % 2 else "",
+                channel="in a statement" if i % 3 == 0 else "",
+            )
             CommentRequest.objects.create(
                 statement=self.lead,
                 asked_organization=self.party,
@@ -784,6 +794,29 @@ def test_every_page_runs_a_constant_number_of_queries(client, uncached_pages):
     assert text.count("First fragment.") == 30
     assert "Older position" in page_text(get_ok(client, f"/people/{world.main.slug}/"))
     assert page_text(get_ok(client, f"/races/{world.race.slug}/")).count("Position 29") >= 1
+
+
+def test_every_page_runs_as_many_queries_with_30_rows_as_with_3_after_a_write(
+    client, uncached_pages
+):
+    """As above, on the first request after a write, when every per-generation fragment
+    (cards, reactions, menus) is drawn afresh: drawing them reads nothing row by row."""
+
+    def after_a_write(world: World, url: str) -> int:
+        get_ok(client, url)
+        StatementFactory(speaker=world.quiet, topics=[world.root])  # a new generation
+        with CaptureQueriesContext(connection) as queries:
+            get_ok(client, url)
+        return len(queries.captured_queries)
+
+    world = World()
+    world.grow(3)
+    small = {url: after_a_write(world, url) for url in world.urls()}
+    world.grow(30)
+    big = {url: after_a_write(world, url) for url in world.urls()}
+
+    for (url, few), (big_url, many) in zip(small.items(), big.items(), strict=True):
+        assert few == many, (url, big_url, few, many)
 
 
 def test_every_page_keeps_its_budget_on_the_first_request_after_a_write(client, uncached_pages):

@@ -179,15 +179,43 @@ def _positions_as_shown() -> CompiledRead[WithAnnotations[Position, PositionShow
     )
 
 
+# What the page shows of a reaction the person gave (_partials/reaction_given.html), and
+# of the statement, source and organization it names. Reading every column of the five
+# records instead (the statement's context, the people's and outlets' descriptions, the
+# bookkeeping) took 2.9 ms of a prolific speaker's page rather than 1.7, at a million
+# statements, though the reactions' HTML is kept per content generation.
+GIVEN_REACTION_COLUMNS = (
+    "id",
+    "stance",
+    "kind",
+    "text",
+    "interpretation",
+    "respondent_role",
+    "channel",
+    "response_statement_id",  # the reaction's words are its own only without one
+    "respondent_organization__state",
+    "respondent_organization__name",
+    "source__title",
+    "source__published_on",
+    "source__outlet__name",
+    "statement__kind",
+    "statement__said_on",
+    "statement__date_precision",
+    "statement__speaker__name",
+    "statement__speaker__sort_name",
+)
+
+
 @functools.cache
 def _reactions_given(count: int) -> CompiledRead[Reaction]:
     """The newest ``count`` published reactions the person (the argument is their id)
-    gave to others' statements."""
+    gave to others' statements, with ``GIVEN_REACTION_COLUMNS``."""
     return CompiledRead(
         visibility.reactions_to_others(["respondent"])
         .filter(Equals(F("respondent_id"), Argument))
         .select_related(None)  # the respondent is the person: not joined again
         .select_related("respondent_organization", "source__outlet", "statement__speaker")
+        .only(*GIVEN_REACTION_COLUMNS)
         # Newest first, as the index has them (undated ones first, on every database).
         .order_by(F("reacted_on").desc(nulls_first=True), "-id")[:count]
     )
