@@ -29,7 +29,7 @@ from ..models.base import BIGINT_MAX, ID_PATTERN
 from ..paging import NEWEST_FIRST, OLDEST_FIRST, in_order, order_by
 from ..reading import visibility
 from ..reading.listing import StatementList
-from ..reading.prepared import prepared_reads
+from ..reading.prepared import prepared_reads, read_by_shape
 from ..reading.redirects import redirect_for
 from . import serializers as s
 from .filters import PersonFilter, StrictFilterBackend
@@ -182,7 +182,7 @@ class StatementViewSet(ReadOnlyViewSet):
         paginator = self.paginator
         if listing.ranked:
             ids = paginator.paginate_ranked_ids(listing.ranked_ids(), request)
-            page = in_order(ids, with_related(Statement.objects.filter(pk__in=ids)))
+            page = in_order(ids, read_by_shape(with_related(Statement.objects.filter(pk__in=ids))))
         else:
             # Prepared where the page's plan never depends on the values (as the page's).
             by_cursor = paginator.cursor_query_param in request.query_params

@@ -13,7 +13,7 @@ from ...paging import keyset_page, ranked_page
 from ...reading import menus
 from ...reading.cards import card_columns, rendered_cards
 from ...reading.listing import StatementList
-from ...reading.prepared import prepared_reads
+from ...reading.prepared import prepared_reads, read_by_shape
 
 
 def statement_list(request):
@@ -26,7 +26,7 @@ def statement_list(request):
         ranking = listing.ranking()
         page = ranked_page(
             ranking.ids,
-            lambda ids: card_columns(Statement.objects.filter(pk__in=ids)),
+            lambda ids: read_by_shape(card_columns(Statement.objects.filter(pk__in=ids))),
             page_number=request.GET.get("page"),
         )
     else:
