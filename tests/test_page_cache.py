@@ -459,12 +459,12 @@ def test_a_person_pages_briefs_and_entries_are_kept_until_an_edit(world, publish
 
 
 def test_a_person_pages_reactions_given_are_kept_until_an_edit(world, publisher):
-    """Each reaction a person gave is drawn once per content generation on their page,
-    and afresh after an edit."""
+    """The reactions a person gave are read and drawn once per content generation on their
+    page, and afresh after an edit."""
     from unittest import mock
 
     from statements.models import Reaction
-    from statements.reading import person_html
+    from statements.reading import people, person_html
 
     from .support import logged_in
 
@@ -472,18 +472,26 @@ def test_a_person_pages_reactions_given_are_kept_until_an_edit(world, publisher)
     reaction = Reaction.objects.get(respondent__slug="bhavin-patel")
     said = reaction.text
     drawn = mock.patch.object(person_html, "render_to_string", wraps=person_html.render_to_string)
-    with drawn as partials:
+    read = mock.patch.object(people, "_reactions_given", wraps=people._reactions_given)
+    with drawn as partials, read as reads:
         first = editor.get("/people/bhavin-patel/").content.decode()
         assert f'id="given-{reaction.pk}"' in first and said in first
-        assert partials.call_count == 1
+        assert (partials.call_count, reads.call_count) == (1, 1)
         again = editor.get("/people/bhavin-patel/").content.decode()
         assert f'id="given-{reaction.pk}"' in again and said in again
-        assert partials.call_count == 1
+        assert (partials.call_count, reads.call_count) == (1, 1)
 
         correct_a_misprint(reaction, publisher, text="A corrected reaction.")
         edited = editor.get("/people/bhavin-patel/").content.decode()
         assert "A corrected reaction." in edited and said not in edited
-        assert partials.call_count == 2
+        assert (partials.call_count, reads.call_count) == (2, 2)
+
+
+def test_a_person_page_without_reactions_given_says_so_and_keeps_saying_so(client, world):
+    """No reaction given: the page says so, from the kept (empty) run too."""
+    for n in range(2):  # two addresses: the second page is drawn, not read from the cache
+        body = client.get(f"/people/jon-ossoff/?n={n}").content.decode()
+        assert "No published reaction by Jon Ossoff to anyone else's statement." in body
 
 
 def test_the_file_cache_culls_now_and_then_and_keeps_its_limit(tmp_path):

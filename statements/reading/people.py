@@ -34,7 +34,7 @@ from ..models import (
 from ..models.base import CountedUpTo, count_per_row
 from ..paging import COUNT_CAP
 from ..planning import joins_as_written
-from . import said, timeline_data, visibility
+from . import person_html, said, timeline_data, visibility
 from .attached import attach
 from .cards import mention_columns, prefixed_cards, sort_newest
 from .prepared import Argument, CompiledRead, Equals
@@ -221,6 +221,13 @@ def _reactions_given(count: int) -> CompiledRead[Reaction]:
     )
 
 
+def reactions_given(person_id: int) -> list[Reaction]:
+    """The newest ``REACTIONS_ON_PERSON`` published reactions the person gave to others'
+    statements, as their page shows them."""
+    with joins_as_written():
+        return _reactions_given(REACTIONS_ON_PERSON)(person_id)
+
+
 def said_here() -> BaseCache:
     """What this process last read of people's statements (the "said" cache:
     tracker/settings.py)."""
@@ -273,7 +280,8 @@ def person_page(slug: str) -> dict:
     positions with the statements they rest on, the newest statements with their topics,
     the topics the window missed (only for prolific speakers; those two kept by the
     process until a write changes them: ``_said_by``), what the cards show besides
-    (sources, reactions), reactions given, and the chart once per change of it."""
+    (sources, reactions), reactions given (read only when their run is not kept: see
+    ``person_html.given_reactions``), and the chart once per change of it."""
     found_person = _person_as_shown(TIMELINE_LENGTH, COUNT_CAP)(slug)
     if not found_person:
         raise Http404("No published person with that address.")
@@ -346,8 +354,9 @@ def person_page(slug: str) -> dict:
     for on_topic in topic_positions:
         on_topic.cards = [next(drawn) for _ in on_topic.current.public_statements]
 
-    with joins_as_written():
-        reactions = _reactions_given(REACTIONS_ON_PERSON)(person.pk)
+    reactions = person_html.given_reactions(
+        person, generation.current(), lambda: reactions_given(person.pk)
+    )
 
     months: list[dict] = []
     for statement in timeline:

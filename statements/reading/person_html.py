@@ -12,7 +12,7 @@ the whole template takes 1.8. Each run is one string, every value escaped by
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
@@ -80,18 +80,21 @@ def timeline_months(months: Sequence[dict], generation: int) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 -- every value is escaped
 
 
-def given_reactions(reactions: Sequence[Reaction], person: Person, generation: int) -> SafeString:
-    """The reactions ``person`` gave to others' statements, each through its partial,
-    kept per content ``generation``."""
-    keys = [f"given-reaction:{reaction.pk}:{generation}" for reaction in reactions]
-    drawn = kept_fragments(
-        keys,
-        list(reactions),
-        lambda missing: [
-            render_to_string(
-                "statements/_partials/reaction_given.html", {"reaction": r, "person": person}
-            ).strip()
-            for r in missing
-        ],
-    )
-    return mark_safe("\n".join(drawn))  # noqa: S308 -- rendered by the template, which escapes
+def given_reactions(
+    person: Person, generation: int, read: Callable[[], Sequence[Reaction]]
+) -> SafeString:
+    """The reactions ``person`` gave to others' statements (``read()``), each through its
+    partial, as one run kept per person and content ``generation``: a page whose run is
+    kept reads none of them (reading a prolific speaker's twenty took 1.7 ms of their
+    page, at a million statements). Empty when they gave none."""
+
+    def draw(_missing: list[Person]) -> list[str]:
+        partial = "statements/_partials/reaction_given.html"
+        return [
+            "\n".join(
+                render_to_string(partial, {"reaction": r, "person": person}).strip() for r in read()
+            )
+        ]
+
+    (drawn,) = kept_fragments([f"given-reactions:{person.pk}:{generation}"], [person], draw)
+    return mark_safe(drawn)  # noqa: S308 -- rendered by the template, which escapes

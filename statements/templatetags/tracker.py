@@ -39,12 +39,6 @@ def route_tag(parser, token):
 
 
 @register.simple_tag
-def given_reactions(reactions, person):
-    """The reactions ``person`` gave to others' statements, on their page."""
-    return person_html.given_reactions(reactions, person, generation.current())
-
-
-@register.simple_tag
 def person_topic_sections(sections, person):
     """The topics ``person`` spoke on without a summary, a section each."""
     return person_html.topic_sections(sections, person, generation.current())
