@@ -183,7 +183,8 @@ def _positions_as_shown() -> CompiledRead[WithAnnotations[Position, PositionShow
 # of the statement, source and organization it names. Reading every column of the five
 # records instead (the statement's context, the people's and outlets' descriptions, the
 # bookkeeping) took 2.9 ms of a prolific speaker's page rather than 1.7, at a million
-# statements, though the reactions' HTML is kept per content generation.
+# statements. (The read is made only when the page's run of them is not kept:
+# person_html.given_reactions.)
 GIVEN_REACTION_COLUMNS = (
     "id",
     "stance",
