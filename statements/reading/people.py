@@ -180,11 +180,11 @@ def _positions_as_shown() -> CompiledRead[WithAnnotations[Position, PositionShow
 
 
 # What the page shows of a reaction the person gave (_partials/reaction_given.html), and
-# of the statement, source and organization it names. Reading every column of the five
-# records instead (the statement's context, the people's and outlets' descriptions, the
-# bookkeeping) took 2.9 ms of a prolific speaker's page rather than 1.7, at a million
-# statements. (The read is made only when the page's run of them is not kept:
-# person_html.given_reactions.)
+# of the five records it names (its organization, source and outlet, the statement and its
+# speaker). Reading every column of the six instead (the statement's context, the
+# people's and outlets' descriptions, the bookkeeping) took 2.9 ms of a prolific
+# speaker's page rather than 1.7, at a million statements. (The read is made only when
+# the page's run of them is not kept: person_html.given_reactions.)
 GIVEN_REACTION_COLUMNS = (
     "id",
     "stance",
