@@ -22,7 +22,8 @@
    each request: random dates, cursors, ids, filter values; up to 2,000 distinct URLs,
    shared out between the driver's threads, taken in turn), driven by wrk (--latency; a
    Lua script picks the cold URLs) when it is installed, else by a Python driver
-   (threads, keep-alive) at the same concurrency.
+   (threads, keep-alive) at the same concurrency. Each run waits until the database runs
+   no query left from the run before.
    The stock view runs the scenarios it can serve: page 1, a page half-way (?page=N),
    a topic, the searches.
 4. The full CSV export, timed, with the peak RSS of the gunicorn workers (from /proc) for
@@ -85,9 +86,40 @@ from benchmarks.report import (
 from benchmarks.scenarios import BARE, Scenario, build_scenarios
 from benchmarks.targets import Targets, find_targets
 
+# How long a run waits for the queries of the one before it to end (``settle``).
+SETTLE_SECONDS = 60
+
 
 def log(message: str) -> None:
     print(f"[bench] {message}", flush=True)
+
+
+def settle() -> None:
+    """Wait until the database runs no request's query, i.e. none of the run before. The
+    requests that the driver leaves in flight when it stops go on: a stock search's (3-7
+    s, with parallel workers) went on for 1.5 s into the next run, which is another stock
+    run, and slowed it down."""
+    from django.db import connection
+
+    deadline = time.monotonic() + SETTLE_SECONDS
+    waited = False
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # read afresh in a transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state = 'active' AND pid <> pg_backend_pid() "
+                "AND backend_type IN ('client backend', 'parallel worker')"  # not autovacuum
+            )
+            (active,) = cursor.fetchone()
+        if not active:
+            break
+        waited = True
+        time.sleep(0.2)
+    else:
+        log(f"queries of an earlier run still active after {SETTLE_SECONDS} s; going on")
+    if waited:
+        log("waited for an earlier run's queries to end")
 
 
 class Bench:
@@ -309,6 +341,7 @@ class Bench:
                 if bad:
                     rows.append(Row(scenario.name, run, None, None, note=f"{bad}"))
                     continue
+                settle()
                 logged = server_log_size(scenario.server)
                 result = driver(base, target, args.seconds, args.connections, args.threads)
                 counted = queries["cold" if run.startswith("cold") else "warm"]

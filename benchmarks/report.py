@@ -300,7 +300,8 @@ def document(
         "scenario, cold with cold, warm with warm; “> n×” when no stock request finished "
         "within the run.",
         "- Requests: those that finished within the run; where there are few, the "
-        "percentiles are rough.",
+        "percentiles are rough. Each run starts once the database runs no query left "
+        "from the run before (a stock request goes on after the driver stops).",
         "- SQL queries: per request, counted once per scenario in-process (Django's "
         "test Client, same database, the warm URL): rendered for cold rows, from the "
         "page cache for warm rows.",

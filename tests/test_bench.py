@@ -12,6 +12,7 @@ from pathlib import Path
 
 import django
 import pytest
+from django.db import connection
 from django.test import override_settings
 
 from benchmarks import bare_settings, bench, drivers, processes, report
@@ -372,3 +373,44 @@ def test_targets_table_says_which_targets_are_met():
     timed_out = report.Export("all", 10**6, 500.0, 40.0, 90.0, True, 1)
     assert met([small, cut_short])[export_target] == "**no**"
     assert met([small, timed_out])[export_target] == "**no**"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the bench reads PostgreSQL's pg_stat_activity"
+)
+@pytest.mark.django_db(transaction=True)  # autocommit, as the bench's connection is
+def test_a_run_starts_once_the_queries_left_by_the_run_before_have_ended():
+    """A query of another connection (a request the driver left in flight) is waited
+    for: the run starts after it ended, by the database's clock; with none, at once."""
+    import psycopg2
+
+    bench.settle()  # nothing is running: returns at once
+
+    in_flight = psycopg2.connect(**connection.get_connection_params())
+    ended_at = []
+
+    def request_left_in_flight():
+        with in_flight.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(1), clock_timestamp()")
+            ended_at.append(cursor.fetchone()[1])
+
+    thread = threading.Thread(target=request_left_in_flight)
+    thread.start()
+    try:
+        with connection.cursor() as cursor:
+            for _ in range(500):  # until PostgreSQL reports it running
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE query LIKE 'SELECT pg_sleep(1)%%' AND state = 'active'"
+                )
+                if cursor.fetchone()[0]:
+                    break
+            else:
+                pytest.fail("the query left in flight never showed as running")
+            bench.settle()
+            cursor.execute("SELECT clock_timestamp()")
+            started_at = cursor.fetchone()[0]
+    finally:
+        thread.join()
+        in_flight.close()
+    assert started_at >= ended_at[0]
