@@ -141,6 +141,39 @@ def test_the_search_ranking_prices_index_entries_for_its_query_alone():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["/statements/", "/api/v1/statements/"])
+def test_a_search_in_date_order_prices_index_entries_for_its_page_alone(client, path):
+    """The page's read of a search's newest matches, on the list and in the API, is
+    planned as the ranking's is; the list without words, as usual."""
+    import datetime
+
+    said = [
+        StatementFactory(text=f"Border wall, {n}.", said_on=datetime.date(2020, 1, 1 + n))
+        for n in range(3)
+    ]
+    StatementFactory(text="Something else.", said_on=datetime.date(2020, 2, 1))
+
+    def page(**params):
+        with sent_to_the_driver() as seen:
+            response = client.get(path, {"ordering": "-said_on", **params})
+        assert response.status_code == 200
+        return response.content.decode(), seen
+
+    found, seen = page(q="border")
+    assert all(f"/statements/{s.pk}/" in found for s in said)
+    assert "Something else" not in found
+    everything, plain = page()
+    assert all(f"/statements/{s.pk}/" in everything for s in said)
+    assert not any(INDEX_ENTRIES_AT_THEIR_PRICE in sql for sql in plain)
+    priced = [sql for sql in seen if INDEX_ENTRIES_AT_THEIR_PRICE in sql]
+    if connection.vendor != "postgresql":
+        assert not priced
+        return
+    assert len(priced) == 1 and "search_vector" in priced[0]
+    assert setting("cpu_index_tuple_cost") == "0.005"  # the default again, for the next query
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_charts_count_reactions_without_merge_joins_for_their_query_alone():
     statement = StatementFactory()
     ReactionFactory.create_batch(2, statement=statement)

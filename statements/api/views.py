@@ -7,8 +7,6 @@ a statement's, through one compiled read each (nested.py).
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-
 from django.db.models import F, Prefetch
 from django.http import Http404, JsonResponse
 from drf_spectacular.utils import (
@@ -29,7 +27,7 @@ from ..models.base import BIGINT_MAX, ID_PATTERN
 from ..paging import NEWEST_FIRST, OLDEST_FIRST, in_order, order_by
 from ..reading import visibility
 from ..reading.listing import StatementList
-from ..reading.prepared import prepared_reads, read_by_shape
+from ..reading.prepared import read_by_shape
 from ..reading.redirects import redirect_for
 from . import serializers as s
 from .filters import PersonFilter, StrictFilterBackend
@@ -184,10 +182,8 @@ class StatementViewSet(ReadOnlyViewSet):
             ids = paginator.paginate_ranked_ids(listing.ranked_ids(), request)
             page = in_order(ids, read_by_shape(with_related(Statement.objects.filter(pk__in=ids))))
         else:
-            # Prepared where the page's plan never depends on the values (as the page's).
             by_cursor = paginator.cursor_query_param in request.query_params
-            arguments = listing.prepared_arguments(by_cursor=by_cursor)
-            with prepared_reads(arguments) if arguments else nullcontext():
+            with listing.planned_read(by_cursor=by_cursor):  # as the page's
                 page = paginator.paginate_queryset(
                     results, request, view=self, load=with_related, ids_first=listing.searching
                 )

@@ -1,7 +1,5 @@
 """/statements/: every published statement, filtered by the one StatementFilter."""
 
-from contextlib import nullcontext
-
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 
@@ -13,7 +11,7 @@ from ...paging import keyset_page, ranked_page
 from ...reading import menus
 from ...reading.cards import card_columns, rendered_cards
 from ...reading.listing import StatementList
-from ...reading.prepared import prepared_reads, read_by_shape
+from ...reading.prepared import read_by_shape
 
 
 def statement_list(request):
@@ -31,8 +29,7 @@ def statement_list(request):
         )
     else:
         cursor = request.GET.get("cursor")
-        arguments = listing.prepared_arguments(by_cursor=bool(cursor))
-        with prepared_reads(arguments) if arguments else nullcontext():
+        with listing.planned_read(by_cursor=bool(cursor)):
             page = keyset_page(
                 listing.results,
                 load=card_columns,
