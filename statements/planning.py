@@ -13,8 +13,9 @@ those settings lead it astray, and a setting sent with the read alone puts it ri
   reactions in 0.9 instead of 12). Only for reads like these: a query whose best plan
   starts elsewhere (a search, the statements "said before") would run hundreds of times
   slower in the written order.
-- **Index entries at their price** (``index_entries_at_their_price``), for the search
-  ranking's read: see ``INDEX_ENTRIES_AT_THEIR_PRICE``.
+- **Index entries at their price** (``index_entries_at_their_price``), for a search's
+  reads, its ranking and its page in date order (reading/listing.py): see
+  ``INDEX_ENTRIES_AT_THEIR_PRICE``.
 - **No merge joins** (``without_merge_joins``), for the timeline charts' reads: see
   ``NO_MERGE_JOINS``.
 - **One plan** (``one_plan``), for the prepared reads of one record's rows: see

@@ -1,8 +1,8 @@
 """Reads planned with settings of their own (statements.planning): joins_as_written() for
-the reads that fetch what belongs to known records, index entries at their price for the
-search ranking, no merge joins for the timeline charts, one plan for the prepared reads
-of a record's rows; each setting in the same round trip as its query, never outliving
-it."""
+the reads that fetch what belongs to known records, index entries at their price for a
+search's ranking and its page in date order, no merge joins for the timeline charts, one
+plan for the prepared reads of a record's rows; each setting in the same round trip as its
+query, never outliving it."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager

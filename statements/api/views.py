@@ -183,7 +183,7 @@ class StatementViewSet(ReadOnlyViewSet):
             page = in_order(ids, read_by_shape(with_related(Statement.objects.filter(pk__in=ids))))
         else:
             by_cursor = paginator.cursor_query_param in request.query_params
-            with listing.planned_read(by_cursor=by_cursor):  # as the page's
+            with listing.planned_read(by_cursor=by_cursor):  # read as the list page's is
                 page = paginator.paginate_queryset(
                     results, request, view=self, load=with_related, ids_first=listing.searching
                 )
