@@ -8,6 +8,7 @@ import math
 import re
 import sys
 import threading
+import time
 from pathlib import Path
 
 import django
@@ -398,7 +399,8 @@ def test_a_run_starts_once_the_queries_left_by_the_run_before_have_ended():
     thread.start()
     try:
         with connection.cursor() as cursor:
-            for _ in range(500):  # until PostgreSQL reports it running
+            for _ in range(500):  # until PostgreSQL reports it running (5 s at most)
+                time.sleep(0.01)
                 cursor.execute(
                     "SELECT count(*) FROM pg_stat_activity "
                     "WHERE query LIKE 'SELECT pg_sleep(1)%%' AND state = 'active'"

@@ -4,6 +4,7 @@ search's ranking and its page in date order, no merge joins for the timeline cha
 plan for the prepared reads of a record's rows; each setting in the same round trip as its
 query, never outliving it."""
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from unittest import mock
@@ -120,8 +121,6 @@ def test_the_pages_read_the_same_reactions_and_cards_either_way():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_search_ranking_prices_index_entries_for_its_query_alone():
-    import datetime
-
     made = [
         StatementFactory(text="Border wall " * (n + 1), said_on=datetime.date(2020, 1, 1 + n))
         for n in range(6)
@@ -145,8 +144,6 @@ def test_the_search_ranking_prices_index_entries_for_its_query_alone():
 def test_a_search_in_date_order_prices_index_entries_for_its_page_alone(client, path):
     """The page's read of a search's newest matches, on the list and in the API, is
     planned as the ranking's is; the list without words, as usual."""
-    import datetime
-
     said = [
         StatementFactory(text=f"Border wall, {n}.", said_on=datetime.date(2020, 1, 1 + n))
         for n in range(3)
