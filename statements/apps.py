@@ -6,7 +6,8 @@ class StatementsConfig(AppConfig):
     verbose_name = "Statements desk"
 
     def ready(self) -> None:
-        from .caching import charts, generation
+        from .caching import card_versions, charts, generation
 
         generation.connect()
         charts.connect()
+        card_versions.connect()

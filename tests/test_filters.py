@@ -256,7 +256,8 @@ def test_list_page_query_count_does_not_grow(client, query):
 @pytest.fixture
 def rendered(settings):
     """The list page rendered on every request, not served by the anonymous page cache,
-    with the fragments it keeps per content generation (cards, menus) kept."""
+    with the fragments it keeps (cards per statement version, menus per content
+    generation) kept."""
     settings.PAGE_CACHE_EXCLUDED_PATHS = [*settings.PAGE_CACHE_EXCLUDED_PATHS, URL]
 
     def queries(client, query):

@@ -958,7 +958,7 @@ def test_statement_page_lists_its_public_corrections(client, demo):
 
 
 def test_an_edit_shows_on_the_next_list_request(client, publisher):
-    """The list caches each card per content generation: an edit makes a new one."""
+    """The list caches each card per statement version: an edit makes a new one."""
     statement = StatementFactory(context="Asked about ferries.", text="We will fund ferries.")
     assert "We will fund ferries." in client.get("/statements/").content.decode()
     assert "We will fund ferries." in client.get("/statements/").content.decode()  # cached
@@ -1508,8 +1508,14 @@ def test_addresses_follow_the_script_prefix_and_urlconf_read_once_per_request(cl
         under_prefix = client.get("/statements/").content.decode()
     assert f'href="/tracker/statements/{statement.pk}/"' in under_prefix
     assert link not in under_prefix
-    # Pages and cards are cached by path and statement, a deployment having one prefix.
-    generation.bump()
+
+    # Pages and cards are cached by path and statement, a deployment having one prefix:
+    # here, another prefix is as a write that changes every page and card.
+    def every_page_and_card_changes():
+        generation.bump()
+        generation.bump(generation.CARDS)
+
+    every_page_and_card_changes()
     assert link in client.get("/statements/").content.decode()
 
     routes = settings.MIDDLEWARE.index("tracker.middleware.RoutesReadOnceMiddleware")
@@ -1518,7 +1524,7 @@ def test_addresses_follow_the_script_prefix_and_urlconf_read_once_per_request(cl
         "tests.urls_under_a_folder.UnderAFolder",
         *settings.MIDDLEWARE[routes:],
     ]
-    generation.bump()
+    every_page_and_card_changes()
     in_folder = Client().get("/folder/statements/").content.decode()  # the new middleware
     assert f'href="/folder/statements/{statement.pk}/"' in in_folder
     assert link not in in_folder

@@ -2,5 +2,6 @@
 
 ``generation`` holds the stamp that every editorial write changes; ``pages`` is the
 middleware that serves public responses from the shared cache, keyed on that stamp;
-``charts`` says whose timeline chart a write changes, for the charts kept per person.
+``charts`` says whose timeline chart a write changes, for the charts kept per person;
+``card_versions`` says whose card, for the cards kept per statement.
 """

@@ -116,8 +116,9 @@ def _joined(own: str) -> str:
 
 
 def every_chart_changes() -> None:
-    """For a write made without model signals (a merge's moved rows, a bulk load)."""
-    generation.bump_now_and_on_commit(generation.EVERY_CHART, content=False)
+    """For a write made without model signals (a merge's moved rows, a bulk load): every
+    chart, and every card (caching/card_versions.py), which such a write may change too."""
+    generation.bump_now_and_on_commit(generation.EVERY_CHART, generation.CARDS, content=False)
 
 
 @dataclass

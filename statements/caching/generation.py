@@ -1,7 +1,8 @@
 """The content generation: one stamp that changes whenever published content may change.
 
 Every cached public response, fragment and bulk file is keyed on it, so a write makes all
-of them obsolete at once, on every worker and every server that shares the cache. The
+of them obsolete at once, on every worker and every server that shares the cache; only a
+statement's card is kept under its statement's own version instead (card_versions.py). The
 stamp lives in the shared cache (Redis, or a directory every worker of one machine reads);
 if the cache loses it, a new one is made, which only costs a refill.
 
@@ -54,7 +55,10 @@ SCOPES = {"topic": "topics"}
 # cannot pin on a few people and topics. Each one's own is "speaker:<id>" or "topic:<id>",
 # read only by the pages that need it.
 EVERY_CHART = "charts"
-ALL_SCOPES = ("", *sorted({*SCOPES.values(), EVERY_CHART}))
+# Every statement's card (caching/card_versions.py): changed by writes that change what
+# many cards show. Each card is kept under its statement's own version as well.
+CARDS = "cards"
+ALL_SCOPES = ("", *sorted({*SCOPES.values(), EVERY_CHART, CARDS}))
 COMMIT_BUMP_TRIES = 3
 COMMIT_BUMP_PAUSE = 0.05  # seconds, times the try's number
 
@@ -189,15 +193,16 @@ def on_commit_retried(bumps: Callable[[], object]) -> None:
     transaction.on_commit(retried, robust=True)
 
 
-def bump_now_and_on_commit(scope: str = "", *, content: bool = True) -> None:
+def bump_now_and_on_commit(*scopes: str, content: bool = True) -> None:
     """Change the content generation (unless ``content`` is False: the caller's write
-    changes it already) and ``scope``'s stamp, at once and again when the transaction
+    changes it already) and each scope's stamp, at once and again when the transaction
     commits (see above)."""
+    scopes = tuple(scope for scope in scopes if scope)
 
     def bump_all() -> None:
         if content:
             bump()
-        if scope:
+        for scope in scopes:
             bump(scope)
 
     def bump_all_and_rebuild() -> None:
@@ -205,8 +210,9 @@ def bump_now_and_on_commit(scope: str = "", *, content: bool = True) -> None:
         # With the stamps just made, not those the request read before its write: what
         # is rebuilt is kept under them.
         with read_once({}):
-            for rebuild in _rebuilders.get(scope, []) if scope else []:
-                rebuild()
+            for scope in scopes:
+                for rebuild in _rebuilders.get(scope, []):
+                    rebuild()
 
     bump_all()
     on_commit_retried(bump_all_and_rebuild)

@@ -138,8 +138,20 @@ class Statement(EditorialModel, DatedMixin):
         Source, through="StatementSource", related_name="statements"
     )
 
+    # Empty until the first write (a column added with a default makes SQLite copy the
+    # table, which the topic links' triggers forbid).
+    card_version = models.BigIntegerField(
+        null=True,
+        editable=False,
+        help_text=(
+            "Changed by every write to what the statement's card shows "
+            "(caching/card_versions.py): a card is kept under it, so a write redraws only "
+            "the cards it changes."
+        ),
+    )
+
     objects: ClassVar[StatementManager[Statement]] = StatementManager()
-    history = editorial_history()
+    history = editorial_history(excluded_fields=["card_version"])
 
     class Meta:
         # Newest day first, a day's statements in the order entered (paging.NEWEST_FIRST).

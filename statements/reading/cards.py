@@ -13,6 +13,7 @@ from django.db.models import (
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import paging
+from ..caching import generation
 from ..models import (
     Person,
     QuoteKind,
@@ -63,6 +64,7 @@ def card_rows(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
 CARD_COLUMNS = (
     "id",
     "state",
+    "card_version",
     "kind",
     "text",
     "frame",
@@ -114,26 +116,29 @@ def load_cards(statements: Iterable[Statement]) -> list[Statement]:
     return statements
 
 
-# Rendered cards are kept per statement and content generation, in each process's memory
-# (the "fragments" cache): any write makes a new generation, hence new keys, so a card is
-# never older than the last write. The card leaves SNIPPET_SLOT where a search's snippet
-# goes; a snippet depends on the search, so it is put in after the card is read.
+# Rendered cards are kept in each process's memory (the "fragments" cache), per statement,
+# under its ``card_version`` (read with its row) and the cards' stamp (read before it): a
+# write changes one or the other for every card it changes (caching/card_versions.py), so
+# a card is never older than the last write to what it shows. The card leaves
+# SNIPPET_SLOT where a search's snippet goes; a snippet depends on the search, so it is
+# put in after the card is read.
 
 
 def fragments():
     return caches["fragments"]
 
 
-def card_key(pk: int, generation: int, prefix: str = "") -> str:
-    return f"statement-card:{pk}:{generation}:{prefix}"
+def card_key(statement: Statement, prefix: str = "") -> str:
+    stamp = generation.current(generation.CARDS)
+    return f"statement-card:{statement.pk}:{statement.card_version}:{stamp}:{prefix}"
 
 
-def rendered_card(statement: Statement, generation: int, prefix: str = "") -> SafeString:
+def rendered_card(statement: Statement, prefix: str = "") -> SafeString:
     """One card, with its ids prefixed, from the cache or rendered and cached: for pages
     that show cards among other things (the home, topic, event and statement pages). The
     statement comes with what ``load_cards()`` loads; a miss costs no query."""
     (html,) = kept_fragments(
-        [card_key(statement.pk, generation, prefix)],
+        [card_key(statement, prefix)],
         [statement],
         lambda missing: [card_html(s, prefix) for s in missing],
     )
@@ -145,7 +150,7 @@ def kept_fragments(
 ) -> list[str]:
     """The fragments under ``keys`` (one per item), read from the fragments cache at once;
     the missing ones built together by ``build`` (given their items, in order) and kept.
-    The keys hold the content generation, so a write makes every kept copy obsolete."""
+    The keys change with every write to what the fragments show."""
     found = fragments().get_many(keys)
     missing = [(key, item) for key, item in zip(keys, items, strict=True) if key not in found]
     if missing:
@@ -156,7 +161,7 @@ def kept_fragments(
     return [found[key] for key in keys]
 
 
-def prefixed_cards(cards: list[tuple[Statement, str]], generation: int) -> list[SafeString]:
+def prefixed_cards(cards: list[tuple[Statement, str]], content_generation: int) -> list[SafeString]:
     """Each (statement, id prefix)'s card as HTML, for a page that shows cards among other
     things and read their statements with their ``topic_ids`` (said.newest_by_topic),
     with ``mention_columns``: the kept ones in one cache read, the others rendered (their
@@ -172,12 +177,14 @@ def prefixed_cards(cards: list[tuple[Statement, str]], generation: int) -> list[
         attach_card_relations(statements, topics=False, joined=True)
         return [card_html(statement, prefix) for statement, prefix in missing]
 
-    keys = [card_key(statement.pk, generation, prefix) for statement, prefix in cards]
+    # Under the content generation as well: these statements' rows may have been kept
+    # across writes that changed their cards (reading/people._said_by).
+    keys = [f"{card_key(statement, prefix)}:{content_generation}" for statement, prefix in cards]
     drawn = kept_fragments(keys, cards, draw)
     return [mark_safe(html) for html in drawn]  # noqa: S308 -- built by card_html
 
 
-def rendered_cards(statements: list[Statement], generation: int) -> list[SafeString]:
+def rendered_cards(statements: list[Statement]) -> list[SafeString]:
     """Each statement's card as HTML, from ``card_rows()`` statements: the cached ones in
     one cache read, the others rendered (their topics and sources in two light queries)
     and cached. A statement with a ``snippet`` gets it in its card."""
@@ -193,7 +200,7 @@ def rendered_cards(statements: list[Statement], generation: int) -> list[SafeStr
             setattr(statement, "snippet", snippet)  # noqa: B010
         return drawn
 
-    keys = [card_key(statement.pk, generation) for statement in statements]
+    keys = [card_key(statement) for statement in statements]
     cards = []
     for statement, html in zip(statements, kept_fragments(keys, statements, draw), strict=True):
         snippet = getattr(statement, "snippet", "")

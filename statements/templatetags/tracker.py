@@ -145,5 +145,5 @@ def org_label(organization) -> str:
 
 @register.simple_tag
 def statement_card(statement, prefix=""):
-    """The statement's card, cached per content generation (``rendered_card``)."""
-    return rendered_card(statement, generation.current(), prefix)
+    """The statement's card, cached per version (``rendered_card``)."""
+    return rendered_card(statement, prefix)

@@ -169,8 +169,8 @@ class Command(BaseCommand):
                 count, people, events, topics, sources, progress, restore
             )
             # The rows went in by COPY or executemany, which send no signals: every cached
-            # page, fragment and chart is made obsolete here (caching/generation.py).
-            generation.bump_now_and_on_commit(generation.EVERY_CHART)
+            # page, fragment, chart and card is made obsolete here (caching/generation.py).
+            generation.bump_now_and_on_commit(generation.EVERY_CHART, generation.CARDS)
         loaded = time.monotonic() - started
         # Fresh planner statistics: without them the planner picks poor plans for big tables.
         with connection.cursor() as cursor:

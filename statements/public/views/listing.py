@@ -4,7 +4,6 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 
 from ... import search
-from ...caching import generation
 from ...filters import RECORD_FILTERS, Ordering, StatementFilter, without_empty
 from ...models import Statement
 from ...paging import keyset_page, ranked_page
@@ -50,7 +49,7 @@ def statement_list(request):
             "filter": filterset,
             "form": filter_form(filterset, request.GET),
             "page": page,
-            "cards": rendered_cards(page.items, generation.current()),
+            "cards": rendered_cards(page.items),
             "ranking": ranking,
             "by_date_url": by_date_url(request.GET) if ranking and ranking.capped else "",
             "chips": active_filter_chips(filterset, request.GET),
