@@ -26,6 +26,10 @@ class Scenario:
     # Whose timeline charts the write before the runs changes (statements/caching/
     # charts.py): EVERY_CHART, "person:<slug>" or "topic:<slug>"; none besides, by default.
     charts_changed: str = ""
+    # Whether that write changes every card (as renaming a person does), or none that the
+    # runs show (as editing one statement elsewhere does: statements/caching/
+    # card_versions.py), which leaves the cards drawn before it kept.
+    every_card_changed: bool = True
 
     def runs(self) -> list[tuple[str, str | list[str]]]:
         return [("cold", self.cold), ("warm", self.warm)] if self.cold else [("warm", self.warm)]
@@ -60,6 +64,20 @@ def before_and_after_one_write(
     ]
 
 
+def again_after_a_write_to_one_statement(first: Scenario) -> Scenario:
+    """``first`` again, right after it, at the same addresses, after a write that changes
+    no card they show: the pages are drawn again, the cards the first run drew are kept
+    (in the memory of whichever worker drew them)."""
+    return Scenario(
+        f"{first.name}, again after a write to one statement",
+        query(first.warm, after="one") if "?" not in first.warm else f"{first.warm}&after=one",
+        first.cold,
+        stock=first.stock,
+        group=first.group,
+        every_card_changed=False,
+    )
+
+
 def build_scenarios(t: Targets, seed: int = 0) -> list[Scenario]:
     rng = random.Random(seed)
 
@@ -76,16 +94,25 @@ def build_scenarios(t: Targets, seed: int = 0) -> list[Scenario]:
     top = t.speakers[0]
     topic = t.parent_topics[0]
     kinds = ["direct", "partial", "paraphrase"]
+    page_1 = Scenario(
+        "List, page 1",
+        "/statements/",
+        cold(lambda: query("/statements/", said_before=date())),
+        stock="Stock: page 1",
+        group="list",
+    )
+    on_topic = Scenario(
+        f"List, topic with narrower ({topic})",
+        query("/statements/", topic=topic),
+        cold(lambda: query("/statements/", topic=rng.choice(t.parent_topics), said_before=date())),
+        stock="Stock: topic",
+        group="list",
+    )
     out = [
         Scenario("Limit: bare view, Django's default middleware", BARE, server="limit"),
         Scenario("Bare view, the project's middleware", BARE),
-        Scenario(
-            "List, page 1",
-            "/statements/",
-            cold(lambda: query("/statements/", said_before=date())),
-            stock="Stock: page 1",
-            group="list",
-        ),
+        page_1,
+        again_after_a_write_to_one_statement(page_1),
         Scenario(
             "List, half-way (cursor)",
             query("/statements/", cursor=t.half_way_cursors[0]),
@@ -93,15 +120,8 @@ def build_scenarios(t: Targets, seed: int = 0) -> list[Scenario]:
             stock="Stock: half-way (?page=N)",
             group="list",
         ),
-        Scenario(
-            f"List, topic with narrower ({topic})",
-            query("/statements/", topic=topic),
-            cold(
-                lambda: query("/statements/", topic=rng.choice(t.parent_topics), said_before=date())
-            ),
-            stock="Stock: topic",
-            group="list",
-        ),
+        on_topic,
+        again_after_a_write_to_one_statement(on_topic),
         Scenario(
             "List, speaker + kind",
             query("/statements/", speaker=top, kind="direct"),

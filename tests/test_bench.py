@@ -180,6 +180,18 @@ def test_scenarios_have_meaningful_distinct_cold_urls_and_their_stock_match():
     assert "Race page" not in {s.name for s in build_scenarios(targets(races=[]))}
 
 
+def test_the_again_rows_follow_their_first_at_its_addresses_after_a_write_no_card_shows():
+    scenarios = build_scenarios(targets())
+    names = [scenario.name for scenario in scenarios]
+    for name in ("List, page 1", "List, topic with narrower (immigration)"):
+        first, again = scenarios[names.index(name)], scenarios[names.index(name) + 1]
+        assert again.name == f"{name}, again after a write to one statement"
+        assert again.cold == first.cold and again.warm != first.warm
+        assert (first.every_card_changed, again.every_card_changed) == (True, False)
+        assert again.group == first.group == "list" and again.stock == first.stock
+    assert sum(not scenario.every_card_changed for scenario in scenarios) == 2
+
+
 def test_cold_urls_are_shared_out_between_threads_taken_in_turn_and_never_asked_twice():
     assert "args[1]" in drivers.LUA_SCRIPT and "args[2]" in drivers.LUA_SCRIPT
     assert "round=" in drivers.LUA_SCRIPT
