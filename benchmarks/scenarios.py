@@ -70,7 +70,7 @@ def again_after_a_write_to_one_statement(first: Scenario) -> Scenario:
     (in the memory of whichever worker drew them)."""
     return Scenario(
         f"{first.name}, again after a write to one statement",
-        query(first.warm, after="one") if "?" not in first.warm else f"{first.warm}&after=one",
+        f"{first.warm}{'&' if '?' in first.warm else '?'}after=one",
         first.cold,
         stock=first.stock,
         group=first.group,

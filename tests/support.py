@@ -99,6 +99,12 @@ def logged_in(user) -> Client:
 # Admin pages -------------------------------------------------------------------------
 
 
+def statement_cards(response) -> list[str]:
+    """The HTML of each statement card on a page, in order."""
+    html = response.content.decode()
+    return [part.split("</article>")[0] for part in html.split('<article class="card')[1:]]
+
+
 def admin_url(model, view, *args):
     return reverse(f"admin:statements_{model._meta.model_name}_{view}", args=args)
 

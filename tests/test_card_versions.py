@@ -20,6 +20,7 @@ from .factories import (
     StatementFactory,
     TopicFactory,
 )
+from .support import statement_cards
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +28,8 @@ pytestmark = pytest.mark.django_db
 def card_of(response, pk: int) -> str:
     """The HTML of statement ``pk``'s card on a list page ("" when it shows none)."""
     assert response.status_code == 200
-    html = response.content.decode()
-    for part in html.split('<article class="card')[1:]:
-        card = part.split("</article>")[0]
-        if f'id="statement-{pk}-label"' in card:
-            return card
-    return ""
+    found = [card for card in statement_cards(response) if f'id="statement-{pk}-label"' in card]
+    return found[0] if found else ""
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from statements.editorial import correct
 from statements.models import Statement
 
 from .factories import StatementFactory
-from .support import READERS_WAITING, first_then_others
+from .support import READERS_WAITING, first_then_others, statement_cards
 
 pytestmark = pytest.mark.django_db
 
@@ -124,8 +124,7 @@ def test_signed_in_users_never_get_or_fill_the_cache(client, world, editor_clien
 
 
 def _cards(response) -> str:
-    html = response.content.decode()
-    return "".join(part.split("</article>")[0] for part in html.split('<article class="card')[1:])
+    return "".join(statement_cards(response))
 
 
 def _rename_first_speaker(page) -> str:

@@ -42,7 +42,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from ..models import Reaction, Statement
-from . import generation
+from . import generation, writes
 
 # Models whose rows no card reads.
 CARD_FREE = frozenset(
@@ -106,25 +106,19 @@ def _linked_by_reactions(statement_id: int) -> Q:
     )
 
 
-def _watched(model) -> bool:
-    return model._meta.app_label in generation.WATCHED_APP_LABELS
-
-
 def _before_save(sender, instance, raw=False, **kwargs) -> None:
-    if not _watched(sender) or raw:
+    if not writes.watched(sender) or raw:
         return
     name = sender._meta.model_name
     if name == "statement":
         # Written with the row (or after it, for a save of some fields only: _saved).
         instance.card_version = new_version()
     elif instance.pk is not None and (name in PINNED or name in CARD_FIELDS):
-        fields = PINNED.get(name) or CARD_FIELDS[name]
-        stored = sender._base_manager.filter(pk=instance.pk).values_list(*fields).first()
-        setattr(instance, _STORED, stored)
+        writes.remember_stored(sender, instance, PINNED.get(name) or CARD_FIELDS[name], _STORED)
 
 
 def _saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs) -> None:
-    if not _watched(sender):
+    if not writes.watched(sender):
         return
     if raw:
         # A fixture or a backup being loaded: its rows keep the versions they were saved
@@ -143,10 +137,7 @@ def _saved(sender, instance, created=False, update_fields=None, raw=False, **kwa
         stored = instance.__dict__.pop(_STORED, None) or ()
         change_versions([*stored, *(getattr(instance, field) for field in PINNED[name])])
     elif name in CARD_FIELDS:
-        if _STORED not in instance.__dict__:
-            return  # a new row, which nothing refers to yet
-        stored = instance.__dict__.pop(_STORED)
-        if stored != tuple(getattr(instance, field) for field in CARD_FIELDS[name]):
+        if writes.stored_changed(instance, CARD_FIELDS[name], _STORED):
             every_card_changes()
     elif name not in CARD_FREE:
         every_card_changes()
@@ -154,7 +145,7 @@ def _saved(sender, instance, created=False, update_fields=None, raw=False, **kwa
 
 def _deleted(sender, instance, **kwargs) -> None:
     # After the row is gone: a reader that sees the new version no longer sees the row.
-    if not _watched(sender):
+    if not writes.watched(sender):
         return
     name = sender._meta.model_name
     if name in PINNED:
@@ -170,7 +161,7 @@ def _deleted(sender, instance, **kwargs) -> None:
 def _m2m_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     # A topic or source linked through the manager: the links are made without their own
     # save signals (a removal deletes them with theirs).
-    if not action.startswith("post_") or not _watched(type(instance)):
+    if not action.startswith("post_") or not writes.watched(type(instance)):
         return
     if sender._meta.model_name not in PINNED:  # a many-to-many no card reads, or may read
         if instance._meta.model_name not in CARD_FREE:

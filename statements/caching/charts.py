@@ -45,7 +45,7 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_sav
 
 from ..models import Reaction, Statement, StatementTopic, Topic
 from ..models.topics import descendants
-from . import generation, shared
+from . import generation, shared, writes
 
 logger = logging.getLogger(__name__)
 
@@ -226,35 +226,26 @@ def _as_stored(instance: models.Model) -> _Touched:
     return _Touched(statements=set(row.values_list("statement_id", flat=True)))
 
 
-def _watched(sender) -> bool:
-    return sender._meta.app_label in generation.WATCHED_APP_LABELS
-
-
 def _before_save(sender, instance, **kwargs) -> None:
     # By its id, not by whether Django thinks it new: a fixture or a backup being loaded
     # saves rows with their ids, over rows that may be there.
-    if not _watched(sender) or instance.pk is None:
+    if not writes.watched(sender) or instance.pk is None:
         return
     name = sender._meta.model_name
     if name in PINNED:
         setattr(instance, _TOUCHED_BEFORE, _as_stored(instance))
     elif name in CHART_FIELDS:
-        fields = CHART_FIELDS[name]
-        stored = sender._base_manager.filter(pk=instance.pk).values_list(*fields).first()
-        setattr(instance, _FIELDS_BEFORE, stored)
+        writes.remember_stored(sender, instance, CHART_FIELDS[name], _FIELDS_BEFORE)
 
 
 def _saved(sender, instance, **kwargs) -> None:
-    if not _watched(sender):
+    if not writes.watched(sender):
         return
     name = sender._meta.model_name
     if name in PINNED:
         _change(_touched(instance, instance.__dict__.pop(_TOUCHED_BEFORE, None)))
     elif name in CHART_FIELDS:
-        if _FIELDS_BEFORE not in instance.__dict__:
-            return  # saved without an id: a new row, which nothing refers to yet
-        stored = instance.__dict__.pop(_FIELDS_BEFORE)
-        if stored != tuple(getattr(instance, field) for field in CHART_FIELDS[name]):
+        if writes.stored_changed(instance, CHART_FIELDS[name], _FIELDS_BEFORE):
             every_chart_changes()
     elif name not in CHART_FREE:
         every_chart_changes()
@@ -263,7 +254,7 @@ def _saved(sender, instance, **kwargs) -> None:
 def _before_delete(sender, instance, **kwargs) -> None:
     # Before: a cascade deletes the statement a reaction or link names right after it
     # (the speakers looked up now stand for it at commit).
-    if not _watched(sender):
+    if not writes.watched(sender):
         return
     name = sender._meta.model_name
     if name in PINNED:
@@ -276,7 +267,7 @@ def _m2m_changed(sender, instance, action, **kwargs) -> None:
     # A topic's side (topic.statements.add) changes the topics' stamp, part of every
     # chart's (generation.SCOPES). A link removed from either side is deleted with its
     # own signals (_before_delete); one added is found with the statement's topics.
-    if not action.startswith("post_") or not _watched(type(instance)):
+    if not action.startswith("post_") or not writes.watched(type(instance)):
         return
     name = instance._meta.model_name
     if name == "statement":
